@@ -1,0 +1,84 @@
+package michat.config;
+
+import java.util.List;
+
+/**
+ * Every configuration key michat reads, in one place. Defaults live in
+ * {@code michat-defaults.json} inside the jar; a {@code -conf} file and then environment variables
+ * override them. The seed's names (PROTOCOL.md, "Configuration names") are accepted as aliases.
+ */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  public static final ConfigKey HTTP_PORT = key("http.port", List.of("PORT", "MICHAT_HTTP_PORT"),
+      List.of("port.server"), "HTTP port for pages, REST and WebSocket");
+  public static final ConfigKey HTTP_HOST = key("http.host", List.of("MICHAT_HTTP_HOST"),
+      List.of(), "interface the HTTP server binds to");
+  public static final ConfigKey DATA_DIR = key("data.dir", List.of("MICHAT_DATA_DIR"),
+      List.of(), "directory of the embedded H2 database, the generated token secret and uploads");
+  public static final ConfigKey ROLES = key("roles", List.of("MICHAT_ROLES"),
+      List.of(), "roles deployed in this JVM: all, or a list of web,user,presence,router,gateway");
+  public static final ConfigKey CLUSTER = key("cluster.enabled", List.of("MICHAT_CLUSTER"),
+      List.of(), "start Vert.x clustered (same as -cluster)");
+
+  public static final ConfigKey MYSQL_URL = key("mysql.url", List.of("MICHAT_MYSQL_URL"),
+      List.of("mysql.dns", "mysql.dsn"),
+      "MySQL/MariaDB as mysql://user:password@host:port/database (or the seed's Go DSN); unset = embedded H2");
+  public static final ConfigKey MYSQL_HOST = key("mysql.host", List.of("MICHAT_MYSQL_HOST"),
+      List.of(), "MySQL host, when not given through mysql.url");
+  public static final ConfigKey MYSQL_PORT = key("mysql.port", List.of("MICHAT_MYSQL_PORT"),
+      List.of(), "MySQL port");
+  public static final ConfigKey MYSQL_DATABASE = key("mysql.database", List.of("MICHAT_MYSQL_DATABASE"),
+      List.of("mysql.db"), "MySQL database (created if missing and allowed)");
+  public static final ConfigKey MYSQL_USER = key("mysql.user", List.of("MICHAT_MYSQL_USER"),
+      List.of("mysql.username"), "MySQL user");
+  public static final ConfigKey MYSQL_PASSWORD = key("mysql.password", List.of("MICHAT_MYSQL_PASSWORD"),
+      List.of(), "MySQL password");
+  public static final ConfigKey MYSQL_POOL_SIZE = key("mysql.poolSize", List.of("MICHAT_MYSQL_POOL_SIZE"),
+      List.of(), "SQL connections per pool");
+
+  public static final ConfigKey REDIS_URL = key("redis.url", List.of("MICHAT_REDIS_URL"),
+      List.of("redis.addr"), "Redis as redis://[:password@]host:port[/db] (or the seed's host:port); unset = in-JVM presence");
+  public static final ConfigKey REDIS_PASSWORD = key("redis.password", List.of("MICHAT_REDIS_PASSWORD"),
+      List.of(), "Redis password when redis.url/redis.addr carries none");
+  public static final ConfigKey REDIS_DB = key("redis.db", List.of("MICHAT_REDIS_DB"),
+      List.of("redis.DB"), "Redis database number when redis.url/redis.addr carries none");
+
+  public static final ConfigKey TOKEN_SECRET = key("token.secret", List.of("MICHAT_TOKEN_SECRET"),
+      List.of(), "HMAC secret signing session tokens (at least 32 characters); generated under data.dir when unset on the embedded default");
+  public static final ConfigKey TOKEN_TTL_HOURS = key("token.ttlHours", List.of("MICHAT_TOKEN_TTL_HOURS"),
+      List.of(), "lifetime of a session token in hours");
+  public static final ConfigKey PASSWORD_ITERATIONS = key("password.iterations",
+      List.of("MICHAT_PASSWORD_ITERATIONS"), List.of(),
+      "PBKDF2-HMAC-SHA256 iterations for new password hashes (existing hashes keep theirs)");
+
+  public static final ConfigKey HEARTBEAT_FIRST_SWEEP = key("heartbeat.firstSweepSeconds",
+      List.of("MICHAT_HEARTBEAT_FIRST_SWEEP_SECONDS"), List.of("timeout.DelayHeartbeat"),
+      "seconds before the first idle-connection sweep");
+  public static final ConfigKey HEARTBEAT_SWEEP = key("heartbeat.sweepSeconds",
+      List.of("MICHAT_HEARTBEAT_SWEEP_SECONDS"), List.of("timeout.HeartbeatHz"),
+      "seconds between idle-connection sweeps");
+  public static final ConfigKey HEARTBEAT_MAX_IDLE = key("heartbeat.maxIdleSeconds",
+      List.of("MICHAT_HEARTBEAT_MAX_IDLE_SECONDS"), List.of("timeout.HeartbeatMaxTime"),
+      "a connection silent for longer is closed");
+  public static final ConfigKey ONLINE_TTL_HOURS = key("presence.onlineTtlHours",
+      List.of("MICHAT_PRESENCE_ONLINE_TTL_HOURS"), List.of("timeout.RedisOnlineTime"),
+      "TTL of the online_<userId> entry in hours");
+
+  public static final ConfigKey UPLOAD_MAX_BYTES = key("upload.maxBytes", List.of("MICHAT_UPLOAD_MAX_BYTES"),
+      List.of(), "largest accepted upload in bytes");
+  public static final ConfigKey HTTP_BODY_LIMIT = key("http.bodyLimitBytes", List.of("MICHAT_HTTP_BODY_LIMIT_BYTES"),
+      List.of(), "largest accepted request body (other than uploads) in bytes");
+  public static final ConfigKey LOG_LEVEL = key("log.level", List.of("MICHAT_LOG_LEVEL"),
+      List.of(), "root log level: TRACE, DEBUG, INFO, WARN or ERROR");
+
+  public static final List<ConfigKey> ALL = List.of(HTTP_PORT, HTTP_HOST, DATA_DIR, ROLES, CLUSTER,
+      MYSQL_URL, MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, MYSQL_POOL_SIZE,
+      REDIS_URL, REDIS_PASSWORD, REDIS_DB, TOKEN_SECRET, TOKEN_TTL_HOURS, PASSWORD_ITERATIONS,
+      HEARTBEAT_FIRST_SWEEP, HEARTBEAT_SWEEP, HEARTBEAT_MAX_IDLE, ONLINE_TTL_HOURS,
+      UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, LOG_LEVEL);
+
+  private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {
+    return new ConfigKey(name, env, aliases, description);
+  }
+}

@@ -1,0 +1,50 @@
+package michat.model;
+
+/**
+ * The strings clients show to users. The Chinese ones are the seed's, byte for byte (PROTOCOL.md,
+ * "Exact messages clients display"); the English ones are michat's own, for input the seed never
+ * checked.
+ */
+public final class SeedMessages {
+  private SeedMessages() {}
+
+  // register
+  public static final String NAME_OR_PASSWORD_EMPTY = "用户名或密码不能为空！";
+  public static final String NAME_TAKEN = "用户名已注册！";
+  public static final String PASSWORDS_DIFFER = "两次密码不一致！";
+  public static final String USER_CREATED = "新增用户成功！";
+  // login
+  public static final String USER_NOT_FOUND = "该用户不存在";
+  public static final String WRONG_PASSWORD = "密码不正确";
+  public static final String LOGGED_IN = "登录成功";
+  // update / delete
+  public static final String UPDATE_INVALID = "修改参数不匹配！";
+  public static final String USER_UPDATED = "修改用户成功！";
+  public static final String USER_DELETED = "删除用户成功！";
+  // friends
+  public static final String CANNOT_ADD_SELF = "不能加自己";
+  public static final String ALREADY_FRIENDS = "不能重复添加";
+  public static final String FRIEND_NOT_FOUND = "没有找到此用户";
+  public static final String FRIEND_NAME_EMPTY = "好友ID不能为空";
+  public static final String FRIEND_ADDED = "添加好友成功";
+  // groups
+  public static final String GROUP_NAME_EMPTY = "群名称不能为空";
+  public static final String PLEASE_LOG_IN = "请先登录";
+  public static final String GROUP_CREATED = "建群成功";
+  public static final String GROUP_NOT_FOUND = "没有找到群";
+  public static final String ALREADY_MEMBER = "已加过此群";
+  public static final String GROUP_JOINED = "加群成功";
+  public static final String GROUPS_LOADED = "查询成功";
+  // upload
+  public static final String UPLOADED = "发送图片成功";
+  // generic
+  public static final String OK = "ok";
+
+  // michat's own
+  public static final String GROUP_NAME_TAKEN = "a group with this name already exists";
+  public static final String NOT_AUTHENTICATED = "please log in: missing, invalid or expired session token";
+  public static final String NOT_YOURSELF = "you can only read or change your own data";
+  public static final String INTERNAL_ERROR = "internal error, please try again";
+  public static final String BODY_TOO_LARGE = "request body too large";
+  public static final String NOT_FOUND = "not found";
+}

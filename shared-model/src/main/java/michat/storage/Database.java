@@ -1,0 +1,153 @@
+package michat.storage;
+
+import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCConnectOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import michat.config.ConfigException;
+import michat.config.ConfigKeys;
+import michat.config.MichatConfig;
+import michat.config.MySqlSettings;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQL store behind every service: MySQL/MariaDB when configured, else an H2 file database under
+ * {@code data.dir} in MySQL mode. Both are reached through {@link Pool} with the same SQL; the schema
+ * is created and upgraded by the Flyway migrations in {@code db/migration}.
+ */
+public final class Database {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final String H2_FILE = "michat";
+
+  private final MichatConfig cfg;
+  private final Optional<MySqlSettings> mysql;
+
+  public Database(MichatConfig cfg) {
+    this.cfg = cfg;
+    this.mysql = MySqlSettings.from(cfg);
+  }
+
+  public boolean isEmbedded() {
+    return mysql.isEmpty();
+  }
+
+  /** For logs: which store, never a password. */
+  public String describe() {
+    return mysql.map(MySqlSettings::describe)
+        .orElseGet(() -> "embedded H2 " + h2File() + ".mv.db");
+  }
+
+  public Pool pool(Vertx vertx) {
+    if (mysql.isPresent()) {
+      MySqlSettings m = mysql.get();
+      return MySQLBuilder.pool()
+          .with(new PoolOptions().setMaxSize(m.poolSize()))
+          .connectingTo(new MySQLConnectOptions().setHost(m.host()).setPort(m.port())
+              .setDatabase(m.database()).setUser(m.user()).setPassword(m.password())
+              .setCharset("utf8mb4").setCollation("utf8mb4_bin"))
+          .using(vertx)
+          .build();
+    }
+    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword(""),
+        new PoolOptions().setMaxSize(cfg.integer(ConfigKeys.MYSQL_POOL_SIZE, 1, 256)));
+  }
+
+  /**
+   * Creates the MySQL database if it is missing, then applies pending migrations. Blocking; any
+   * failure becomes a {@link ConfigException} naming the setting at fault.
+   */
+  public void migrate() {
+    try {
+      if (mysql.isPresent()) {
+        createDatabaseIfMissing(mysql.get());
+      }
+      Flyway flyway = Flyway.configure()
+          .dataSource(jdbcUrl(), user(), password())
+          .locations("classpath:db/migration")
+          .placeholders(placeholders())
+          .connectRetries(0)
+          .load();
+      MigrateResult result = flyway.migrate();
+      LOG.info("schema of {} at version {} ({} migration(s) applied now)", describe(),
+          result.targetSchemaVersion != null ? result.targetSchemaVersion : flyway.info().current().getVersion(),
+          result.migrationsExecuted);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (RuntimeException | SQLException e) {
+      throw storageError(e);
+    }
+  }
+
+  /** Turns a driver failure into the one line a person needs. */
+  public ConfigException storageError(Throwable e) {
+    String reason = rootMessage(e);
+    if (mysql.isPresent()) {
+      String setting = cfg.isSet(ConfigKeys.MYSQL_URL) ? ConfigKeys.MYSQL_URL.display() : ConfigKeys.MYSQL_HOST.display();
+      return new ConfigException("setting " + setting + ": cannot use " + describe() + ": " + reason);
+    }
+    if (reason.contains("already in use") || reason.contains("locked")) {
+      reason = "the database file is in use by another process (is michat already running with this data.dir?)";
+    }
+    return new ConfigException("setting " + ConfigKeys.DATA_DIR.display() + ": cannot use " + describe() + ": " + reason);
+  }
+
+  private void createDatabaseIfMissing(MySqlSettings m) throws SQLException {
+    try (Connection c = DriverManager.getConnection(m.jdbcUrl(false), m.user(), m.password());
+         Statement st = c.createStatement()) {
+      // The name was checked against [A-Za-z0-9_]{1,64} in MySqlSettings, so quoting is enough.
+      st.execute("CREATE DATABASE IF NOT EXISTS `" + m.database()
+          + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    }
+  }
+
+  private Map<String, String> placeholders() {
+    // MySQL needs explicit utf8mb4 and binary comparison of names; H2 (MySQL mode) already
+    // compares strings exactly and does not accept these table options.
+    return mysql.isPresent()
+        ? Map.of("tableOptions", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4", "exactText", "COLLATE utf8mb4_bin")
+        : Map.of("tableOptions", "", "exactText", "");
+  }
+
+  private String jdbcUrl() {
+    return mysql.map(m -> m.jdbcUrl(true)).orElseGet(this::h2Url);
+  }
+
+  private String user() {
+    return mysql.map(MySqlSettings::user).orElse("sa");
+  }
+
+  private String password() {
+    return mysql.map(MySqlSettings::password).orElse("");
+  }
+
+  private Path h2File() {
+    return cfg.path(ConfigKeys.DATA_DIR).resolve(H2_FILE);
+  }
+
+  private String h2Url() {
+    return "jdbc:h2:file:" + h2File() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    msg = msg.replaceAll("\\s+", " ").trim();
+    return msg.length() > 300 ? msg.substring(0, 300) + "…" : msg;
+  }
+}

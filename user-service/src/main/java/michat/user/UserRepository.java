@@ -1,0 +1,271 @@
+package michat.user;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import michat.model.SeedJson;
+
+/**
+ * All SQL of user-service: users, friends and groups. The same statements run on MySQL/MariaDB and
+ * on H2 in MySQL mode. New ids are read back by their unique name rather than through
+ * driver-specific generated-key APIs, so one code path serves both stores.
+ *
+ * <p>Every write runs in a transaction ({@link #write}): Vert.x 5.0.7's JDBC pool leaves a pooled
+ * connection with auto-commit off after its first transaction, so a plain statement on the embedded
+ * H2 store could stay uncommitted (invisible to others, lost on exit). Explicit transactions commit
+ * on both stores.
+ */
+public final class UserRepository {
+  /** Contact kinds, as in the seed's contact table. */
+  static final int FRIEND = 1;
+  static final int MEMBER = 2;
+  /** The most users {@code /user/getUserList} returns. */
+  static final int LIST_LIMIT = 1000;
+
+  private static final String USER_COLUMNS = "u.id, u.name, u.phone, u.email, u.avatar, u.client_ip, u.client_port,"
+      + " u.device_info, u.login_time, u.heartbeat_time, u.login_out_time, u.is_logout, u.created_at, u.updated_at";
+  private static final String GROUP_COLUMNS = "g.id, g.name, g.owner_id, g.img, g.description, g.created_at, g.updated_at";
+
+  /** Columns a profile update may set, by internal field name. */
+  static final Map<String, String> UPDATABLE = Map.of(
+      SeedJson.NAME, "name", SeedJson.PHONE, "phone", SeedJson.EMAIL, "email", SeedJson.AVATAR, "avatar");
+
+  private final Pool pool;
+
+  public UserRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The stored password hash of a user, kept apart from the user JSON so it can never leak into a reply. */
+  public record Credentials(long id, String passwordHash) {}
+
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  // ---- users ----
+
+  public Future<JsonObject> insertUser(String name, String passwordHash) {
+    LocalDateTime now = now();
+    return write(tx -> tx
+        .preparedQuery("INSERT INTO users (name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)")
+        .execute(Tuple.of(name, passwordHash, now, now))
+        .compose(r -> one(tx, "SELECT " + USER_COLUMNS + " FROM users u WHERE u.name = ?", Tuple.of(name),
+            UserRepository::user))
+        .map(Optional::orElseThrow));
+  }
+
+  public Future<Optional<JsonObject>> findUserById(long id) {
+    return one(pool, "SELECT " + USER_COLUMNS + " FROM users u WHERE u.id = ?", Tuple.of(id), UserRepository::user);
+  }
+
+  public Future<Optional<JsonObject>> findUserByName(String name) {
+    return one(pool, "SELECT " + USER_COLUMNS + " FROM users u WHERE u.name = ?", Tuple.of(name), UserRepository::user);
+  }
+
+  public Future<Optional<Credentials>> findCredentials(String name) {
+    return one(pool, "SELECT id, password_hash FROM users WHERE name = ?", Tuple.of(name),
+        row -> new Credentials(row.getLong("id"), row.getString("password_hash")));
+  }
+
+  public Future<Optional<Credentials>> findCredentials(long id) {
+    return one(pool, "SELECT id, password_hash FROM users WHERE id = ?", Tuple.of(id),
+        row -> new Credentials(row.getLong("id"), row.getString("password_hash")));
+  }
+
+  public Future<JsonArray> listUsers() {
+    return pool.preparedQuery("SELECT " + USER_COLUMNS + " FROM users u ORDER BY u.id LIMIT " + LIST_LIMIT)
+        .execute().map(rows -> array(rows, UserRepository::user));
+  }
+
+  public Future<Void> recordLogin(long id, String clientIp, String clientPort, String deviceInfo) {
+    LocalDateTime now = now();
+    return write(tx -> tx.preparedQuery("UPDATE users SET login_time = ?, heartbeat_time = ?, is_logout = 0,"
+            + " client_ip = ?, client_port = ?, device_info = ? WHERE id = ?")
+        .execute(Tuple.of(now, now, clientIp, clientPort, deviceInfo, id)).mapEmpty());
+  }
+
+  /**
+   * Sets the given profile fields (keys of {@link #UPDATABLE}) and, when not null, a new password hash.
+   * Column names come from the fixed map, never from input.
+   */
+  public Future<Void> updateUser(long id, Map<String, String> fields, String newPasswordHash) {
+    List<String> sets = new ArrayList<>();
+    Tuple params = Tuple.tuple();
+    fields.forEach((field, value) -> {
+      sets.add(UPDATABLE.get(field) + " = ?");
+      params.addValue(value);
+    });
+    if (newPasswordHash != null) {
+      sets.add("password_hash = ?");
+      params.addValue(newPasswordHash);
+    }
+    sets.add("updated_at = ?");
+    params.addValue(now());
+    params.addValue(id);
+    return write(tx -> tx.preparedQuery("UPDATE users SET " + String.join(", ", sets) + " WHERE id = ?")
+        .execute(params).mapEmpty());
+  }
+
+  /** Deletes a user with their friendships (both directions) and memberships. */
+  public Future<Void> deleteUser(long id) {
+    return write(tx -> tx
+        .preparedQuery("DELETE FROM contacts WHERE owner_id = ? OR (target_id = ? AND kind = " + FRIEND + ")")
+        .execute(Tuple.of(id, id))
+        .compose(r -> tx.preparedQuery("DELETE FROM users WHERE id = ?").execute(Tuple.of(id)))
+        .mapEmpty());
+  }
+
+  // ---- friends ----
+
+  public Future<JsonArray> friends(long userId) {
+    return pool.preparedQuery("SELECT " + USER_COLUMNS + " FROM contacts c JOIN users u ON u.id = c.target_id"
+            + " WHERE c.owner_id = ? AND c.kind = " + FRIEND + " ORDER BY u.id")
+        .execute(Tuple.of(userId)).map(rows -> array(rows, UserRepository::user));
+  }
+
+  public Future<Boolean> hasContact(long ownerId, int kind, long targetId) {
+    return pool.preparedQuery("SELECT 1 FROM contacts WHERE owner_id = ? AND kind = ? AND target_id = ?")
+        .execute(Tuple.of(ownerId, kind, targetId)).map(rows -> rows.size() > 0);
+  }
+
+  /** Both directions in one transaction, as the seed does. */
+  public Future<Void> addFriends(long a, long b) {
+    LocalDateTime now = now();
+    return write(tx -> insertContact(tx, a, FRIEND, b, now)
+        .compose(v -> insertContact(tx, b, FRIEND, a, now)));
+  }
+
+  // ---- groups ----
+
+  /** Creates the group and makes the owner its first member, in one transaction. */
+  public Future<JsonObject> insertGroup(long ownerId, String name, String img, String desc) {
+    LocalDateTime now = now();
+    return write(tx -> tx
+        .preparedQuery("INSERT INTO communities (name, owner_id, img, description, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.of(name, ownerId, img, desc, now, now))
+        .compose(r -> one(tx, "SELECT " + GROUP_COLUMNS + " FROM communities g WHERE g.name = ?", Tuple.of(name),
+            UserRepository::group))
+        .map(Optional::orElseThrow)
+        .compose(group -> insertContact(tx, ownerId, MEMBER, group.getLong(SeedJson.ID), now).map(group)));
+  }
+
+  public Future<Optional<JsonObject>> findGroupById(long id) {
+    return one(pool, "SELECT " + GROUP_COLUMNS + " FROM communities g WHERE g.id = ?", Tuple.of(id), UserRepository::group);
+  }
+
+  public Future<Optional<JsonObject>> findGroupByName(String name) {
+    return one(pool, "SELECT " + GROUP_COLUMNS + " FROM communities g WHERE g.name = ?", Tuple.of(name),
+        UserRepository::group);
+  }
+
+  public Future<JsonArray> groupsOf(long userId) {
+    return pool.preparedQuery("SELECT " + GROUP_COLUMNS + " FROM contacts c JOIN communities g ON g.id = c.target_id"
+            + " WHERE c.owner_id = ? AND c.kind = " + MEMBER + " ORDER BY g.id")
+        .execute(Tuple.of(userId)).map(rows -> array(rows, UserRepository::group));
+  }
+
+  public Future<Void> addMember(long userId, long groupId) {
+    return write(tx -> insertContact(tx, userId, MEMBER, groupId, now()));
+  }
+
+  public Future<JsonArray> memberIds(long groupId) {
+    return pool.preparedQuery("SELECT owner_id FROM contacts WHERE target_id = ? AND kind = " + MEMBER + " ORDER BY owner_id")
+        .execute(Tuple.of(groupId)).map(rows -> {
+          JsonArray ids = new JsonArray();
+          rows.forEach(row -> ids.add(row.getLong("owner_id")));
+          return ids;
+        });
+  }
+
+  // ---- helpers ----
+
+  private <T> Future<T> write(java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work);
+  }
+
+  /** True when the failure is a unique-key violation on either store. */
+  public static boolean isDuplicate(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MySQLException m && m.getErrorCode() == 1062) {
+        return true;
+      }
+      if (c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Future<Void> insertContact(SqlClient client, long owner, int kind, long target, LocalDateTime now) {
+    return client.preparedQuery("INSERT INTO contacts (owner_id, target_id, kind, created_at) VALUES (?, ?, ?, ?)")
+        .execute(Tuple.of(owner, target, kind, now)).mapEmpty();
+  }
+
+  private static <T> Future<Optional<T>> one(SqlClient client, String sql, Tuple params,
+                                             java.util.function.Function<Row, T> mapper) {
+    return client.preparedQuery(sql).execute(params).map(rows -> {
+      var it = rows.iterator();
+      return it.hasNext() ? Optional.of(mapper.apply(it.next())) : Optional.empty();
+    });
+  }
+
+  private static JsonArray array(RowSet<Row> rows, java.util.function.Function<Row, JsonObject> mapper) {
+    JsonArray out = new JsonArray();
+    rows.forEach(row -> out.add(mapper.apply(row)));
+    return out;
+  }
+
+  private static JsonObject user(Row r) {
+    return new JsonObject()
+        .put(SeedJson.ID, r.getLong("id"))
+        .put(SeedJson.NAME, r.getString("name"))
+        .put(SeedJson.PHONE, r.getString("phone"))
+        .put(SeedJson.EMAIL, r.getString("email"))
+        .put(SeedJson.AVATAR, r.getString("avatar"))
+        .put(SeedJson.CLIENT_IP, r.getString("client_ip"))
+        .put(SeedJson.CLIENT_PORT, r.getString("client_port"))
+        .put(SeedJson.DEVICE_INFO, r.getString("device_info"))
+        .put(SeedJson.LOGIN_TIME, time(r.getLocalDateTime("login_time")))
+        .put(SeedJson.HEARTBEAT_TIME, time(r.getLocalDateTime("heartbeat_time")))
+        .put(SeedJson.LOGIN_OUT_TIME, time(r.getLocalDateTime("login_out_time")))
+        .put(SeedJson.IS_LOGOUT, r.getInteger("is_logout") != 0)
+        .put(SeedJson.CREATED_AT, time(r.getLocalDateTime("created_at")))
+        .put(SeedJson.UPDATED_AT, time(r.getLocalDateTime("updated_at")));
+  }
+
+  private static JsonObject group(Row r) {
+    return new JsonObject()
+        .put(SeedJson.ID, r.getLong("id"))
+        .put(SeedJson.NAME, r.getString("name"))
+        .put(SeedJson.OWNER_ID, r.getLong("owner_id"))
+        .put(SeedJson.IMG, r.getString("img"))
+        .put(SeedJson.DESC, r.getString("description"))
+        .put(SeedJson.CREATED_AT, time(r.getLocalDateTime("created_at")))
+        .put(SeedJson.UPDATED_AT, time(r.getLocalDateTime("updated_at")));
+  }
+
+  private static String time(LocalDateTime t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC).toString();
+  }
+
+  private static LocalDateTime now() {
+    // Millisecond precision: both stores keep DATETIME(3).
+    long ms = System.currentTimeMillis();
+    return LocalDateTime.ofEpochSecond(ms / 1000, (int) (ms % 1000) * 1_000_000, ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,310 @@
+package michat.user;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import michat.auth.SessionTokens;
+import michat.config.ConfigKeys;
+import michat.config.MichatConfig;
+import michat.model.Addresses;
+import michat.model.Failures;
+import michat.model.SeedJson;
+import michat.model.SeedMessages;
+import michat.storage.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * user-service: owns accounts, friends and groups. Answers requests on the {@code michat.user.*},
+ * {@code michat.contact.*} and {@code michat.group.*} addresses of {@link Addresses}. Callers pass the
+ * authenticated user id; the web layer has already checked that the caller may act for it.
+ */
+public class UserVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(UserVerticle.class);
+
+  private Pool pool;
+  private UserRepository repo;
+  private PasswordHasher hasher;
+  private SessionTokens tokens;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+
+  @Override
+  public Future<?> start() {
+    MichatConfig cfg = MichatConfig.of(config());
+    pool = new Database(cfg).pool(vertx);
+    repo = new UserRepository(pool);
+    hasher = new PasswordHasher(cfg.integer(ConfigKeys.PASSWORD_ITERATIONS, 1_000, 10_000_000));
+    tokens = new SessionTokens(vertx, cfg);
+
+    serve(Addresses.USER_HEALTH, this::health);
+    serve(Addresses.USER_REGISTER, this::register);
+    serve(Addresses.USER_LOGIN, this::login);
+    serve(Addresses.USER_LIST, this::list);
+    serve(Addresses.USER_FIND, this::find);
+    serve(Addresses.USER_UPDATE, this::update);
+    serve(Addresses.USER_DELETE, this::delete);
+    serve(Addresses.FRIEND_LIST, this::friends);
+    serve(Addresses.FRIEND_ADD, this::addFriend);
+    serve(Addresses.GROUP_CREATE, this::createGroup);
+    serve(Addresses.GROUP_LIST_FOR_USER, this::groupsOfUser);
+    serve(Addresses.GROUP_JOIN, this::joinGroup);
+    serve(Addresses.GROUP_MEMBERS, this::members);
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> repo.ping());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> answer(msg, handler)));
+  }
+
+  private void answer(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> handler) {
+    Future<JsonObject> reply;
+    try {
+      reply = handler.apply(msg.body() == null ? new JsonObject() : msg.body());
+    } catch (ClassCastException | NumberFormatException e) {
+      reply = Failures.fail(Failures.BAD_REQUEST, "malformed request: " + e.getMessage());
+    }
+    reply.onSuccess(msg::reply).onFailure(err -> Failures.reply(msg, err, LOG));
+  }
+
+  // ---- accounts ----
+
+  private Future<JsonObject> health(JsonObject req) {
+    return repo.ping().map(v -> new JsonObject().put("storage", "up"));
+  }
+
+  /** The seed's order of checks: empty fields, name taken, passwords differ. */
+  private Future<JsonObject> register(JsonObject req) {
+    String name = req.getString("name", "");
+    String password = req.getString("password", "");
+    String confirm = req.getString("confirm", "");
+    if (name.isEmpty() || password.isEmpty() || confirm.isEmpty()) {
+      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.NAME_OR_PASSWORD_EMPTY);
+    }
+    Optional<String> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
+        .or(() -> AccountRules.text("password", password, AccountRules.PASSWORD_MAX));
+    if (bad.isPresent()) {
+      return Failures.fail(Failures.BAD_REQUEST, bad.get());
+    }
+    return repo.findUserByName(name).compose(existing -> {
+      if (existing.isPresent()) {
+        return Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN);
+      }
+      if (!password.equals(confirm)) {
+        return Failures.fail(Failures.BAD_REQUEST, SeedMessages.PASSWORDS_DIFFER);
+      }
+      return hash(password).compose(h -> repo.insertUser(name, h))
+          .recover(err -> UserRepository.isDuplicate(err)
+              ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
+          .onSuccess(u -> LOG.info("user {} registered as id {}", name, u.getLong(SeedJson.ID)));
+    });
+  }
+
+  private Future<JsonObject> login(JsonObject req) {
+    String name = req.getString("name", "");
+    String password = req.getString("password", "");
+    if (name.isEmpty() || password.isEmpty()) {
+      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.NAME_OR_PASSWORD_EMPTY);
+    }
+    return repo.findCredentials(name).compose(found -> {
+      if (found.isEmpty()) {
+        return Failures.fail(Failures.UNAUTHORIZED, SeedMessages.USER_NOT_FOUND);
+      }
+      UserRepository.Credentials c = found.get();
+      return vertx.executeBlocking(() -> hasher.matches(password, c.passwordHash()), false)
+          .compose(ok -> ok ? Future.succeededFuture(c.id())
+              : Failures.<Long>fail(Failures.UNAUTHORIZED, SeedMessages.WRONG_PASSWORD));
+    }).compose(id -> repo.recordLogin(id, req.getString("clientIp", ""), req.getString("clientPort", ""),
+            truncate(req.getString("deviceInfo", ""), 255))
+        .compose(v -> repo.findUserById(id))
+        .map(u -> new JsonObject().put("user", u.orElseThrow()).put("token", tokens.issue(id))));
+  }
+
+  private Future<JsonObject> list(JsonObject req) {
+    return repo.listUsers().map(users -> new JsonObject().put("users", users));
+  }
+
+  private Future<JsonObject> find(JsonObject req) {
+    return existingUser(req.getLong("id"));
+  }
+
+  /**
+   * Changes the given fields; absent or empty ones stay as they are (the seed's behaviour).
+   * A new password is hashed; a new name must be free.
+   */
+  private Future<JsonObject> update(JsonObject req) {
+    long id = req.getLong("id");
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String field : UserRepository.UPDATABLE.keySet()) {
+      String v = req.getString(field, "");
+      if (!v.isEmpty()) {
+        fields.put(field, v);
+      }
+    }
+    String password = req.getString("password", "");
+    Optional<String> bad = AccountRules.text("name", fields.getOrDefault(SeedJson.NAME, ""), AccountRules.NAME_MAX)
+        .or(() -> AccountRules.text("password", password, AccountRules.PASSWORD_MAX))
+        .or(() -> AccountRules.text("icon", fields.getOrDefault(SeedJson.AVATAR, ""), AccountRules.URL_MAX));
+    if (bad.isPresent()) {
+      return Failures.fail(Failures.BAD_REQUEST, bad.get());
+    }
+    if (!AccountRules.validPhone(fields.getOrDefault(SeedJson.PHONE, ""))
+        || !AccountRules.validEmail(fields.getOrDefault(SeedJson.EMAIL, ""))
+        || !AccountRules.validImageUrl(fields.getOrDefault(SeedJson.AVATAR, ""))) {
+      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.UPDATE_INVALID);
+    }
+    return existingUser(id)
+        .compose(current -> nameFreeFor(id, fields.get(SeedJson.NAME)))
+        .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : hash(password))
+        .compose(h -> repo.updateUser(id, fields, h))
+        .recover(err -> UserRepository.isDuplicate(err)
+            ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
+        .compose(v -> existingUser(id))
+        .onSuccess(u -> LOG.info("user {} updated {}{}", id, fields.keySet(), password.isEmpty() ? "" : " and password"));
+  }
+
+  private Future<JsonObject> delete(JsonObject req) {
+    long id = req.getLong("id");
+    return existingUser(id).compose(u -> repo.deleteUser(id).map(u))
+        .onSuccess(u -> LOG.info("user {} deleted", id));
+  }
+
+  // ---- friends ----
+
+  private Future<JsonObject> friends(JsonObject req) {
+    return repo.friends(req.getLong("userId")).map(users -> new JsonObject().put("users", users));
+  }
+
+  /** The seed's checks, in its order: empty name, unknown user, yourself, already friends. */
+  private Future<JsonObject> addFriend(JsonObject req) {
+    long userId = req.getLong("userId");
+    String targetName = req.getString("targetName", "");
+    if (targetName.isEmpty()) {
+      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.FRIEND_NAME_EMPTY);
+    }
+    return repo.findUserByName(targetName).compose(found -> {
+      if (found.isEmpty()) {
+        return Failures.fail(Failures.NOT_FOUND, SeedMessages.FRIEND_NOT_FOUND);
+      }
+      long targetId = found.get().getLong(SeedJson.ID);
+      if (targetId == userId) {
+        return Failures.fail(Failures.BAD_REQUEST, SeedMessages.CANNOT_ADD_SELF);
+      }
+      return repo.hasContact(userId, UserRepository.FRIEND, targetId)
+          .compose(exists -> exists
+              ? Failures.<Void>fail(Failures.CONFLICT, SeedMessages.ALREADY_FRIENDS)
+              : repo.addFriends(userId, targetId))
+          .recover(err -> UserRepository.isDuplicate(err)
+              ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_FRIENDS) : Future.failedFuture(err))
+          .map(v -> found.get());
+    });
+  }
+
+  // ---- groups ----
+
+  private Future<JsonObject> createGroup(JsonObject req) {
+    long ownerId = req.getLong("ownerId");
+    String name = req.getString("name", "");
+    String img = req.getString("img", "");
+    String desc = req.getString("desc", "");
+    if (name.isEmpty()) {
+      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.GROUP_NAME_EMPTY);
+    }
+    Optional<String> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
+        .or(() -> AccountRules.text("icon", img, AccountRules.URL_MAX))
+        .or(() -> AccountRules.text("desc", desc, AccountRules.DESC_MAX))
+        .or(() -> AccountRules.validImageUrl(img) ? Optional.empty()
+            : Optional.of("icon must be an uploaded file (./asset/upload/...) or an http(s) URL"));
+    if (bad.isPresent()) {
+      return Failures.fail(Failures.BAD_REQUEST, bad.get());
+    }
+    return repo.findUserById(ownerId)
+        .compose(owner -> owner.isPresent() ? repo.findGroupByName(name)
+            : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.PLEASE_LOG_IN))
+        .compose(existing -> existing.isPresent()
+            ? Failures.<JsonObject>fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN)
+            : repo.insertGroup(ownerId, name, img, desc))
+        .recover(err -> UserRepository.isDuplicate(err)
+            ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN) : Future.failedFuture(err))
+        .onSuccess(g -> LOG.info("group {} '{}' created by user {}", g.getLong(SeedJson.ID), name, ownerId));
+  }
+
+  private Future<JsonObject> groupsOfUser(JsonObject req) {
+    return repo.groupsOf(req.getLong("userId")).map(groups -> new JsonObject().put("groups", groups));
+  }
+
+  /** {@code group} is a group id or name; an all-digit value is tried as an id first. */
+  private Future<JsonObject> joinGroup(JsonObject req) {
+    long userId = req.getLong("userId");
+    String ref = req.getString("group", "").trim();
+    if (ref.isEmpty()) {
+      return Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND);
+    }
+    Future<Optional<JsonObject>> lookup = ref.matches("\\d{1,18}")
+        ? repo.findGroupById(Long.parseLong(ref)).compose(g -> g.isPresent() ? Future.succeededFuture(g)
+            : repo.findGroupByName(ref))
+        : repo.findGroupByName(ref);
+    return lookup.compose(found -> {
+      if (found.isEmpty()) {
+        return Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND);
+      }
+      long groupId = found.get().getLong(SeedJson.ID);
+      return repo.hasContact(userId, UserRepository.MEMBER, groupId)
+          .compose(member -> member
+              ? Failures.<Void>fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER)
+              : repo.addMember(userId, groupId))
+          .recover(err -> UserRepository.isDuplicate(err)
+              ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER) : Future.failedFuture(err))
+          .map(v -> found.get())
+          .onSuccess(g -> LOG.info("user {} joined group {}", userId, groupId));
+    });
+  }
+
+  private Future<JsonObject> members(JsonObject req) {
+    long groupId = req.getLong("groupId");
+    return repo.findGroupById(groupId)
+        .compose(g -> g.isPresent() ? repo.memberIds(groupId)
+            : Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND))
+        .map(ids -> new JsonObject().put("groupId", groupId).put("members", ids));
+  }
+
+  // ---- helpers ----
+
+  private Future<JsonObject> existingUser(Long id) {
+    if (id == null) {
+      return Failures.fail(Failures.BAD_REQUEST, "id is required");
+    }
+    return repo.findUserById(id).compose(u -> u.isPresent() ? Future.succeededFuture(u.get())
+        : Failures.fail(Failures.NOT_FOUND, SeedMessages.USER_NOT_FOUND));
+  }
+
+  private Future<Void> nameFreeFor(long id, String name) {
+    if (name == null) {
+      return Future.succeededFuture();
+    }
+    return repo.findUserByName(name).compose(other -> other.isPresent() && other.get().getLong(SeedJson.ID) != id
+        ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.succeededFuture());
+  }
+
+  private Future<String> hash(String password) {
+    return vertx.executeBlocking(() -> hasher.hash(password), false);
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,66 @@
+package michat.web;
+
+import java.util.concurrent.TimeUnit;
+import michat.config.ConfigException;
+import michat.config.ConfigKeys;
+import michat.config.MichatConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar mi-chat.jar [-conf FILE] [--roles LIST] [-cluster]}. A wrong or unreachable
+ * setting stops start-up with exit code 2 and one line naming the setting and the reason.
+ */
+public final class Launcher {
+  private static final int EXIT_BAD_SETTING = 2;
+  private static final int EXIT_FAILED = 1;
+
+  private Launcher() {}
+
+  public static void main(String[] args) {
+    Logging.routeToSlf4j();
+    Logger log = LoggerFactory.getLogger(Launcher.class);
+    MichatApp app;
+    try {
+      LaunchOptions opts = LaunchOptions.parse(args);
+      if (opts.help()) {
+        System.err.println(LaunchOptions.USAGE);
+        return;
+      }
+      MichatConfig cfg = MichatConfig.load(opts.confFile(), System.getenv());
+      if (opts.roles() != null) {
+        cfg = cfg.with(ConfigKeys.ROLES, opts.roles(), "command line --roles");
+      }
+      Logging.apply(cfg);
+      boolean cluster = opts.cluster() || cfg.bool(ConfigKeys.CLUSTER);
+      app = MichatApp.start(cfg, cluster).await(5, TimeUnit.MINUTES);
+    } catch (ConfigException e) {
+      log.error("cannot start: {}", e.getMessage());
+      System.exit(EXIT_BAD_SETTING);
+      return;
+    } catch (Exception e) {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof ConfigException ce) {
+        log.error("cannot start: {}", ce.getMessage());
+        System.exit(EXIT_BAD_SETTING);
+      }
+      log.error("cannot start: {}", describe(cause));
+      System.exit(EXIT_FAILED);
+      return;
+    }
+    MichatApp running = app;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      try {
+        running.close().await(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("shutdown did not finish cleanly: {}", describe(e));
+      }
+    }, "michat-shutdown"));
+  }
+
+  private static String describe(Throwable t) {
+    String msg = t.getMessage();
+    return (msg == null ? t.getClass().getSimpleName() : msg).replaceAll("\\s+", " ");
+  }
+}

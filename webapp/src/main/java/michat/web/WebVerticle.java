@@ -1,0 +1,112 @@
+package michat.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.templ.freemarker.FreeMarkerTemplateEngine;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import java.nio.file.Path;
+import michat.auth.SessionTokens;
+import michat.config.ConfigKeys;
+import michat.config.MichatConfig;
+import michat.config.RedisSettings;
+import michat.model.Failures;
+import michat.model.SeedMessages;
+import michat.web.http.AccountRoutes;
+import michat.web.http.Api;
+import michat.web.http.ContactRoutes;
+import michat.web.http.HealthRoutes;
+import michat.web.http.PageRoutes;
+import michat.web.http.Replies;
+import michat.web.http.Services;
+import michat.web.http.Shape;
+import michat.web.http.SessionAuth;
+import michat.web.http.UploadRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web role: one HTTP port serving pages, static files, the seed's REST routes, upload and
+ * health. It holds no data itself: every route calls a service over the event bus.
+ */
+public class WebVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
+
+  private Redis redis;
+  private Api api;
+
+  @Override
+  public Future<?> start() {
+    MichatConfig cfg = MichatConfig.of(config());
+    SessionAuth auth = new SessionAuth(new SessionTokens(vertx, cfg));
+    Services services = new Services(vertx);
+    RedisAPI redisApi = RedisSettings.from(cfg).map(r -> {
+      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(r.connectionString()));
+      return RedisAPI.api(redis);
+    }).orElse(null);
+    Path uploads = cfg.path(ConfigKeys.DATA_DIR).resolve("upload");
+
+    Router router = Router.router(vertx);
+    router.route().handler(WebVerticle::securityHeaders);
+    api = new Api(router, cfg.number(ConfigKeys.HTTP_BODY_LIMIT, 1024, 16L << 20));
+    new AccountRoutes(services, auth).mount(api);
+    new ContactRoutes(services, auth).mount(api);
+    new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30)).mount(router, api);
+    new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth).mount(router);
+    new HealthRoutes(services, redisApi).mount(router);
+    router.route().failureHandler(this::failed);
+
+    int port = cfg.integer(ConfigKeys.HTTP_PORT, 0, 65535);
+    String host = cfg.string(ConfigKeys.HTTP_HOST);
+    // Form fields may be as large as a whole body: the body limit, not the decoder, decides (413).
+    int bodyLimit = (int) cfg.number(ConfigKeys.HTTP_BODY_LIMIT, 1024, 16L << 20);
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
+        .setMaxFormAttributeSize(bodyLimit * 2));
+    return server.requestHandler(router).listen()
+        .onSuccess(s -> LOG.debug("web instance listening on http://{}:{}/", host, s.actualPort()))
+        .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.HTTP_PORT,
+            "cannot listen on " + host + ":" + port + ": " + err.getMessage())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (redis != null) {
+      redis.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Referrer-Policy", "same-origin");
+    ctx.next();
+  }
+
+  /** Every failure ends here and is answered in the route's shape, never with internals. */
+  private void failed(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    Shape shape = api.shapeOf(ctx.normalizedPath());
+    if (t instanceof ReplyException) {
+      int status = Failures.codeOf(t);
+      String message = status == Failures.UNAVAILABLE ? "service unavailable, please try again" : t.getMessage();
+      Replies.error(ctx, shape, status, message);
+    } else if (ctx.statusCode() == Failures.TOO_LARGE) {
+      Replies.error(ctx, shape, Failures.TOO_LARGE, SeedMessages.BODY_TOO_LARGE);
+    } else if (ctx.statusCode() == Failures.NOT_FOUND) {
+      Replies.error(ctx, shape, Failures.NOT_FOUND, SeedMessages.NOT_FOUND);
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      Replies.error(ctx, shape, ctx.statusCode(), "bad request");
+    } else {
+      LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(t));
+      Replies.error(ctx, shape, Failures.INTERNAL, SeedMessages.INTERNAL_ERROR);
+    }
+  }
+}

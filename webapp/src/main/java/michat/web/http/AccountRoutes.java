@@ -1,0 +1,109 @@
+package michat.web.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import michat.model.Addresses;
+import michat.model.SeedJson;
+import michat.model.SeedMessages;
+
+/**
+ * The seed's {@code /user/*} routes. Registration and login are open; everything else needs a
+ * session token, and changing or deleting a user is allowed only to that user.
+ */
+public final class AccountRoutes {
+  private final Services services;
+  private final SessionAuth auth;
+
+  public AccountRoutes(Services services, SessionAuth auth) {
+    this.services = services;
+    this.auth = auth;
+  }
+
+  public void mount(Api api) {
+    api.post("/user/createUser", Shape.G, this::create);
+    api.post("/user/findUserByNameAndPwd", Shape.G, this::login);
+    api.post("/user/logout", Shape.G, this::logout);
+    api.post("/user/getUserList", Shape.G, this::list);
+    api.post("/user/updateUser", Shape.G, this::update);
+    api.post("/user/deleteUser", Shape.G, this::delete);
+    api.post("/user/find", Shape.H, this::find);
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject req = new JsonObject()
+        .put("name", Params.text(ctx, "name"))
+        .put("password", Params.text(ctx, "password"))
+        .put("confirm", Params.text(ctx, "Identity"));
+    services.request(Addresses.USER_REGISTER, req)
+        .onSuccess(user -> Replies.g(ctx, SeedMessages.USER_CREATED, SeedJson.user(user, "")))
+        .onFailure(ctx::fail);
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject req = new JsonObject()
+        .put("name", Params.text(ctx, "name"))
+        .put("password", Params.text(ctx, "password"))
+        .put("clientIp", ctx.request().remoteAddress().hostAddress())
+        .put("clientPort", String.valueOf(ctx.request().remoteAddress().port()))
+        .put("deviceInfo", String.valueOf(ctx.request().getHeader("User-Agent")));
+    services.request(Addresses.USER_LOGIN, req)
+        .onSuccess(reply -> {
+          String token = reply.getString("token");
+          auth.setCookie(ctx, token);
+          Replies.g(ctx, SeedMessages.LOGGED_IN, SeedJson.user(reply.getJsonObject("user"), token));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Not in the seed: forgets the browser's session cookie. The token itself expires on its own. */
+  private void logout(RoutingContext ctx) {
+    auth.clearCookie(ctx);
+    Replies.g(ctx, SeedMessages.OK, null);
+  }
+
+  private void list(RoutingContext ctx) {
+    auth.caller(ctx)
+        .compose(caller -> services.request(Addresses.USER_LIST, new JsonObject()))
+        .onSuccess(reply -> Replies.g(ctx, SeedMessages.OK, SeedJson.publicUsers(reply.getJsonArray("users"))))
+        .onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    auth.caller(ctx)
+        .compose(caller -> {
+          JsonObject req = new JsonObject()
+              .put("id", SessionAuth.self(caller, Params.id(ctx, "id")))
+              .put(SeedJson.NAME, Params.text(ctx, "name"))
+              .put("password", Params.text(ctx, "password"))
+              .put(SeedJson.PHONE, Params.text(ctx, "phone"))
+              .put(SeedJson.EMAIL, Params.text(ctx, "email"))
+              .put(SeedJson.AVATAR, Params.text(ctx, "icon"));
+          return services.request(Addresses.USER_UPDATE, req);
+        })
+        .onSuccess(user -> Replies.g(ctx, SeedMessages.USER_UPDATED, SeedJson.user(user, "")))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    auth.caller(ctx)
+        .compose(caller -> services.request(Addresses.USER_DELETE,
+            new JsonObject().put("id", SessionAuth.self(caller, Params.id(ctx, "id")))))
+        .onSuccess(user -> {
+          auth.clearCookie(ctx);
+          Replies.g(ctx, SeedMessages.USER_DELETED, null);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Anyone logged in may look a user up; phone, e-mail and client details only for oneself. */
+  private void find(RoutingContext ctx) {
+    auth.caller(ctx)
+        .compose(caller -> {
+          long id = Params.requiredId(ctx, "userId");
+          return services.request(Addresses.USER_FIND, new JsonObject().put("id", id))
+              .map(user -> id == caller ? SeedJson.user(user, "") : SeedJson.publicUser(user));
+        })
+        .onSuccess(user -> Replies.h(ctx, SeedMessages.OK, user))
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,37 @@
+package michat.web.http;
+
+import io.vertx.core.Handler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Registers the seed's REST routes: POST, inputs from query, form or JSON, a bounded body. It
+ * remembers each route's response shape so that a failure, even a rejected body, is answered in it.
+ */
+public final class Api {
+  private final Router router;
+  private final BodyHandler smallBody;
+  private final Map<String, Shape> shapes = new ConcurrentHashMap<>();
+
+  public Api(Router router, long bodyLimit) {
+    this.router = router;
+    this.smallBody = BodyHandler.create(false).setBodyLimit(bodyLimit);
+  }
+
+  public void post(String path, Shape shape, Handler<RoutingContext> handler) {
+    post(path, shape, smallBody, handler);
+  }
+
+  public void post(String path, Shape shape, BodyHandler body, Handler<RoutingContext> handler) {
+    shapes.put(path, shape);
+    router.post(path).handler(body).handler(handler);
+  }
+
+  /** The shape of the route at {@code path}; H for pages and unknown paths. */
+  public Shape shapeOf(String path) {
+    return path == null ? Shape.H : shapes.getOrDefault(path, Shape.H);
+  }
+}

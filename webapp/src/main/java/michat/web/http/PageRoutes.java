@@ -1,0 +1,89 @@
+package michat.web.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.StringWriter;
+import io.vertx.ext.web.handler.StaticHandler;
+import michat.model.Addresses;
+import michat.model.SeedJson;
+
+/** The FreeMarker pages and the static assets served from the jar. */
+public final class PageRoutes {
+  private final Vertx vertx;
+  private final Configuration templates;
+  private final Services services;
+  private final SessionAuth auth;
+
+  /** {@code templates}: the FreeMarker configuration of Vert.x's engine (it resolves the classpath). */
+  public PageRoutes(Vertx vertx, Configuration templates, Services services, SessionAuth auth) {
+    this.vertx = vertx;
+    this.templates = templates;
+    this.services = services;
+    this.auth = auth;
+  }
+
+  /** Call after the upload routes, so that {@code /asset/upload/*} is served from the data directory. */
+  public void mount(Router router) {
+    router.get("/").handler(this::login);
+    router.get("/index").handler(this::login);
+    router.get("/toRegister").handler(this::register);
+    router.get("/toChat").handler(this::chat);
+    router.get("/favicon.ico").handler(ctx -> ctx.reroute("/asset/images/favicon.ico"));
+    router.route("/asset/*").handler(StaticHandler.create("webroot/asset").setDirectoryListing(false));
+  }
+
+  private void login(RoutingContext ctx) {
+    render(ctx, "templates/index.ftl", new JsonObject().put("title", "登录 · michat"));
+  }
+
+  private void register(RoutingContext ctx) {
+    render(ctx, "templates/register.ftl", new JsonObject().put("title", "注册 · michat"));
+  }
+
+  /**
+   * Only for a valid session (cookie, or the seed's {@code ?token=} which then also becomes the
+   * cookie); anyone else is sent to the login page.
+   */
+  private void chat(RoutingContext ctx) {
+    auth.caller(ctx)
+        .compose(id -> services.request(Addresses.USER_FIND, new JsonObject().put("id", id)))
+        .onSuccess(user -> {
+          String fromQuery = ctx.request().getParam("token");
+          if (fromQuery != null && !fromQuery.isBlank()) {
+            auth.setCookie(ctx, fromQuery);
+          }
+          render(ctx, "templates/chat.ftl", new JsonObject()
+              .put("title", "michat")
+              .put("userId", user.getLong(SeedJson.ID))
+              .put("userName", user.getString(SeedJson.NAME)));
+        })
+        .onFailure(err -> ctx.redirect("/index"));
+  }
+
+  /**
+   * Renders to a String and sends it as UTF-8. (Vert.x's FreeMarkerTemplateEngine.render writes
+   * with the JVM's default charset, which on Java 17 is not always UTF-8.)
+   */
+  private void render(RoutingContext ctx, String template, JsonObject model) {
+    render(template, model)
+        .onSuccess(html -> ctx.response()
+            .putHeader("Content-Type", "text/html; charset=utf-8")
+            .putHeader("Cache-Control", "no-store")
+            .end(html))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<String> render(String name, JsonObject model) {
+    return vertx.executeBlocking(() -> {
+      Template template = templates.getTemplate(name);
+      StringWriter out = new StringWriter();
+      template.process(model.getMap(), out);
+      return out.toString();
+    }, false);
+  }
+}

@@ -1,0 +1,44 @@
+package michat.web.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes the seed's response shapes. */
+public final class Replies {
+  private Replies() {}
+
+  public static void g(RoutingContext ctx, String message, Object data) {
+    send(ctx, 200, new JsonObject().put("code", 0).put("message", message).put("data", data));
+  }
+
+  public static void h(RoutingContext ctx, String msg, Object data) {
+    send(ctx, 200, hBody(0, msg, data, null, null));
+  }
+
+  public static void hList(RoutingContext ctx, Object rows, Object total) {
+    send(ctx, 200, hBody(0, "", null, rows, total));
+  }
+
+  /** An error in the shape of the route that failed. */
+  public static void error(RoutingContext ctx, Shape shape, int status, String message) {
+    JsonObject body = shape == Shape.G
+        ? new JsonObject().put("code", -1).put("message", message).put("data", null)
+        : hBody(-1, message, null, null, null);
+    send(ctx, status, body);
+  }
+
+  private static JsonObject hBody(int code, String msg, Object data, Object rows, Object total) {
+    // The seed's H struct has no omitempty: all five keys are always there.
+    return new JsonObject().put("Code", code).put("Msg", msg).put("Data", data).put("Rows", rows).put("Total", total);
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+}

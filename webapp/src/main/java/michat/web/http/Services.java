@@ -1,0 +1,27 @@
+package michat.web.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/** Requests to the other services over the event bus. */
+public final class Services {
+  private static final DeliveryOptions OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
+
+  private final Vertx vertx;
+
+  public Services(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public Future<JsonObject> request(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, OPTIONS).map(Message::body);
+  }
+
+  public Future<JsonObject> request(String address, JsonObject body, long timeoutMs) {
+    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(Message::body);
+  }
+}

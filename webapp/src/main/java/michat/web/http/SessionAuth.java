@@ -1,0 +1,72 @@
+package michat.web.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.RoutingContext;
+import michat.auth.SessionTokens;
+import michat.model.Failures;
+import michat.model.SeedMessages;
+
+/**
+ * Finds and verifies the caller's session token: {@code Authorization: Bearer}, then a {@code token}
+ * parameter, then the {@code michat_token} cookie. A user may act only for themself.
+ */
+public final class SessionAuth {
+  private final SessionTokens tokens;
+
+  public SessionAuth(SessionTokens tokens) {
+    this.tokens = tokens;
+  }
+
+  /** The authenticated user id, or a 401 failure. */
+  public Future<Long> caller(RoutingContext ctx) {
+    return tokens.verify(tokenOf(ctx));
+  }
+
+  /** Like {@link #caller} but fails with {@code message} (e.g. the seed's 请先登录). */
+  public Future<Long> caller(RoutingContext ctx, String message) {
+    return caller(ctx).recover(err -> Failures.fail(Failures.UNAUTHORIZED, message));
+  }
+
+  /**
+   * The id the caller acts for: the claimed id from the request when given, which must be the
+   * caller's own (403 otherwise), or the caller when the request names none.
+   */
+  public static long self(long caller, Long claimed) {
+    if (claimed != null && claimed != caller) {
+      throw Failures.of(Failures.FORBIDDEN, SeedMessages.NOT_YOURSELF);
+    }
+    return caller;
+  }
+
+  public void setCookie(RoutingContext ctx, String token) {
+    ctx.response().addCookie(cookie(ctx, token).setMaxAge(tokens.ttlSeconds()));
+  }
+
+  public void clearCookie(RoutingContext ctx) {
+    ctx.response().addCookie(cookie(ctx, "").setMaxAge(0));
+  }
+
+  private static Cookie cookie(RoutingContext ctx, String value) {
+    return Cookie.cookie(SessionTokens.COOKIE, value).setPath("/").setHttpOnly(true)
+        .setSameSite(CookieSameSite.LAX).setSecure(isHttps(ctx));
+  }
+
+  private static boolean isHttps(RoutingContext ctx) {
+    return ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+  }
+
+  public static String tokenOf(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    String param = ctx.request().getParam("token");
+    if (param != null && !param.isBlank()) {
+      return param;
+    }
+    Cookie cookie = ctx.request().getCookie(SessionTokens.COOKIE);
+    return cookie == null ? null : cookie.getValue();
+  }
+}

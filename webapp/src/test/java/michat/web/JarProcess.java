@@ -1,0 +1,93 @@
+package michat.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The fat jar started as a child process, as a person would: {@code java -jar webapp/target/mi-chat.jar}. */
+final class JarProcess implements AutoCloseable {
+  final Process process;
+  final Path workDir;
+  final Path stdout;
+  final Path stderr;
+
+  private JarProcess(Process process, Path workDir, Path stdout, Path stderr) {
+    this.process = process;
+    this.workDir = workDir;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  static Path jar() {
+    Path jar = Paths.get(System.getProperty("michat.jar", "target/mi-chat.jar")).toAbsolutePath();
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " missing: run through 'mvn verify' so the jar is built first");
+    }
+    return jar;
+  }
+
+  static JarProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-jar", jar().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("MICHAT_") || k.equals("PORT"));
+    pb.environment().putAll(env);
+    pb.environment().put("REDGATE_DISABLE_TELEMETRY", "true");
+    Path out = Files.createTempFile(workDir, "stdout", ".log");
+    Path err = Files.createTempFile(workDir, "stderr", ".log");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    return new JarProcess(pb.start(), workDir, out, err);
+  }
+
+  /** Waits for the start-up line; fails with what the process printed if it exits or takes too long. */
+  JarProcess awaitStarted(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (stderrText().contains("michat started")) {
+        return this;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("michat exited with " + process.exitValue() + ": " + stderrText());
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("michat did not start in " + timeout + ": " + stderrText());
+  }
+
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("michat did not exit in " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  String stderrText() throws IOException {
+    return Files.readString(stderr, StandardCharsets.UTF_8);
+  }
+
+  String stdoutText() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+
+  /** SIGTERM, as an operator or Kubernetes stops it. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    return awaitExit(Duration.ofSeconds(30));
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}

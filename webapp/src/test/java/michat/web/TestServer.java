@@ -1,0 +1,205 @@
+package michat.web;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import michat.config.MichatConfig;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real michat started in-process on a free port — on the embedded default (H2 in a temporary data
+ * directory) or on the MariaDB at 127.0.0.1:3306 — and an HTTP client to drive it.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final String MARIADB_URL = "mysql://root@127.0.0.1:3306/";
+  public static final String SECRET = "test-secret-0123456789-0123456789-abcdef";
+
+  public final Path dataDir;
+  public final int port;
+  public final MichatApp app;
+  public final WebClient client;
+  private final String mysqlDatabase;
+
+  private TestServer(Path dataDir, int port, MichatApp app, String mysqlDatabase) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.app = app;
+    this.mysqlDatabase = mysqlDatabase;
+    this.client = WebClient.create(app.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(port).setFollowRedirects(false));
+  }
+
+  public static TestServer embedded() {
+    return start(baseEnv(tempDir()), null);
+  }
+
+  public static TestServer embedded(Path dataDir, Map<String, String> extra) {
+    Map<String, String> env = baseEnv(dataDir);
+    env.putAll(extra);
+    return start(env, null);
+  }
+
+  /** On MariaDB, in a database of its own, dropped first so that every run starts empty. */
+  public static TestServer mariadb(String database) {
+    requireMariaDb();
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+         Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS `" + database + "`");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    Map<String, String> env = baseEnv(tempDir());
+    env.put("MICHAT_MYSQL_URL", MARIADB_URL + database);
+    env.put("MICHAT_TOKEN_SECRET", SECRET);
+    return start(env, database);
+  }
+
+  /** MariaDB must be there under CI (a missing server fails the build); elsewhere its tests are skipped. */
+  public static void requireMariaDb() {
+    boolean up = isListening(3306);
+    if (!up && System.getenv("CI") != null) {
+      Assertions.fail("MariaDB is not reachable on 127.0.0.1:3306 and CI is set: start it (see .ci/run)");
+    }
+    Assumptions.assumeTrue(up, "MariaDB not running on 127.0.0.1:3306");
+  }
+
+  public static void requireRedis() {
+    boolean up = isListening(6379);
+    if (!up && System.getenv("CI") != null) {
+      Assertions.fail("Redis is not reachable on 127.0.0.1:6379 and CI is set: start it (see .ci/run)");
+    }
+    Assumptions.assumeTrue(up, "Redis not running on 127.0.0.1:6379");
+  }
+
+  static Map<String, String> baseEnv(Path dataDir) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PORT", Integer.toString(freePort()));
+    env.put("MICHAT_HTTP_HOST", "127.0.0.1");
+    env.put("MICHAT_DATA_DIR", dataDir.toString());
+    // The production default (600k) costs ~0.3 s per hash; tests check the mechanism, not the cost.
+    env.put("MICHAT_PASSWORD_ITERATIONS", "1000");
+    env.put("MICHAT_UPLOAD_MAX_BYTES", "200000");
+    return env;
+  }
+
+  static TestServer start(Map<String, String> env, String mysqlDatabase) {
+    MichatConfig cfg = MichatConfig.load(null, env);
+    try {
+      MichatApp app = MichatApp.start(cfg, false).await(60, TimeUnit.SECONDS);
+      return new TestServer(Path.of(env.get("MICHAT_DATA_DIR")), Integer.parseInt(env.get("PORT")), app, mysqlDatabase);
+    } catch (Exception e) {
+      throw new IllegalStateException("michat did not start: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- HTTP ----
+
+  public HttpResponse<Buffer> post(String path, Map<String, String> form) {
+    return post(path, form, null);
+  }
+
+  public HttpResponse<Buffer> post(String path, Map<String, String> form, String token) {
+    HttpRequest<Buffer> req = client.post(path);
+    if (token != null) {
+      req.bearerTokenAuthentication(token);
+    }
+    MultiMap body = MultiMap.caseInsensitiveMultiMap();
+    form.forEach(body::add);
+    return await(req.sendForm(body));
+  }
+
+  public HttpResponse<Buffer> get(String path) {
+    return await(client.get(path).send());
+  }
+
+  public static <T> T await(io.vertx.core.Future<T> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static JsonObject json(HttpResponse<Buffer> r) {
+    return r.bodyAsJsonObject();
+  }
+
+  /** Registers and logs in a new user; returns the login reply's data (ID, Identity = token). */
+  public JsonObject newUser(String name) {
+    HttpResponse<Buffer> reg = post("/user/createUser", Map.of("name", name, "password", "pw-" + name, "Identity", "pw-" + name));
+    Assertions.assertEquals(200, reg.statusCode(), reg.bodyAsString());
+    HttpResponse<Buffer> login = post("/user/findUserByNameAndPwd", Map.of("name", name, "password", "pw-" + name));
+    Assertions.assertEquals(200, login.statusCode(), login.bodyAsString());
+    return json(login).getJsonObject("data");
+  }
+
+  // ---- direct SQL, to check what is stored ----
+
+  public String queryString(String sql, Object param) {
+    String url = mysqlDatabase != null
+        ? "jdbc:mariadb://127.0.0.1:3306/" + mysqlDatabase
+        : "jdbc:h2:file:" + dataDir.resolve("michat") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+    try (Connection c = DriverManager.getConnection(url, mysqlDatabase != null ? "root" : "sa", "");
+         var st = c.prepareStatement(sql)) {
+      st.setObject(1, param);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public long count(String sql, Object param) {
+    String v = queryString(sql, param);
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    await(app.close());
+  }
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("michat-test-");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static boolean isListening(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -2,6 +2,8 @@ package michat.auth;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -38,6 +40,23 @@ public final class SessionTokens {
   public String issue(long userId) {
     return jwt.generateToken(new JsonObject().put("sub", Long.toString(userId)),
         new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
+  }
+
+  /**
+   * The token a request carries: {@code Authorization: Bearer}, then a {@code token} parameter (query
+   * or form), then the {@code michat_token} cookie; null when there is none.
+   */
+  public static String tokenOf(HttpServerRequest req) {
+    String auth = req.getHeader("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    String param = req.getParam("token");
+    if (param != null && !param.isBlank()) {
+      return param;
+    }
+    Cookie cookie = req.getCookie(COOKIE);
+    return cookie == null ? null : cookie.getValue();
   }
 
   public int ttlSeconds() {

@@ -65,6 +65,16 @@ public final class ConfigKeys {
       List.of("MICHAT_PRESENCE_ONLINE_TTL_HOURS"), List.of("timeout.RedisOnlineTime"),
       "TTL of the online_<userId> entry in hours");
 
+  public static final ConfigKey NODE_ID = key("node.id", List.of("MICHAT_NODE_ID"),
+      List.of(), "this JVM's name on the event bus (gateway.<node.id>.deliver); generated when unset");
+  public static final ConfigKey MESSAGE_MAX_CONTENT_BYTES = key("message.maxContentBytes",
+      List.of("MICHAT_MESSAGE_MAX_CONTENT_BYTES"), List.of(), "largest message Content in UTF-8 bytes (at most 4096)");
+  public static final ConfigKey GATEWAY_MAX_QUEUED_FRAMES = key("gateway.maxQueuedFrames",
+      List.of("MICHAT_GATEWAY_MAX_QUEUED_FRAMES"), List.of(),
+      "frames held for a connection that reads too slowly before it is closed (4001)");
+  public static final ConfigKey CATCH_UP_LIMIT = key("router.catchUpLimit", List.of("MICHAT_ROUTER_CATCH_UP_LIMIT"),
+      List.of(), "most missed messages sent on connect (older ones stay in history)");
+
   public static final ConfigKey UPLOAD_MAX_BYTES = key("upload.maxBytes", List.of("MICHAT_UPLOAD_MAX_BYTES"),
       List.of(), "largest accepted upload in bytes");
   public static final ConfigKey HTTP_BODY_LIMIT = key("http.bodyLimitBytes", List.of("MICHAT_HTTP_BODY_LIMIT_BYTES"),
@@ -76,6 +86,7 @@ public final class ConfigKeys {
       MYSQL_URL, MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, MYSQL_POOL_SIZE,
       REDIS_URL, REDIS_PASSWORD, REDIS_DB, TOKEN_SECRET, TOKEN_TTL_HOURS, PASSWORD_ITERATIONS,
       HEARTBEAT_FIRST_SWEEP, HEARTBEAT_SWEEP, HEARTBEAT_MAX_IDLE, ONLINE_TTL_HOURS,
+      NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, CATCH_UP_LIMIT,
       UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, LOG_LEVEL);
 
   private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {

@@ -29,7 +29,45 @@ public final class Addresses {
   public static final String GROUP_JOIN = "michat.group.join";
   public static final String GROUP_MEMBERS = "michat.group.members";
 
-  /** The address a gateway node consumes to push messages to its local sessions. */
+  /** user-service tells the router (publish) that a user joined a group: {groupId, userId}. */
+  public static final String GROUP_MEMBER_JOINED = "michat.group.memberJoined";
+  /** user-service tells caches (publish) that a group's members changed: {groupId}. */
+  public static final String GROUP_CHANGED = "michat.group.changed";
+  /** user-service tells caches (publish) that a user was deleted: {id}. */
+  public static final String USER_DELETED = "michat.user.deleted";
+
+  // message-router
+  /** A chat frame from a gateway: {senderId, frame}; reply {ok:true, id, conversation, seq} or {ok:false, error, message}. */
+  public static final String ROUTER_INBOUND = "michat.router.inbound";
+  /** What a user missed while offline: {userId}; reply {messages:[{conversation, seq, frame}]}. */
+  public static final String ROUTER_CATCH_UP = "michat.router.catchUp";
+  /** Delivery cursors of a closed or idle session: {userId, cursors:{conversation: seq}}. */
+  public static final String ROUTER_CURSORS = "michat.router.cursors";
+  /** History page: {requesterId, conversation, start, end, rev}; reply {messages:[payload strings]}. */
+  public static final String ROUTER_HISTORY = "michat.router.history";
+
+  // presence-service
+  /** A session opened: {userId, nodeId, sessionId}. */
+  public static final String PRESENCE_CONNECT = "michat.presence.connect";
+  /** A session closed: {userId, nodeId, sessionId}; reply {offline: true when it was the last}. */
+  public static final String PRESENCE_DISCONNECT = "michat.presence.disconnect";
+  /** A heartbeat refreshes the online TTL: {userId, nodeId}. */
+  public static final String PRESENCE_HEARTBEAT = "michat.presence.heartbeat";
+  /** A gateway node is alive (every few seconds): {nodeId}. */
+  public static final String PRESENCE_NODE_ALIVE = "michat.presence.nodeAlive";
+  /** Where users are connected: {userIds}; reply {nodes:{nodeId:[userIds]}} for live nodes only. */
+  public static final String PRESENCE_LOCATE = "michat.presence.locate";
+  /** Which of these users are online: {userIds}; reply {online:[userIds]}. */
+  public static final String PRESENCE_ONLINE = "michat.presence.online";
+
+  /**
+   * The seed's pub/sub demo channel ({@code /user/sendMsg}): a string payload published here reaches
+   * every such socket. With Redis, each gateway node's bridge feeds it (node-local) from the Redis
+   * channel {@code websocket}.
+   */
+  public static final String PUBSUB_WEBSOCKET = "michat.pubsub.websocket";
+
+  /** The address a gateway node consumes (published to: every instance on the node gets it). */
   public static String gatewayDeliver(String nodeId) {
     return "gateway." + nodeId + ".deliver";
   }

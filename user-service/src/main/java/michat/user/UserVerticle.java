@@ -180,7 +180,10 @@ public class UserVerticle extends VerticleBase {
   private Future<JsonObject> delete(JsonObject req) {
     long id = req.getLong("id");
     return existingUser(id).compose(u -> repo.deleteUser(id).map(u))
-        .onSuccess(u -> LOG.info("user {} deleted", id));
+        .onSuccess(u -> {
+          vertx.eventBus().publish(Addresses.USER_DELETED, new JsonObject().put("id", id));
+          LOG.info("user {} deleted", id);
+        });
   }
 
   // ---- friends ----
@@ -240,7 +243,10 @@ public class UserVerticle extends VerticleBase {
             : repo.insertGroup(ownerId, name, img, desc))
         .recover(err -> UserRepository.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN) : Future.failedFuture(err))
-        .onSuccess(g -> LOG.info("group {} '{}' created by user {}", g.getLong(SeedJson.ID), name, ownerId));
+        .onSuccess(g -> {
+          announceJoin(g.getLong(SeedJson.ID), ownerId);
+          LOG.info("group {} '{}' created by user {}", g.getLong(SeedJson.ID), name, ownerId);
+        });
   }
 
   private Future<JsonObject> groupsOfUser(JsonObject req) {
@@ -270,7 +276,10 @@ public class UserVerticle extends VerticleBase {
           .recover(err -> UserRepository.isDuplicate(err)
               ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER) : Future.failedFuture(err))
           .map(v -> found.get())
-          .onSuccess(g -> LOG.info("user {} joined group {}", userId, groupId));
+          .onSuccess(g -> {
+            announceJoin(groupId, userId);
+            LOG.info("user {} joined group {}", userId, groupId);
+          });
     });
   }
 
@@ -283,6 +292,13 @@ public class UserVerticle extends VerticleBase {
   }
 
   // ---- helpers ----
+
+  /** Caches drop the group's member list; the router starts the member's cursor at the group's end. */
+  private void announceJoin(long groupId, long userId) {
+    JsonObject event = new JsonObject().put("groupId", groupId).put("userId", userId);
+    vertx.eventBus().publish(Addresses.GROUP_CHANGED, event);
+    vertx.eventBus().publish(Addresses.GROUP_MEMBER_JOINED, event);
+  }
 
   private Future<JsonObject> existingUser(Long id) {
     if (id == null) {

@@ -8,6 +8,12 @@ import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import michat.presence.PresenceVerticle;
+import michat.presence.WebSocketChannelBridge;
+import michat.router.RouterVerticle;
+import michat.user.UserVerticle;
 import java.util.stream.Collectors;
 import michat.auth.TokenSecret;
 import michat.config.ConfigKeys;
@@ -23,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MichatApp {
   private static final Logger LOG = LoggerFactory.getLogger(MichatApp.class);
+  /** HTTP verticle instances: one per core, each with its own event loop and sessions. */
+  static final int HTTP_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final Vertx vertx;
   private final MichatConfig cfg;
@@ -38,7 +46,7 @@ public final class MichatApp {
    * {@link michat.config.ConfigException}, synchronously or as the failure of the returned future.
    */
   public static Future<MichatApp> start(MichatConfig config, boolean cluster) {
-    MichatConfig cfg = TokenSecret.resolve(config);
+    MichatConfig cfg = withNodeId(TokenSecret.resolve(config));
     Set<Role> roles = Role.parse(cfg);
     cfg.integer(ConfigKeys.HTTP_PORT, 0, 65535);
     Database db = new Database(cfg);
@@ -52,14 +60,25 @@ public final class MichatApp {
     return vertx.compose(v -> RedisCheck.reachable(v, cfg)
         .compose(ok -> deploy(v, cfg, roles))
         .map(ids -> new MichatApp(v, cfg))
-        .onSuccess(app -> LOG.info("michat started: roles {}{}; {}storage {}; presence {}",
-            roles.stream().map(Role::label).collect(Collectors.joining(",")),
+        .onSuccess(app -> LOG.info("michat started: node {}, roles {}{}; {}storage {}; presence {}",
+            cfg.string(ConfigKeys.NODE_ID), roles.stream().map(Role::label).collect(Collectors.joining(",")),
             cluster ? " (clustered)" : "",
             roles.contains(Role.WEB) ? "listening on http://" + cfg.string(ConfigKeys.HTTP_HOST) + ":"
                 + cfg.string(ConfigKeys.HTTP_PORT) + "/; " : "",
             db.describe(),
             RedisSettings.from(cfg).map(RedisSettings::describe).orElse("in-JVM shared data")))
         .recover(err -> closeAfterFailure(v, err)));
+  }
+
+  /** A node id for this JVM unless configured (e.g. the pod name on Kubernetes). */
+  private static MichatConfig withNodeId(MichatConfig cfg) {
+    if (cfg.isSet(ConfigKeys.NODE_ID)) {
+      if (!cfg.string(ConfigKeys.NODE_ID).matches("[A-Za-z0-9._-]{1,64}")) {
+        throw cfg.invalid(ConfigKeys.NODE_ID, "must be 1-64 letters, digits, '.', '_' or '-'");
+      }
+      return cfg;
+    }
+    return cfg.with(ConfigKeys.NODE_ID, UUID.randomUUID().toString().substring(0, 8), "generated");
   }
 
   /**
@@ -73,14 +92,34 @@ public final class MichatApp {
     return failed.future();
   }
 
-  private static Future<List<String>> deploy(Vertx vertx, MichatConfig cfg, Set<Role> roles) {
-    List<Future<String>> deployments = new ArrayList<>();
-    DeploymentOptions options = new DeploymentOptions().setConfig(cfg.toJson());
-    // user-service first, so the web role never answers before its backend is there
-    for (Role role : roles) {
-      role.verticle().ifPresent(supplier -> deployments.add(vertx.deployVerticle(supplier, options)));
+  /**
+   * Back-end roles first, then the HTTP port, so that nothing is served before what it calls is
+   * there. web and gateway share one HTTP verticle, deployed once per event loop.
+   */
+  private static Future<Void> deploy(Vertx vertx, MichatConfig cfg, Set<Role> roles) {
+    DeploymentOptions one = new DeploymentOptions().setConfig(cfg.toJson());
+    List<Supplier<Future<String>>> steps = new ArrayList<>();
+    if (roles.contains(Role.USER)) {
+      steps.add(() -> vertx.deployVerticle(UserVerticle::new, one));
     }
-    return Future.all(deployments).map(all -> all.<String>list());
+    if (roles.contains(Role.PRESENCE)) {
+      steps.add(() -> vertx.deployVerticle(PresenceVerticle::new, one));
+    }
+    if (roles.contains(Role.ROUTER)) {
+      steps.add(() -> vertx.deployVerticle(RouterVerticle::new, one));
+    }
+    if (roles.contains(Role.GATEWAY)) {
+      steps.add(() -> vertx.deployVerticle(WebSocketChannelBridge::new, one));
+    }
+    if (roles.contains(Role.WEB) || roles.contains(Role.GATEWAY)) {
+      DeploymentOptions perLoop = new DeploymentOptions(one).setInstances(HTTP_INSTANCES);
+      steps.add(() -> vertx.deployVerticle(HttpVerticle::new, perLoop));
+    }
+    Future<String> chain = Future.succeededFuture();
+    for (Supplier<Future<String>> step : steps) {
+      chain = chain.compose(previous -> step.get());
+    }
+    return chain.mapEmpty();
   }
 
   public Vertx vertx() {

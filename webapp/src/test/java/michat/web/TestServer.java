@@ -58,6 +58,11 @@ public final class TestServer implements AutoCloseable {
 
   /** On MariaDB, in a database of its own, dropped first so that every run starts empty. */
   public static TestServer mariadb(String database) {
+    return mariadb(database, null);
+  }
+
+  /** On MariaDB and, when {@code redisUrl} is given, Redis. */
+  public static TestServer mariadb(String database, String redisUrl) {
     requireMariaDb();
     try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
          Statement st = c.createStatement()) {
@@ -68,6 +73,9 @@ public final class TestServer implements AutoCloseable {
     Map<String, String> env = baseEnv(tempDir());
     env.put("MICHAT_MYSQL_URL", MARIADB_URL + database);
     env.put("MICHAT_TOKEN_SECRET", SECRET);
+    if (redisUrl != null) {
+      env.put("MICHAT_REDIS_URL", redisUrl);
+    }
     return start(env, database);
   }
 

@@ -1,5 +1,7 @@
 package michat.web.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import michat.model.Addresses;
@@ -32,11 +34,25 @@ public final class ContactRoutes {
     auth.caller(ctx)
         .compose(caller -> services.request(Addresses.FRIEND_LIST,
             new JsonObject().put("userId", SessionAuth.self(caller, Params.id(ctx, "userId")))))
-        .onSuccess(reply -> {
-          var users = SeedJson.publicUsers(reply.getJsonArray("users"));
-          Replies.hList(ctx, users, users.size());
-        })
+        .compose(reply -> withOnlineFlags(SeedJson.publicUsers(reply.getJsonArray("users"))))
+        .onSuccess(users -> Replies.hList(ctx, users, users.size()))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Adds {@code Online} to each friend (michat's addition; seed clients ignore it). When presence
+   * does not answer, the list is still served, with everyone shown offline.
+   */
+  private Future<JsonArray> withOnlineFlags(JsonArray users) {
+    JsonArray ids = new JsonArray();
+    users.forEach(u -> ids.add(((JsonObject) u).getLong("ID")));
+    return services.request(Addresses.PRESENCE_ONLINE, new JsonObject().put("userIds", ids), 3000)
+        .map(reply -> reply.getJsonArray("online"))
+        .otherwise(new JsonArray())
+        .map(online -> {
+          users.forEach(u -> ((JsonObject) u).put("Online", online.contains(((JsonObject) u).getLong("ID"))));
+          return users;
+        });
   }
 
   private void addFriend(RoutingContext ctx) {

@@ -43,6 +43,19 @@ public final class Params {
     throw Failures.of(Failures.BAD_REQUEST, name + " must be a positive whole number, got '" + abbreviate(v) + "'");
   }
 
+  /** A whole number (may be negative), or {@code absent} when missing or empty. */
+  public static long integer(RoutingContext ctx, String name, long absent) {
+    String v = text(ctx, name).trim();
+    if (v.isEmpty()) {
+      return absent;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw Failures.of(Failures.BAD_REQUEST, name + " must be a whole number, got '" + abbreviate(v) + "'");
+    }
+  }
+
   /** A positive id that must be present. */
   public static long requiredId(RoutingContext ctx, String name) {
     Long id = id(ctx, name);

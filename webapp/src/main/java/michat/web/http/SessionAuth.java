@@ -9,8 +9,8 @@ import michat.model.Failures;
 import michat.model.SeedMessages;
 
 /**
- * Finds and verifies the caller's session token: {@code Authorization: Bearer}, then a {@code token}
- * parameter, then the {@code michat_token} cookie. A user may act only for themself.
+ * Verifies the caller's session token (found by {@link SessionTokens#tokenOf}) and sets or clears
+ * the session cookie. A user may act only for themself.
  */
 public final class SessionAuth {
   private final SessionTokens tokens;
@@ -58,15 +58,6 @@ public final class SessionAuth {
   }
 
   public static String tokenOf(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.substring(7).trim();
-    }
-    String param = ctx.request().getParam("token");
-    if (param != null && !param.isBlank()) {
-      return param;
-    }
-    Cookie cookie = ctx.request().getCookie(SessionTokens.COOKIE);
-    return cookie == null ? null : cookie.getValue();
+    return SessionTokens.tokenOf(ctx.request());
   }
 }

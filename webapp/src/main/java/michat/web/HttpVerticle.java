@@ -12,6 +12,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Path;
+import java.util.Set;
+import michat.gateway.ChatGateway;
 import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
@@ -22,6 +24,7 @@ import michat.web.http.AccountRoutes;
 import michat.web.http.Api;
 import michat.web.http.ContactRoutes;
 import michat.web.http.HealthRoutes;
+import michat.web.http.HistoryRoutes;
 import michat.web.http.PageRoutes;
 import michat.web.http.Replies;
 import michat.web.http.Services;
@@ -32,34 +35,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web role: one HTTP port serving pages, static files, the seed's REST routes, upload and
- * health. It holds no data itself: every route calls a service over the event bus.
+ * The one HTTP port of a JVM. With the web role it serves pages, static files, the seed's REST
+ * routes, upload and health (no data of its own: every route calls a service over the event bus);
+ * with the gateway role it serves the chat WebSockets. Deployed as several instances, one per event
+ * loop; each gateway instance keeps its own sessions.
  */
-public class WebVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
+public class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private Redis redis;
   private Api api;
+  private ChatGateway gateway;
 
   @Override
   public Future<?> start() {
     MichatConfig cfg = MichatConfig.of(config());
-    SessionAuth auth = new SessionAuth(new SessionTokens(vertx, cfg));
-    Services services = new Services(vertx);
-    RedisAPI redisApi = RedisSettings.from(cfg).map(r -> {
-      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(r.connectionString()));
-      return RedisAPI.api(redis);
-    }).orElse(null);
-    Path uploads = cfg.path(ConfigKeys.DATA_DIR).resolve("upload");
-
+    Set<Role> roles = Role.parse(cfg);
+    SessionTokens tokens = new SessionTokens(vertx, cfg);
     Router router = Router.router(vertx);
-    router.route().handler(WebVerticle::securityHeaders);
+    router.route().handler(HttpVerticle::securityHeaders);
     api = new Api(router, cfg.number(ConfigKeys.HTTP_BODY_LIMIT, 1024, 16L << 20));
-    new AccountRoutes(services, auth).mount(api);
-    new ContactRoutes(services, auth).mount(api);
-    new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30)).mount(router, api);
-    new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth).mount(router);
-    new HealthRoutes(services, redisApi).mount(router);
+    if (roles.contains(Role.GATEWAY)) {
+      gateway = new ChatGateway(vertx, cfg, tokens);
+      gateway.mount(router);
+    }
+    if (roles.contains(Role.WEB)) {
+      mountWeb(cfg, router, new SessionAuth(tokens));
+    }
     router.route().failureHandler(this::failed);
 
     int port = cfg.integer(ConfigKeys.HTTP_PORT, 0, 65535);
@@ -68,10 +70,26 @@ public class WebVerticle extends VerticleBase {
     int bodyLimit = (int) cfg.number(ConfigKeys.HTTP_BODY_LIMIT, 1024, 16L << 20);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
         .setMaxFormAttributeSize(bodyLimit * 2));
-    return server.requestHandler(router).listen()
-        .onSuccess(s -> LOG.debug("web instance listening on http://{}:{}/", host, s.actualPort()))
+    Future<Void> gatewayStarted = gateway == null ? Future.succeededFuture() : gateway.start();
+    return gatewayStarted.compose(v -> server.requestHandler(router).listen())
+        .onSuccess(s -> LOG.debug("HTTP instance listening on http://{}:{}/", host, s.actualPort()))
         .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.HTTP_PORT,
             "cannot listen on " + host + ":" + port + ": " + err.getMessage())));
+  }
+
+  private void mountWeb(MichatConfig cfg, Router router, SessionAuth auth) {
+    Services services = new Services(vertx);
+    RedisAPI redisApi = RedisSettings.from(cfg).map(r -> {
+      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(r.connectionString()));
+      return RedisAPI.api(redis);
+    }).orElse(null);
+    Path uploads = cfg.path(ConfigKeys.DATA_DIR).resolve("upload");
+    new AccountRoutes(services, auth).mount(api);
+    new ContactRoutes(services, auth).mount(api);
+    new HistoryRoutes(services, auth).mount(api);
+    new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30)).mount(router, api);
+    new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth).mount(router);
+    new HealthRoutes(services, redisApi).mount(router);
   }
 
   @Override
@@ -79,7 +97,7 @@ public class WebVerticle extends VerticleBase {
     if (redis != null) {
       redis.close();
     }
-    return Future.succeededFuture();
+    return gateway == null ? Future.succeededFuture() : gateway.stop();
   }
 
   private static void securityHeaders(RoutingContext ctx) {

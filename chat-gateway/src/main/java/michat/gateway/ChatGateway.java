@@ -1,0 +1,306 @@
+package michat.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import michat.auth.SessionTokens;
+import michat.config.ConfigKeys;
+import michat.config.MichatConfig;
+import michat.model.Addresses;
+import michat.model.SeedMessages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat gateway of one HTTP verticle instance: the WebSocket endpoints {@code /chat} and
+ * {@code /user/sendUserMsg} (token required before the upgrade) and the seed's pub/sub socket
+ * {@code /user/sendMsg}; the registry of this instance's sessions; heartbeats and the idle sweep;
+ * and the consumer of this node's {@code gateway.<nodeId>.deliver} address. Everything here runs on
+ * the instance's event loop, so the registry needs no locks.
+ */
+public final class ChatGateway {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatGateway.class);
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+  static final long NODE_ALIVE_INTERVAL_MS = 3_000;
+  static final long CURSOR_FLUSH_INTERVAL_MS = 30_000;
+
+  private final Vertx vertx;
+  private final SessionTokens tokens;
+  private final String nodeId;
+  private final int maxQueued;
+  private final long firstSweepMs;
+  private final long sweepMs;
+  private final long maxIdleMs;
+  private final Map<Long, Map<String, ChatSession>> sessions = new HashMap<>();
+  private final Set<ServerWebSocket> channelSockets = new HashSet<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final List<Long> timers = new ArrayList<>();
+
+  public ChatGateway(Vertx vertx, MichatConfig cfg, SessionTokens tokens) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.nodeId = cfg.string(ConfigKeys.NODE_ID);
+    this.maxQueued = cfg.integer(ConfigKeys.GATEWAY_MAX_QUEUED_FRAMES, 1, 1_000_000);
+    this.firstSweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_FIRST_SWEEP, 0, 86_400) * 1000);
+    this.sweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_SWEEP, 1, 86_400) * 1000);
+    this.maxIdleMs = cfg.number(ConfigKeys.HEARTBEAT_MAX_IDLE, 1, 31L * 86_400) * 1000;
+  }
+
+  public void mount(Router router) {
+    router.get("/chat").handler(this::chat);
+    router.get("/user/sendUserMsg").handler(this::chat);
+    router.get("/user/sendMsg").handler(this::channel);
+  }
+
+  public Future<Void> start() {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(nodeId), this::deliver));
+    consumers.add(vertx.eventBus().<String>consumer(Addresses.PUBSUB_WEBSOCKET, this::onChannel));
+    timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> nodeAlive()));
+    timers.add(vertx.setPeriodic(firstSweepMs, sweepMs, id -> sweep()));
+    timers.add(vertx.setPeriodic(CURSOR_FLUSH_INTERVAL_MS, id -> forEachSession(this::flushCursors)));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> nodeAlive().recover(err -> Future.succeededFuture()))
+        .mapEmpty();
+  }
+
+  /** Tells clients to reconnect elsewhere; keeps their cursors and marks them offline first. */
+  public Future<Void> stop() {
+    timers.forEach(vertx::cancelTimer);
+    List<Future<?>> pending = new ArrayList<>();
+    forEachSession(s -> {
+      pending.add(leave(s));
+      forget(s);
+      s.close(Frames.CLOSE_GOING_AWAY, "server shutting down, please reconnect");
+    });
+    channelSockets.forEach(ws -> ws.close(Frames.CLOSE_GOING_AWAY, "server shutting down"));
+    return Future.join(pending).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  // ---- connections ----
+
+  private void chat(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    if (!req.canUpgradeToWebSocket()) {
+      ctx.response().setStatusCode(400).end("WebSocket upgrade expected");
+      return;
+    }
+    req.pause();
+    tokens.verify(SessionTokens.tokenOf(req))
+        .onFailure(err -> {
+          req.resume();
+          ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json; charset=utf-8")
+              .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.NOT_AUTHENTICATED).encode());
+        })
+        .onSuccess(userId -> req.toWebSocket()
+            .onSuccess(ws -> open(userId, ws))
+            .onFailure(err -> LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage())));
+  }
+
+  private void open(long userId, ServerWebSocket ws) {
+    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, maxQueued, this::onClose);
+    sessions.computeIfAbsent(userId, k -> new HashMap<>()).put(s.id, s);
+    ws.textMessageHandler(text -> onText(s, text));
+    ws.binaryMessageHandler(bytes -> {
+      s.touch();
+      s.send(Frames.error("binary_not_supported", "send chat messages as JSON text frames", null));
+    });
+    ws.exceptionHandler(err -> LOG.debug("session {} of user {}: {}", s.id, userId, err.getMessage()));
+    ws.closeHandler(v -> onClose(s));
+    LOG.debug("user {} connected, session {}", userId, s.id);
+    // Registered here first, then online, then the backlog: a message stored before presence knew
+    // of this session is in the backlog; one stored after is pushed live. Nothing falls between.
+    request(Addresses.PRESENCE_CONNECT, new JsonObject().put("userId", userId).put("nodeId", nodeId).put("sessionId", s.id))
+        .onFailure(err -> LOG.warn("user {} connected but presence not updated: {}", userId, err.getMessage()))
+        .transform(done -> request(Addresses.ROUTER_CATCH_UP, new JsonObject().put("userId", userId)))
+        .onComplete(backlog -> {
+          if (s.isClosed()) {
+            return;
+          }
+          s.send(Frames.WELCOME);
+          List<JsonObject> missed = new ArrayList<>();
+          if (backlog.succeeded()) {
+            backlog.result().getJsonArray("messages").forEach(m -> missed.add((JsonObject) m));
+          } else {
+            LOG.warn("backlog of user {} not fetched now (kept for the next connect): {}", userId,
+                backlog.cause().getMessage());
+          }
+          s.finishCatchUp(missed);
+        });
+  }
+
+  /** When the socket is gone or the server closes it, whichever comes first; runs once per session. */
+  private void onClose(ChatSession s) {
+    s.closed();
+    if (forget(s)) {
+      leave(s);
+    }
+    LOG.debug("user {} disconnected, session {}", s.userId, s.id);
+  }
+
+  /** Removes the session from the registry; false when it was no longer there. */
+  private boolean forget(ChatSession s) {
+    Map<String, ChatSession> mine = sessions.get(s.userId);
+    if (mine == null || mine.remove(s.id) == null) {
+      return false;
+    }
+    if (mine.isEmpty()) {
+      sessions.remove(s.userId);
+    }
+    return true;
+  }
+
+  /** Persists the session's cursors and tells presence it is gone. */
+  private Future<?> leave(ChatSession s) {
+    return Future.join(flushCursors(s), request(Addresses.PRESENCE_DISCONNECT,
+        new JsonObject().put("userId", s.userId).put("nodeId", nodeId).put("sessionId", s.id))
+        .onFailure(err -> LOG.warn("presence not told that user {} left: {}", s.userId, err.getMessage())));
+  }
+
+  // ---- frames from clients ----
+
+  private void onText(ChatSession s, String text) {
+    s.touch();
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (RuntimeException e) {
+      s.send(Frames.error("bad_json", "a chat frame must be a JSON object", null));
+      return;
+    }
+    Object ref = field(frame, "createtime");
+    if (isHeartbeat(frame)) {
+      request(Addresses.PRESENCE_HEARTBEAT, new JsonObject().put("userId", s.userId).put("nodeId", nodeId))
+          .onFailure(err -> LOG.debug("heartbeat of user {} not recorded: {}", s.userId, err.getMessage()));
+      return;
+    }
+    // One frame at a time per connection: a sender's messages are stored in the order sent, and a
+    // client that floods is slowed down by TCP rather than by growing memory here.
+    s.socket.pause();
+    request(Addresses.ROUTER_INBOUND, new JsonObject().put("senderId", s.userId).put("frame", frame))
+        .onSuccess(reply -> {
+          if (!reply.getBoolean("ok", false)) {
+            s.send(Frames.error(reply.getString("error"), reply.getString("message"), ref));
+          }
+        })
+        .onFailure(err -> s.send(Frames.error("unavailable",
+            "the message was not accepted, please send it again (" + err.getMessage() + ")", ref)))
+        .onComplete(done -> {
+          if (!s.isClosed()) {
+            s.socket.resume();
+          }
+        });
+  }
+
+  private static boolean isHeartbeat(JsonObject frame) {
+    Object type = field(frame, "type");
+    return type instanceof Number n && n.intValue() == 3 && n.doubleValue() == 3;
+  }
+
+  private static Object field(JsonObject frame, String lowerName) {
+    for (String key : frame.fieldNames()) {
+      if (key.toLowerCase(Locale.ROOT).equals(lowerName)) {
+        return frame.getValue(key);
+      }
+    }
+    return null;
+  }
+
+  // ---- deliveries to clients ----
+
+  private void deliver(Message<JsonObject> msg) {
+    JsonObject d = msg.body();
+    JsonArray to = d.getJsonArray("to");
+    String conversation = d.getString("conversation");
+    long seq = d.getLong("seq");
+    String frame = d.getString("frame");
+    for (int i = 0; i < to.size(); i++) {
+      Map<String, ChatSession> mine = sessions.get(to.getLong(i));
+      if (mine != null) {
+        for (ChatSession s : mine.values()) {
+          s.deliver(conversation, seq, frame);
+        }
+      }
+    }
+  }
+
+  private void sweep() {
+    long cutoff = System.currentTimeMillis() - maxIdleMs;
+    forEachSession(s -> {
+      if (!s.isClosed() && s.lastSeen() < cutoff) {
+        LOG.info("closing idle session {} of user {} (no frame for {} s)", s.id, s.userId, maxIdleMs / 1000);
+        s.close(Frames.CLOSE_IDLE, "no heartbeat for " + maxIdleMs / 1000 + " s");
+      }
+    });
+  }
+
+  private Future<JsonObject> flushCursors(ChatSession s) {
+    Map<String, Long> cursors = s.takeCursors();
+    if (cursors.isEmpty()) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    JsonObject body = new JsonObject();
+    cursors.forEach(body::put);
+    return request(Addresses.ROUTER_CURSORS, new JsonObject().put("userId", s.userId).put("cursors", body))
+        .onFailure(err -> LOG.warn("cursors of user {} not saved (they may see some messages again): {}",
+            s.userId, err.getMessage()));
+  }
+
+  private Future<JsonObject> nodeAlive() {
+    return request(Addresses.PRESENCE_NODE_ALIVE, new JsonObject().put("nodeId", nodeId))
+        .onFailure(err -> LOG.debug("presence did not take node liveness: {}", err.getMessage()));
+  }
+
+  // ---- the seed's pub/sub socket ----
+
+  private void channel(RoutingContext ctx) {
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      ctx.response().setStatusCode(400).end("WebSocket upgrade expected");
+      return;
+    }
+    ctx.request().toWebSocket().onSuccess(ws -> {
+      channelSockets.add(ws);
+      ws.closeHandler(v -> channelSockets.remove(ws));
+      ws.textMessageHandler(ignored -> { });
+    });
+  }
+
+  private void onChannel(Message<String> msg) {
+    String text = Frames.channel(String.valueOf(msg.body()), LocalDateTime.now());
+    for (ServerWebSocket ws : new ArrayList<>(channelSockets)) {
+      if (ws.writeQueueFull()) {
+        ws.close(Frames.CLOSE_TOO_SLOW, "too slow");
+      } else {
+        ws.writeTextMessage(text);
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  private void forEachSession(java.util.function.Consumer<ChatSession> action) {
+    List<ChatSession> all = new ArrayList<>();
+    sessions.values().forEach(m -> all.addAll(m.values()));
+    all.forEach(action);
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, REQUEST).map(Message::body);
+  }
+}

@@ -1,0 +1,136 @@
+package michat.router;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * All SQL of message-router: messages, per-conversation sequence numbers, delivery cursors. The same
+ * statements run on MySQL/MariaDB and H2 (MySQL mode). Every write runs in a transaction: see
+ * UserRepository for the Vert.x 5.0.7 JDBC auto-commit issue this avoids.
+ */
+public final class MessageRepository {
+  private final Pool pool;
+
+  public MessageRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A stored message: server id, conversation and its sequence number. */
+  public record Stored(long id, String conversation, long seq, String payload) {
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("conversation", conversation).put("seq", seq);
+    }
+  }
+
+  /**
+   * Takes the conversation's next sequence number and stores the message, in one transaction. The
+   * upsert locks the conversation's counter row until commit, so concurrent routers serialize per
+   * conversation and ids grow in sequence order within a conversation.
+   */
+  public Future<Stored> store(String conversation, long senderId, ChatFrame f) {
+    LocalDateTime now = now();
+    return write(tx -> tx
+        .preparedQuery("INSERT INTO conversation_seq (conversation, last_seq) VALUES (?, 1)"
+            + " ON DUPLICATE KEY UPDATE last_seq = last_seq + 1")
+        .execute(Tuple.of(conversation))
+        .compose(r -> tx.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ?")
+            .execute(Tuple.of(conversation)))
+        .map(rows -> rows.iterator().next().getLong("last_seq"))
+        .compose(seq -> tx.preparedQuery("INSERT INTO messages (conversation, seq, sender_id, target_id, msg_type,"
+                + " media, content, url, amount, client_msg_id, payload, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(Tuple.from(Arrays.asList(conversation, seq, senderId, f.targetId(), f.type(), f.media(),
+                f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), now)))
+            .compose(r -> tx.preparedQuery("SELECT id FROM messages WHERE conversation = ? AND seq = ?")
+                .execute(Tuple.of(conversation, seq)))
+            .map(rows -> new Stored(rows.iterator().next().getLong("id"), conversation, seq, f.payload()))));
+  }
+
+  /**
+   * Private messages addressed to the user after their cursor, and messages of the given group
+   * conversations after theirs, oldest first, at most {@code limit}.
+   */
+  public Future<JsonArray> missed(long userId, List<String> groupConversations, int limit) {
+    String groups = groupConversations.isEmpty() ? ""
+        : " OR (m.conversation IN (" + String.join(",", groupConversations.stream().map(c -> "?").toList()) + "))";
+    Tuple params = Tuple.of(userId, userId);
+    groupConversations.forEach(params::addValue);
+    return pool.preparedQuery("SELECT m.id, m.conversation, m.seq, m.payload FROM messages m"
+            + " LEFT JOIN delivery_cursors c ON c.user_id = ? AND c.conversation = m.conversation"
+            + " WHERE ((m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE + ")" + groups + ")"
+            + " AND m.seq > COALESCE(c.delivered_seq, 0)"
+            + " ORDER BY m.id LIMIT " + limit)
+        .execute(params)
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          for (Row r : rows) {
+            out.add(new JsonObject().put("conversation", r.getString("conversation"))
+                .put("seq", r.getLong("seq")).put("frame", r.getString("payload")));
+          }
+          return out;
+        });
+  }
+
+  /** Moves cursors forward (never back). */
+  public Future<Void> advanceCursors(long userId, Map<String, Long> cursors) {
+    if (cursors.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>();
+    cursors.forEach((conversation, seq) -> batch.add(Tuple.of(userId, conversation, seq)));
+    return write(tx -> tx.preparedQuery("INSERT INTO delivery_cursors (user_id, conversation, delivered_seq)"
+            + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE delivered_seq = GREATEST(delivered_seq, VALUES(delivered_seq))")
+        .executeBatch(batch).mapEmpty());
+  }
+
+  /** A new group member starts after the group's current last message (no backlog of older ones). */
+  public Future<Void> startCursorAtEnd(long userId, String conversation) {
+    return write(tx -> tx.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ?")
+        .execute(Tuple.of(conversation))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("last_seq"))
+        .compose(last -> tx.preparedQuery("INSERT INTO delivery_cursors (user_id, conversation, delivered_seq)"
+                + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE delivered_seq = GREATEST(delivered_seq, VALUES(delivered_seq))")
+            .execute(Tuple.of(userId, conversation, last)))
+        .mapEmpty());
+  }
+
+  /** The number of messages in a conversation (sequence numbers run 1..n without gaps). */
+  public Future<Long> count(String conversation) {
+    return pool.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ?")
+        .execute(Tuple.of(conversation))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("last_seq"));
+  }
+
+  /** Payloads with sequence numbers in [fromSeq, toSeq], newest first or oldest first. */
+  public Future<JsonArray> page(String conversation, long fromSeq, long toSeq, boolean oldestFirst) {
+    return pool.preparedQuery("SELECT payload FROM messages WHERE conversation = ? AND seq BETWEEN ? AND ?"
+            + " ORDER BY seq " + (oldestFirst ? "ASC" : "DESC"))
+        .execute(Tuple.of(conversation, fromSeq, toSeq))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(r.getString("payload")));
+          return out;
+        });
+  }
+
+  private <T> Future<T> write(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work);
+  }
+
+  private static LocalDateTime now() {
+    long ms = System.currentTimeMillis();
+    return LocalDateTime.ofEpochSecond(ms / 1000, (int) (ms % 1000) * 1_000_000, ZoneOffset.UTC);
+  }
+}

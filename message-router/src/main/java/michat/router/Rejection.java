@@ -1,0 +1,35 @@
+package michat.router;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A frame the router refuses, with a stable machine-readable code (documented in docs/protocol.md)
+ * and a sentence for people. Nothing is stored for a rejected frame.
+ */
+public final class Rejection extends RuntimeException {
+  public static final String BAD_JSON = "bad_json";
+  public static final String UNKNOWN_TYPE = "unknown_type";
+  public static final String UNKNOWN_MEDIA = "unknown_media";
+  public static final String MISSING_TARGET = "missing_target";
+  public static final String NO_SUCH_USER = "no_such_user";
+  public static final String NO_SUCH_GROUP = "no_such_group";
+  public static final String NOT_A_MEMBER = "not_a_member";
+  public static final String TOO_LARGE = "too_large";
+  public static final String BAD_FIELD = "bad_field";
+  public static final String UNAVAILABLE = "unavailable";
+
+  private final String code;
+
+  public Rejection(String code, String message) {
+    super(message, null, false, false);
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public JsonObject toReply() {
+    return new JsonObject().put("ok", false).put("error", code).put("message", getMessage());
+  }
+}

@@ -1,0 +1,187 @@
+package michat.router;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import michat.config.ConfigKeys;
+import michat.config.MichatConfig;
+import michat.model.Addresses;
+import michat.model.Conversations;
+import michat.model.Failures;
+import michat.storage.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * message-router: validates chat frames from every gateway, stores each accepted message (with its
+ * conversation sequence number) before anything is delivered, then sends one event-bus message per
+ * gateway node that holds recipients. Serves offline catch-up, delivery cursors and history.
+ */
+public class RouterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+  /** The most messages one history page returns. */
+  static final int HISTORY_PAGE_MAX = 1000;
+
+  private Pool pool;
+  private MessageRepository repo;
+  private Membership membership;
+  private int maxContentBytes;
+  private int catchUpLimit;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+
+  @Override
+  public Future<?> start() {
+    MichatConfig cfg = MichatConfig.of(config());
+    pool = new Database(cfg).pool(vertx);
+    repo = new MessageRepository(pool);
+    membership = new Membership(vertx);
+    maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
+    catchUpLimit = cfg.integer(ConfigKeys.CATCH_UP_LIMIT, 1, 100_000);
+
+    serve(Addresses.ROUTER_INBOUND, this::inbound);
+    serve(Addresses.ROUTER_CATCH_UP, this::catchUp);
+    serve(Addresses.ROUTER_CURSORS, this::cursors);
+    serve(Addresses.ROUTER_HISTORY, this::history);
+    consumers.add(vertx.eventBus().consumer(Addresses.GROUP_MEMBER_JOINED, this::memberJoined));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> {
+      Future<JsonObject> reply;
+      try {
+        reply = handler.apply(msg.body());
+      } catch (RuntimeException e) {
+        reply = Future.failedFuture(e);
+      }
+      reply.onSuccess(msg::reply).onFailure(err -> Failures.reply(msg, err, LOG));
+    }));
+  }
+
+  /**
+   * Validate, check the target, store, acknowledge; then deliver. A refused frame is answered with
+   * {ok:false, error, message} and stores nothing.
+   */
+  private Future<JsonObject> inbound(JsonObject req) {
+    long senderId = req.getLong("senderId");
+    ChatFrame frame;
+    try {
+      frame = ChatFrame.parse(req.getJsonObject("frame"), senderId, maxContentBytes);
+    } catch (Rejection r) {
+      return Future.succeededFuture(r.toReply());
+    }
+    Future<Recipients> recipients = frame.type() == ChatFrame.PRIVATE
+        ? membership.userExists(frame.targetId())
+            .map(v -> new Recipients(Conversations.privateChat(senderId, frame.targetId()), List.of(frame.targetId())))
+        : membership.members(frame.targetId()).map(members -> {
+            if (!members.contains(senderId)) {
+              throw new Rejection(Rejection.NOT_A_MEMBER, "you are not a member of group " + frame.targetId());
+            }
+            return new Recipients(Conversations.group(frame.targetId()), List.copyOf(members));
+          });
+    return recipients
+        .compose(to -> repo.store(to.conversation, senderId, frame)
+            .onSuccess(stored -> deliver(stored, to.userIds)))
+        .map(stored -> stored.toJson().put("ok", true))
+        .recover(err -> err instanceof Rejection r ? Future.succeededFuture(r.toReply()) : Future.failedFuture(err));
+  }
+
+  private record Recipients(String conversation, List<Long> userIds) {}
+
+  /**
+   * One publish per gateway node holding recipients. Runs after the message is stored: whoever is
+   * not reached now gets it from catch-up when they connect.
+   */
+  private void deliver(MessageRepository.Stored stored, List<Long> userIds) {
+    vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
+            new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), REQUEST)
+        .onSuccess(reply -> {
+          JsonObject nodes = reply.body().getJsonObject("nodes");
+          for (String node : nodes.fieldNames()) {
+            vertx.eventBus().publish(Addresses.gatewayDeliver(node), new JsonObject()
+                .put("to", nodes.getJsonArray(node))
+                .put("conversation", stored.conversation())
+                .put("seq", stored.seq())
+                .put("frame", stored.payload()));
+          }
+        })
+        .onFailure(err -> LOG.warn("message {} {}#{} stored but not pushed now (presence: {}); recipients get it on connect",
+            stored.id(), stored.conversation(), stored.seq(), err.getMessage()));
+  }
+
+  private Future<JsonObject> catchUp(JsonObject req) {
+    long userId = req.getLong("userId");
+    return membership.groupConversations(userId)
+        .compose(groups -> repo.missed(userId, groups, catchUpLimit))
+        .map(messages -> new JsonObject().put("messages", messages));
+  }
+
+  private Future<JsonObject> cursors(JsonObject req) {
+    long userId = req.getLong("userId");
+    Map<String, Long> cursors = new HashMap<>();
+    JsonObject given = req.getJsonObject("cursors", new JsonObject());
+    for (String conversation : given.fieldNames()) {
+      cursors.put(conversation, given.getLong(conversation));
+    }
+    return repo.advanceCursors(userId, cursors).map(v -> new JsonObject());
+  }
+
+  private void memberJoined(Message<JsonObject> msg) {
+    long userId = msg.body().getLong("userId");
+    long groupId = msg.body().getLong("groupId");
+    repo.startCursorAtEnd(userId, Conversations.group(groupId))
+        .onFailure(err -> LOG.warn("cursor of new member {} in group {} not set: {}", userId, groupId, err.getMessage()));
+  }
+
+  /**
+   * A page of a conversation: indexes count from the newest message (0) unless {@code rev}, then from
+   * the oldest; negative indexes count from the other end, as Redis ranges do. Private
+   * conversations only for their two users, group ones only for members.
+   */
+  private Future<JsonObject> history(JsonObject req) {
+    long requester = req.getLong("requesterId");
+    String conversation = req.getString("conversation");
+    long start = req.getLong("start", 0L);
+    long end = req.getLong("end", -1L);
+    boolean oldestFirst = req.getBoolean("rev", false);
+    Future<Void> allowed = Conversations.isGroup(conversation)
+        ? membership.members(Conversations.groupId(conversation)).compose(m -> m.contains(requester)
+            ? Future.succeededFuture() : Failures.fail(Failures.FORBIDDEN, "you are not a member of this group"))
+        : Conversations.isParticipant(conversation, requester) ? Future.succeededFuture()
+            : Failures.fail(Failures.FORBIDDEN, "you can only read your own conversations");
+    return allowed
+        .recover(err -> err instanceof Rejection r ? Failures.fail(Failures.NOT_FOUND, r.getMessage()) : Future.failedFuture(err))
+        .compose(v -> repo.count(conversation))
+        .compose(n -> {
+          long from = start < 0 ? n + start : start;
+          long to = end < 0 ? n + end : end;
+          from = Math.max(0, from);
+          to = Math.min(n - 1, Math.min(to, from + HISTORY_PAGE_MAX - 1));
+          if (n == 0 || from > to) {
+            return Future.succeededFuture(new JsonArray());
+          }
+          // index i counts from the newest (seq n - i) or, reversed, from the oldest (seq i + 1)
+          long lo = oldestFirst ? from + 1 : n - to;
+          long hi = oldestFirst ? to + 1 : n - from;
+          return repo.page(conversation, lo, hi, oldestFirst);
+        })
+        .map(messages -> new JsonObject().put("messages", messages));
+  }
+
+}

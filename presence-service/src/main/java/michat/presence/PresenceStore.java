@@ -1,0 +1,32 @@
+package michat.presence;
+
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who is online and on which gateway node. Two implementations with one contract: Redis (the seed's
+ * {@code online_<userId>} keys) and Vert.x shared data (embedded default; cluster-wide when clustered).
+ * A node that stops calling {@link #nodeAlive} for {@link #NODE_TTL_SECONDS} counts as dead: its
+ * sessions stop counting at once and are cleaned up by {@link #reapDeadNodes}.
+ */
+public interface PresenceStore {
+  long NODE_TTL_SECONDS = 10;
+
+  Future<Void> connect(long userId, String nodeId, String sessionId);
+
+  /** Returns true when this was the user's last session (the user is now offline). */
+  Future<Boolean> disconnect(long userId, String nodeId, String sessionId);
+
+  Future<Void> heartbeat(long userId, String nodeId);
+
+  Future<Void> nodeAlive(String nodeId);
+
+  /** Live node → the given users connected there. Users without a live session are left out. */
+  Future<Map<String, List<Long>>> locate(Collection<Long> userIds);
+
+  Future<Void> reapDeadNodes();
+
+  void close();
+}

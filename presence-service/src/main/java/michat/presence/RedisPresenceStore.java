@@ -1,0 +1,168 @@
+package michat.presence;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Presence in Redis. Keys (one place, for operators' tooling):
+ * <ul>
+ *   <li>{@code online_<userId>} — the seed's key: exists while the user has a session; value = the node
+ *       of the latest session; TTL {@code presence.onlineTtlHours}, refreshed by heartbeats;</li>
+ *   <li>{@code michat:sessions:<userId>} — hash sessionId → nodeId, same TTL;</li>
+ *   <li>{@code michat:node:<nodeId>} — liveness, TTL {@value PresenceStore#NODE_TTL_SECONDS} s;</li>
+ *   <li>{@code michat:nodes} and {@code michat:node-users:<nodeId>} — what to clean when a node dies.</li>
+ * </ul>
+ * Multi-key updates are Lua scripts, so concurrent connects and disconnects never leave
+ * {@code online_} wrong.
+ */
+public final class RedisPresenceStore implements PresenceStore {
+  static final String ONLINE = "online_";
+  static final String SESSIONS = "michat:sessions:";
+  static final String NODE = "michat:node:";
+  static final String NODES = "michat:nodes";
+  static final String NODE_USERS = "michat:node-users:";
+
+  private static final String CONNECT = String.join("\n",
+      "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])",
+      "redis.call('EXPIRE', KEYS[1], ARGV[3])",
+      "redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])",
+      "redis.call('SADD', KEYS[3], ARGV[4])",
+      "return 1");
+  private static final String DISCONNECT = String.join("\n",
+      "redis.call('HDEL', KEYS[1], ARGV[1])",
+      "if redis.call('HLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) return 1 end",
+      "return 0");
+  private static final String HEARTBEAT = String.join("\n",
+      "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end",
+      "redis.call('EXPIRE', KEYS[1], ARGV[2])",
+      "if redis.call('EXPIRE', KEYS[2], ARGV[2]) == 0 then redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2]) end",
+      "return 1");
+  /** Drops a dead node's sessions of one user; deletes online_ when none is left. */
+  private static final String DROP_NODE = String.join("\n",
+      "local all = redis.call('HGETALL', KEYS[1])",
+      "for i = 1, #all, 2 do if all[i + 1] == ARGV[1] then redis.call('HDEL', KEYS[1], all[i]) end end",
+      "if redis.call('HLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) return 1 end",
+      "return 0");
+
+  private final Redis client;
+  private final RedisAPI redis;
+  private final String ttlSeconds;
+
+  public RedisPresenceStore(Vertx vertx, String connectionString, long onlineTtlSeconds) {
+    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(connectionString)
+        .setMaxPoolWaiting(1024));
+    this.redis = RedisAPI.api(client);
+    this.ttlSeconds = Long.toString(onlineTtlSeconds);
+  }
+
+  @Override
+  public Future<Void> connect(long userId, String nodeId, String sessionId) {
+    return redis.eval(List.of(CONNECT, "3", SESSIONS + userId, ONLINE + userId, NODE_USERS + nodeId,
+        sessionId, nodeId, ttlSeconds, Long.toString(userId))).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> disconnect(long userId, String nodeId, String sessionId) {
+    return redis.eval(List.of(DISCONNECT, "2", SESSIONS + userId, ONLINE + userId, sessionId))
+        .map(r -> r.toInteger() == 1);
+  }
+
+  @Override
+  public Future<Void> heartbeat(long userId, String nodeId) {
+    return redis.eval(List.of(HEARTBEAT, "2", SESSIONS + userId, ONLINE + userId, nodeId, ttlSeconds)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> nodeAlive(String nodeId) {
+    return redis.set(List.of(NODE + nodeId, Long.toString(System.currentTimeMillis()), "EX",
+            Long.toString(NODE_TTL_SECONDS)))
+        .compose(r -> redis.sadd(List.of(NODES, nodeId))).mapEmpty();
+  }
+
+  @Override
+  public Future<Map<String, List<Long>>> locate(Collection<Long> userIds) {
+    List<Long> ids = new ArrayList<>(new HashSet<>(userIds));
+    List<Future<Response>> sessions = ids.stream().map(id -> redis.hgetall(SESSIONS + id)).toList();
+    return Future.all(sessions).compose(all -> {
+      Map<Long, Set<String>> nodesOf = new LinkedHashMap<>();
+      Set<String> nodes = new HashSet<>();
+      for (int i = 0; i < ids.size(); i++) {
+        Response hash = sessions.get(i).result();
+        Set<String> userNodes = new HashSet<>();
+        if (hash != null) {
+          for (String sid : hash.getKeys()) {
+            userNodes.add(hash.get(sid).toString());
+          }
+        }
+        nodesOf.put(ids.get(i), userNodes);
+        nodes.addAll(userNodes);
+      }
+      return liveNodes(nodes).map(live -> {
+        Map<String, List<Long>> byNode = new HashMap<>();
+        nodesOf.forEach((user, userNodes) -> userNodes.stream().filter(live::contains)
+            .forEach(n -> byNode.computeIfAbsent(n, k -> new ArrayList<>()).add(user)));
+        return byNode;
+      });
+    });
+  }
+
+  private Future<Set<String>> liveNodes(Set<String> nodes) {
+    if (nodes.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    List<String> list = new ArrayList<>(nodes);
+    return redis.mget(list.stream().map(n -> NODE + n).toList()).map(values -> {
+      Set<String> live = new HashSet<>();
+      for (int i = 0; i < list.size(); i++) {
+        if (values.get(i) != null) {
+          live.add(list.get(i));
+        }
+      }
+      return live;
+    });
+  }
+
+  @Override
+  public Future<Void> reapDeadNodes() {
+    return redis.smembers(NODES).compose(members -> {
+      Set<String> known = new HashSet<>();
+      members.forEach(m -> known.add(m.toString()));
+      return liveNodes(known).compose(live -> {
+        List<Future<?>> drops = new ArrayList<>();
+        for (String node : known) {
+          if (!live.contains(node)) {
+            drops.add(dropNode(node));
+          }
+        }
+        return Future.all(drops).mapEmpty();
+      });
+    });
+  }
+
+  private Future<Void> dropNode(String node) {
+    return redis.smembers(NODE_USERS + node).compose(users -> {
+      List<Future<?>> each = new ArrayList<>();
+      users.forEach(u -> each.add(redis.eval(List.of(DROP_NODE, "2", SESSIONS + u, ONLINE + u, node))));
+      return Future.all(each);
+    }).compose(v -> redis.del(List.of(NODE_USERS + node)))
+        .compose(v -> redis.srem(List.of(NODES, node)))
+        .mapEmpty();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,33 @@
+package michat.model;
+
+/**
+ * Conversation ids: {@code p:<smaller user id>:<larger user id>} for the two users of a private chat,
+ * {@code g:<group id>} for a group. Both participants of a private chat share one sequence.
+ */
+public final class Conversations {
+  private Conversations() {}
+
+  public static String privateChat(long a, long b) {
+    return "p:" + Math.min(a, b) + ":" + Math.max(a, b);
+  }
+
+  public static String group(long groupId) {
+    return "g:" + groupId;
+  }
+
+  public static boolean isGroup(String conversation) {
+    return conversation.startsWith("g:");
+  }
+
+  /** The group id of a {@code g:} conversation. */
+  public static long groupId(String conversation) {
+    return Long.parseLong(conversation.substring(2));
+  }
+
+  /** True when the user is one of the two of a {@code p:} conversation. */
+  public static boolean isParticipant(String conversation, long userId) {
+    String[] parts = conversation.split(":");
+    return parts.length == 3 && parts[0].equals("p")
+        && (parts[1].equals(Long.toString(userId)) || parts[2].equals(Long.toString(userId)));
+  }
+}

@@ -1,0 +1,330 @@
+package michat.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import michat.model.Addresses;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real-time chat over real WebSocket clients (PROTOCOL.md, "The chat WebSocket"): private and group
+ * messages, several sessions, offline backlog, impersonation, tokens, invalid frames, history and the
+ * pub/sub socket. Subclasses choose the stores.
+ */
+abstract class ChatContract {
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  abstract TestServer server();
+
+  /** Publishes a payload the way operators do: Redis PUBLISH, or the event bus on the embedded default. */
+  abstract void publishOnChannel(String payload);
+
+  record User(long id, String name, String token) {}
+
+  User user(String prefix) {
+    JsonObject u = server().newUser(prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
+    return new User(u.getLong("ID"), u.getString("Name"), u.getString("Identity"));
+  }
+
+  static JsonObject text(long from, long to, String content) {
+    return new JsonObject().put("TargetId", to).put("Type", 1).put("CreateTime", System.currentTimeMillis())
+        .put("userId", from).put("Media", 1).put("Content", content);
+  }
+
+  static JsonObject groupText(long from, long group, String content) {
+    return text(from, group, content).put("Type", 2);
+  }
+
+  static JsonObject heartbeat(long from) {
+    return new JsonObject().put("TargetId", 0).put("Type", 3).put("CreateTime", System.currentTimeMillis())
+        .put("userId", from).put("Media", -1).put("Content", "心跳");
+  }
+
+  long createGroup(User owner, User... members) {
+    HttpResponse<Buffer> r = server().post("/contact/createCommunity", Map.of("name", "g-" + owner.name), owner.token);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    long id = r.bodyAsJsonObject().getJsonObject("Data").getLong("ID");
+    for (User m : members) {
+      assertEquals(200, server().post("/contact/joinGroup", Map.of("comId", Long.toString(id)), m.token).statusCode());
+    }
+    return id;
+  }
+
+  @Test
+  void privateMessagesBothWaysWithoutEcho() {
+    User a = user("a");
+    User b = user("b");
+    try (ChatClient ca = ChatClient.open(server(), a.token); ChatClient cb = ChatClient.open(server(), b.token)) {
+      JsonObject sent = text(a.id, b.id, "你好 <b>bob</b>");
+      ca.send(sent);
+      JsonObject got = cb.nextJson();
+      assertEquals(sent, got, "the recipient gets the sender's JSON as sent");
+      cb.send(text(b.id, a.id, "hi alice"));
+      assertEquals("hi alice", ca.nextJson().getString("Content"));
+      ca.expectNothing(300);
+      cb.expectNothing(0);
+    }
+  }
+
+  @Test
+  void groupMessagesReachEveryMemberIncludingTheSender() {
+    User a = user("ga");
+    User b = user("gb");
+    User c = user("gc");
+    User outsider = user("gx");
+    long group = createGroup(a, b, c);
+    try (ChatClient ca = ChatClient.open(server(), a.token); ChatClient cb = ChatClient.open(server(), b.token);
+         ChatClient cc = ChatClient.open(server(), c.token); ChatClient cx = ChatClient.open(server(), outsider.token)) {
+      cb.send(groupText(b.id, group, "hello group"));
+      for (ChatClient member : List.of(ca, cb, cc)) {
+        JsonObject got = member.nextJson();
+        assertEquals("hello group", got.getString("Content"));
+        assertEquals(b.id, got.getLong("userId"));
+      }
+      cx.send(groupText(outsider.id, group, "let me in"));
+      cx.nextError("not_a_member");
+      ca.expectNothing(300);
+    }
+  }
+
+  @Test
+  void everySessionOfAUserReceives() {
+    User a = user("sa");
+    User b = user("sb");
+    try (ChatClient ca = ChatClient.open(server(), a.token); ChatClient phone = ChatClient.open(server(), b.token);
+         ChatClient laptop = ChatClient.open(server(), b.token)) {
+      ca.send(text(a.id, b.id, "to both"));
+      assertEquals("to both", phone.nextJson().getString("Content"));
+      assertEquals("to both", laptop.nextJson().getString("Content"));
+    }
+  }
+
+  @Test
+  void offlineUserGetsTheBacklogInOrderOnConnect() {
+    User a = user("oa");
+    User b = user("ob");
+    User c = user("oc");
+    long group = createGroup(a, b);
+    try (ChatClient ca = ChatClient.open(server(), a.token)) {
+      for (int i = 1; i <= 5; i++) {
+        ca.send(text(a.id, b.id, "missed " + i));
+      }
+      ca.send(groupText(a.id, group, "group while away"));
+      assertEquals("group while away", ca.nextJson().getString("Content"));
+    }
+    try (ChatClient cc = ChatClient.open(server(), c.token)) {
+      cc.send(text(c.id, b.id, "from carol"));
+      cc.expectNothing(300);
+    }
+    try (ChatClient cb = ChatClient.open(server(), b.token)) {
+      List<String> got = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        got.add(cb.nextJson().getString("Content"));
+      }
+      assertEquals(List.of("missed 1", "missed 2", "missed 3", "missed 4", "missed 5", "group while away", "from carol"), got);
+      cb.expectNothing(300);
+    }
+    try (ChatClient again = ChatClient.open(server(), b.token)) {
+      again.expectNothing(500);   // delivered once: the next connect starts after it
+    }
+  }
+
+  @Test
+  void theSenderIsTheTokensUserWhateverTheFrameSays() {
+    User a = user("ia");
+    User b = user("ib");
+    User victim = user("iv");
+    try (ChatClient ca = ChatClient.open(server(), a.token); ChatClient cb = ChatClient.open(server(), b.token)) {
+      ca.send(text(victim.id, b.id, "I am someone else").put("UserId", victim.id));
+      JsonObject got = cb.nextJson();
+      assertEquals(a.id, got.getLong("userId"));
+      assertEquals(a.id, got.getLong("UserId"));
+      ca.send(text(0, b.id, "no id").copy());
+      assertEquals(a.id, cb.nextJson().getLong("userId"));
+    }
+  }
+
+  @Test
+  void missingForgedAndExpiredTokensAreRefusedBeforeTheUpgrade() {
+    User a = user("ta");
+    for (String uri : new String[] {"/chat", "/chat?userId=" + a.id, "/chat?token=garbage",
+        "/chat?token=" + a.token.substring(0, a.token.length() - 2) + "xx", "/user/sendUserMsg?userId=" + a.id}) {
+      try {
+        TestServer.await(ChatClient.connect(server().app.vertx(), server().port, uri));
+        fail("connected without a valid token: " + uri);
+      } catch (IllegalStateException e) {
+        Throwable cause = e.getCause() instanceof java.util.concurrent.ExecutionException ? e.getCause().getCause() : e.getCause();
+        assertTrue(cause instanceof UpgradeRejectedException, String.valueOf(cause));
+        assertEquals(401, ((UpgradeRejectedException) cause).getStatus());
+      }
+    }
+    try (ChatClient alias = ChatClient.open(server(), a.token)) {
+      alias.send(heartbeat(a.id));
+    }
+    ChatClient viaAlias = TestServer.await(ChatClient.connect(server().app.vertx(), server().port,
+        "/user/sendUserMsg?userId=" + a.id + "&token=" + a.token));
+    assertEquals("欢迎进入聊天系统", viaAlias.next());
+    viaAlias.close();
+  }
+
+  @Test
+  void invalidFramesGetAnErrorAndTheSocketKeepsWorking() {
+    User a = user("fa");
+    User b = user("fb");
+    User stranger = user("fs");
+    long group = createGroup(stranger);
+    try (ChatClient ca = ChatClient.open(server(), a.token); ChatClient cb = ChatClient.open(server(), b.token)) {
+      ca.sendText("not json at all");
+      ca.nextError("bad_json");
+      ca.sendText("[1,2,3]");
+      ca.nextError("bad_json");
+      ca.send(text(a.id, b.id, "x").put("Type", 7));
+      ca.nextError("unknown_type");
+      ca.send(text(a.id, b.id, "x").put("Media", 99));
+      ca.nextError("unknown_media");
+      JsonObject noTarget = text(a.id, b.id, "x");
+      noTarget.remove("TargetId");
+      ca.send(noTarget);
+      ca.nextError("missing_target");
+      ca.send(text(a.id, b.id, "x").put("TargetId", "abc"));
+      ca.nextError("bad_field");
+      ca.send(text(a.id, 987_654_321L, "nobody"));
+      ca.nextError("no_such_user");
+      ca.send(groupText(a.id, 987_654_321L, "no group"));
+      ca.nextError("no_such_group");
+      ca.send(groupText(a.id, group, "not my group"));
+      ca.nextError("not_a_member");
+      JsonObject big = text(a.id, b.id, "字".repeat(1366));   // 4098 bytes of UTF-8
+      ca.send(big);
+      JsonObject tooLarge = ca.nextError("too_large");
+      assertEquals(big.getLong("CreateTime"), tooLarge.getLong("Ref"));
+      TestServer.await(ca.socket.writeBinaryMessage(Buffer.buffer(new byte[] {1, 2, 3})));
+      ca.nextError("binary_not_supported");
+      cb.expectNothing(200);
+      assertEquals(0, server().count("SELECT COUNT(*) FROM messages WHERE sender_id = ?", a.id), "nothing stored");
+
+      ca.send(text(a.id, b.id, "still works"));
+      assertEquals("still works", cb.nextJson().getString("Content"));
+      assertEquals(1, server().count("SELECT COUNT(*) FROM messages WHERE sender_id = ?", a.id));
+    }
+  }
+
+  @Test
+  void historyPagesNewestFirstUnlessReversed() {
+    User a = user("ha");
+    User b = user("hb");
+    User c = user("hc");
+    long group = createGroup(a, b);
+    try (ChatClient ca = ChatClient.open(server(), a.token)) {
+      for (int i = 1; i <= 5; i++) {
+        ca.send(text(a.id, b.id, "m" + i));
+      }
+      ca.send(groupText(a.id, group, "g1"));
+      ca.nextJson();
+    }
+    HttpResponse<Buffer> newest = server().post("/user/redisMsg",
+        Map.of("userIdA", Long.toString(b.id), "userIdB", Long.toString(a.id), "start", "0", "end", "1"), b.token);
+    assertEquals(200, newest.statusCode(), newest.bodyAsString());
+    assertEquals("ok", newest.bodyAsJsonObject().getString("Rows"));
+    assertEquals(List.of("m5", "m4"), contents(newest.bodyAsJsonObject().getJsonArray("Total")));
+    HttpResponse<Buffer> oldest = server().post("/user/redisMsg",
+        Map.of("userIdA", Long.toString(a.id), "userIdB", Long.toString(b.id), "start", "0", "end", "-1", "isRev", "true"), a.token);
+    assertEquals(List.of("m1", "m2", "m3", "m4", "m5"), contents(oldest.bodyAsJsonObject().getJsonArray("Total")));
+    HttpResponse<Buffer> middle = server().post("/user/redisMsg",
+        Map.of("userIdB", Long.toString(b.id), "start", "1", "end", "3"), a.token);
+    assertEquals(List.of("m4", "m3", "m2"), contents(middle.bodyAsJsonObject().getJsonArray("Total")));
+    HttpResponse<Buffer> empty = server().post("/user/redisMsg", Map.of("userIdB", Long.toString(c.id)), a.token);
+    assertEquals(0, empty.bodyAsJsonObject().getJsonArray("Total").size());
+
+    HttpResponse<Buffer> nosy = server().post("/user/redisMsg",
+        Map.of("userIdA", Long.toString(a.id), "userIdB", Long.toString(b.id)), c.token);
+    assertEquals(403, nosy.statusCode());
+    HttpResponse<Buffer> groupPage = server().post("/user/redisGroupMsg", Map.of("groupId", Long.toString(group)), b.token);
+    assertEquals(List.of("g1"), contents(groupPage.bodyAsJsonObject().getJsonArray("Total")));
+    assertEquals(403, server().post("/user/redisGroupMsg", Map.of("groupId", Long.toString(group)), c.token).statusCode());
+    assertEquals(400, server().post("/user/redisMsg", Map.of("userIdB", "x"), a.token).statusCode());
+  }
+
+  private static List<String> contents(JsonArray rawJsonStrings) {
+    List<String> out = new ArrayList<>();
+    rawJsonStrings.forEach(s -> out.add(new JsonObject((String) s).getString("Content")));
+    return out;
+  }
+
+  @Test
+  void friendsListShowsWhoIsOnline() {
+    User a = user("fa");
+    User b = user("fb");
+    User c = user("fc");
+    server().post("/contact/addfriend", Map.of("targetName", b.name), a.token);
+    server().post("/contact/addfriend", Map.of("targetName", c.name), a.token);
+    try (ChatClient cb = ChatClient.open(server(), b.token)) {
+      JsonArray rows = server().post("/searchFriends", Map.of(), a.token).bodyAsJsonObject().getJsonArray("Rows");
+      assertEquals(2, rows.size());
+      for (Object o : rows) {
+        JsonObject f = (JsonObject) o;
+        assertEquals(f.getLong("ID") == b.id, f.getBoolean("Online"), f.encode());
+      }
+    }
+  }
+
+  @Test
+  void presenceFollowsConnectsAndDisconnects() throws Exception {
+    User a = user("pa");
+    assertFalse(isOnline(a.id));
+    ChatClient first = ChatClient.open(server(), a.token);
+    ChatClient second = ChatClient.open(server(), a.token);
+    assertTrue(isOnline(a.id));
+    first.close();
+    Thread.sleep(200);
+    assertTrue(isOnline(a.id), "still online with one session left");
+    second.close();
+    assertTrue(eventually(() -> !isOnline(a.id)), "offline at once when the last session closes");
+  }
+
+  boolean isOnline(long userId) {
+    JsonObject reply = TestServer.await(server().app.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_ONLINE,
+        new JsonObject().put("userIds", new JsonArray().add(userId)))).body();
+    return reply.getJsonArray("online").contains(userId);
+  }
+
+  static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (System.currentTimeMillis() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return condition.getAsBoolean();
+  }
+
+  @Test
+  void pubSubSocketGetsEveryPublishedPayload() {
+    ChatClient listener = TestServer.await(ChatClient.connect(server().app.vertx(), server().port, "/user/sendMsg"));
+    try (listener) {
+      // the subscription may still be settling right after connect: publish until the first arrives
+      String got = null;
+      for (int i = 0; i < 20 && got == null; i++) {
+        publishOnChannel("hello subscribers");
+        try {
+          got = listener.next(250);
+        } catch (AssertionError notYet) {
+          // retry
+        }
+      }
+      assertTrue(got != null && got.matches("\\[ws]\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d]:hello subscribers"), got);
+    }
+  }
+}

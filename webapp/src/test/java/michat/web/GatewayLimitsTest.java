@@ -1,0 +1,108 @@
+package michat.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import michat.gateway.Frames;
+import michat.model.Addresses;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's protections, on a server with short timeouts and a small outbound queue: idle
+ * sessions are swept and their users marked offline; a client that stops reading is closed without
+ * holding up anyone else.
+ */
+class GatewayLimitsTest {
+  /** Sweeps every second, closes after 2 s of silence. */
+  private static TestServer impatient;
+  /** Holds at most 20 frames for a connection that does not read. */
+  private static TestServer smallQueue;
+
+  @BeforeAll
+  static void start() {
+    impatient = TestServer.embedded(TestServer.tempDir(), Map.of(
+        "MICHAT_HEARTBEAT_FIRST_SWEEP_SECONDS", "1",
+        "MICHAT_HEARTBEAT_SWEEP_SECONDS", "1",
+        "MICHAT_HEARTBEAT_MAX_IDLE_SECONDS", "2"));
+    smallQueue = TestServer.embedded(TestServer.tempDir(), Map.of("MICHAT_GATEWAY_MAX_QUEUED_FRAMES", "20"));
+  }
+
+  @AfterAll
+  static void stop() {
+    for (TestServer s : new TestServer[] {impatient, smallQueue}) {
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+
+  private static JsonObject user(TestServer server, String name) {
+    return server.newUser(name + "-" + ProcessHandle.current().pid());
+  }
+
+  private static boolean online(TestServer server, long id) {
+    return TestServer.await(server.app.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_ONLINE,
+        new JsonObject().put("userIds", new JsonArray().add(id)))).body().getJsonArray("online").contains(id);
+  }
+
+  @Test
+  void idleSessionsAreClosedAndHeartbeatsKeepOthersOpen() throws Exception {
+    TestServer server = impatient;
+    JsonObject idle = user(server, "idle");
+    JsonObject alive = user(server, "alive");
+    ChatClient quiet = ChatClient.open(server, idle.getString("Identity"));
+    ChatClient beating = ChatClient.open(server, alive.getString("Identity"));
+    assertTrue(online(server, idle.getLong("ID")));
+    for (int i = 0; i < 10 && quiet.closeCode == null; i++) {
+      beating.send(ChatContract.heartbeat(alive.getLong("ID")));
+      Thread.sleep(500);
+    }
+    assertTrue(quiet.awaitClosed(5000), "the idle session is swept");
+    assertEquals(Frames.CLOSE_IDLE, quiet.closeCode);
+    assertTrue(ChatContract.eventually(() -> !online(server, idle.getLong("ID"))), "and its user marked offline");
+    assertEquals(null, beating.closeCode, "heartbeats keep a session open");
+    assertTrue(online(server, alive.getLong("ID")));
+    quiet.close();
+    beating.close();
+  }
+
+  @Test
+  void aClientThatStopsReadingIsClosedWithoutDelayingOthers() throws Exception {
+    TestServer server = smallQueue;
+    JsonObject sender = user(server, "sender");
+    JsonObject slow = user(server, "slow");
+    JsonObject fast = user(server, "fast");
+    long senderId = sender.getLong("ID");
+    try (ChatClient from = ChatClient.open(server, sender.getString("Identity"));
+         ChatClient stuck = ChatClient.open(server, slow.getString("Identity"),
+             new WebSocketClientOptions().setReceiveBufferSize(4096));
+         ChatClient reader = ChatClient.open(server, fast.getString("Identity"))) {
+      stuck.socket.pause();
+      // Big frames (the payload may carry fields of the client's own) fill the socket buffers sooner.
+      String pad = "x".repeat(4500);
+      int sent = 0;
+      while (sent < 3000 && online(server, slow.getLong("ID"))) {
+        from.send(ChatContract.text(senderId, slow.getLong("ID"), "m" + sent).put("pad", pad));
+        sent++;
+        if (sent % 100 == 0) {
+          from.send(ChatContract.text(senderId, fast.getLong("ID"), "ping " + sent));
+          assertEquals("ping " + sent, reader.nextJson().getString("Content"), "others are served meanwhile");
+        }
+      }
+      assertFalse(online(server, slow.getLong("ID")), "the server gave up on the slow session after " + sent);
+      stuck.socket.resume();
+      assertTrue(stuck.awaitClosed(15_000), "the slow client ends up disconnected");
+      assertTrue(stuck.count.get() < sent, "it did not get everything live: " + stuck.count.get() + " of " + sent);
+      long stored = server.count("SELECT COUNT(*) FROM messages WHERE target_id = ?", slow.getLong("ID"));
+      assertEquals(sent, stored, "everything it missed is kept for catch-up");
+      assertFalse(reader.socket.isClosed());
+    }
+  }
+}

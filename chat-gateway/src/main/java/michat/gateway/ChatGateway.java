@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class ChatGateway {
   private static final Logger LOG = LoggerFactory.getLogger(ChatGateway.class);
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+  /** The chat WebSocket and its seed alias. */
+  public static final List<String> CHAT_PATHS = List.of("/chat", "/user/sendUserMsg");
+  /** The seed's pub/sub socket. */
+  public static final String CHANNEL_PATH = "/user/sendMsg";
   static final long NODE_ALIVE_INTERVAL_MS = 3_000;
   static final long CURSOR_FLUSH_INTERVAL_MS = 30_000;
 
@@ -52,6 +56,7 @@ public final class ChatGateway {
   private final Set<ServerWebSocket> channelSockets = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
+  private boolean stopping;
 
   public ChatGateway(Vertx vertx, MichatConfig cfg, SessionTokens tokens) {
     this.vertx = vertx;
@@ -64,9 +69,8 @@ public final class ChatGateway {
   }
 
   public void mount(Router router) {
-    router.get("/chat").handler(this::chat);
-    router.get("/user/sendUserMsg").handler(this::chat);
-    router.get("/user/sendMsg").handler(this::channel);
+    CHAT_PATHS.forEach(path -> router.get(path).handler(this::chat));
+    router.get(CHANNEL_PATH).handler(this::channel);
   }
 
   public Future<Void> start() {
@@ -82,6 +86,7 @@ public final class ChatGateway {
 
   /** Tells clients to reconnect elsewhere; keeps their cursors and marks them offline first. */
   public Future<Void> stop() {
+    stopping = true;
     timers.forEach(vertx::cancelTimer);
     List<Future<?>> pending = new ArrayList<>();
     forEachSession(s -> {
@@ -101,6 +106,10 @@ public final class ChatGateway {
       ctx.response().setStatusCode(400).end("WebSocket upgrade expected");
       return;
     }
+    if (stopping) {
+      ctx.response().setStatusCode(503).putHeader("Retry-After", "1").end("shutting down, connect to another node");
+      return;
+    }
     req.pause();
     tokens.verify(SessionTokens.tokenOf(req))
         .onFailure(err -> {
@@ -114,7 +123,9 @@ public final class ChatGateway {
   }
 
   private void open(long userId, ServerWebSocket ws) {
-    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, maxQueued, this::onClose);
+    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, maxQueued, this::onClose,
+        (conversation, after, upto) -> request(Addresses.ROUTER_FILL, new JsonObject().put("userId", userId)
+            .put("conversation", conversation).put("after", after).put("upto", upto)));
     sessions.computeIfAbsent(userId, k -> new HashMap<>()).put(s.id, s);
     ws.textMessageHandler(text -> onText(s, text));
     ws.binaryMessageHandler(bytes -> {
@@ -229,12 +240,13 @@ public final class ChatGateway {
     JsonArray to = d.getJsonArray("to");
     String conversation = d.getString("conversation");
     long seq = d.getLong("seq");
+    long prev = d.getLong("prev", seq - 1);
     String frame = d.getString("frame");
     for (int i = 0; i < to.size(); i++) {
       Map<String, ChatSession> mine = sessions.get(to.getLong(i));
       if (mine != null) {
         for (ChatSession s : mine.values()) {
-          s.deliver(conversation, seq, frame);
+          s.deliver(conversation, seq, prev, frame);
         }
       }
     }

@@ -1,34 +1,64 @@
 package michat.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket connection of a user. Writes go through a bounded queue with Vert.x back-pressure:
- * while the socket's write queue is full, frames wait here; when more than {@code maxQueued} wait,
- * the client is too slow and is closed ({@link Frames#CLOSE_TOO_SLOW}) — what it missed stays in
- * history for catch-up. Chat messages are deduplicated and kept in order per conversation: live ones
- * that arrive while the offline backlog is being fetched wait for it.
- * Used only from the event loop of the gateway instance that accepted the socket.
+ * One WebSocket connection of a user.
+ *
+ * <p>Writes go through a bounded queue with Vert.x back-pressure: while the socket's write queue is
+ * full, frames wait here; when more than {@code maxQueued} wait, the client is too slow and is closed
+ * ({@link Frames#CLOSE_TOO_SLOW}) — what it missed stays in history for catch-up.
+ *
+ * <p>Chat messages are delivered once and in order per conversation. Each delivery names the
+ * previous message addressed to this user in its conversation ({@code prev}); the session knows up to
+ * where it has everything ({@code last}). A message whose prev is beyond that reveals a gap — one that
+ * was never pushed, or is overtaken by a later one handled by another router — and the gap is fetched
+ * from the router before the message is shown. The saved cursor is {@code last}, so a message that
+ * never arrived is never skipped by the next catch-up. Live messages that arrive while the offline
+ * backlog is being fetched wait for it. Used only from the event loop of the gateway instance that
+ * accepted the socket.
  */
 final class ChatSession {
   private static final Logger LOG = LoggerFactory.getLogger(ChatSession.class);
-  private record Delivery(String conversation, long seq, String frame) {}
+
+  /** Fetches the messages addressed to this session's user in (after, upto] of a conversation. */
+  interface Filler {
+    Future<JsonObject> fill(String conversation, Long after, long upto);
+  }
+
+  private record Delivery(String conversation, long seq, long prev, String frame) {}
+
+  /** Delivery state of one conversation. */
+  private static final class Chain {
+    /** Everything addressed to the user up to here has been sent; null until known. */
+    Long last;
+    final RecentSeqs sent = new RecentSeqs();
+    /** Live messages beyond a gap, by sequence number, until the gap is filled. */
+    final TreeMap<Long, Delivery> waiting = new TreeMap<>();
+    boolean filling;
+  }
 
   final String id;
   final long userId;
   final ServerWebSocket socket;
   private final int maxQueued;
-  private final java.util.function.Consumer<ChatSession> onServerClose;
+  private final Consumer<ChatSession> onServerClose;
+  private final Filler filler;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
-  private final Map<String, Long> delivered = new HashMap<>();
+  private final Map<String, Chain> chains = new HashMap<>();
   private final Map<String, Long> unflushed = new HashMap<>();
   private List<Delivery> heldForCatchUp = new ArrayList<>();
   private long lastSeen = System.currentTimeMillis();
@@ -38,13 +68,14 @@ final class ChatSession {
    * {@code onServerClose} runs as soon as the server decides to close the session: the closing
    * handshake with a client that does not read can take long, its user must not look online meanwhile.
    */
-  ChatSession(String id, long userId, ServerWebSocket socket, int maxQueued,
-              java.util.function.Consumer<ChatSession> onServerClose) {
+  ChatSession(String id, long userId, ServerWebSocket socket, int maxQueued, Consumer<ChatSession> onServerClose,
+              Filler filler) {
     this.id = id;
     this.userId = userId;
     this.socket = socket;
     this.maxQueued = maxQueued;
     this.onServerClose = onServerClose;
+    this.filler = filler;
     socket.drainHandler(v -> drain());
   }
 
@@ -60,32 +91,109 @@ final class ChatSession {
     return closed;
   }
 
-  /** A chat message; dropped when this session already has it (same conversation, same or lower seq). */
-  void deliver(String conversation, long seq, String frame) {
+  /** A chat message pushed live by a router. */
+  void deliver(String conversation, long seq, long prev, String frame) {
     if (heldForCatchUp != null) {
-      heldForCatchUp.add(new Delivery(conversation, seq, frame));
+      heldForCatchUp.add(new Delivery(conversation, seq, prev, frame));
       return;
     }
-    Long last = delivered.get(conversation);
-    if (last != null && seq <= last) {
+    Chain c = chains.computeIfAbsent(conversation, k -> new Chain());
+    if (c.sent.contains(seq)) {
       return;
     }
-    delivered.put(conversation, seq);
-    unflushed.put(conversation, seq);
-    send(frame);
+    if (c.last == null && prev == 0) {
+      c.last = 0L;   // the first message ever addressed to this user here: nothing can be missing
+    }
+    if (c.last != null && prev <= c.last && c.waiting.isEmpty()) {
+      sendInChain(c, conversation, seq, frame);
+      return;
+    }
+    c.waiting.put(seq, new Delivery(conversation, seq, prev, frame));
+    continueChain(c, conversation);
   }
 
-  /** The offline backlog, oldest first; then whatever arrived live meanwhile. */
+  /** The offline backlog, oldest first, each with the cursor it follows; then what arrived meanwhile. */
   void finishCatchUp(List<JsonObject> backlog) {
     List<Delivery> held = heldForCatchUp;
     heldForCatchUp = null;
     for (JsonObject m : backlog) {
-      deliver(m.getString("conversation"), m.getLong("seq"), m.getString("frame"));
+      String conversation = m.getString("conversation");
+      Chain c = chains.computeIfAbsent(conversation, k -> new Chain());
+      if (c.last == null) {
+        c.last = m.getLong("base", 0L);
+      }
+      sendInChain(c, conversation, m.getLong("seq"), m.getString("frame"));
     }
-    held.forEach(d -> deliver(d.conversation, d.seq, d.frame));
+    held.forEach(d -> deliver(d.conversation, d.seq, d.prev, d.frame));
   }
 
-  /** Cursors delivered since the last call, to persist; the session keeps its own copy for dedup. */
+  private void sendInChain(Chain c, String conversation, long seq, String frame) {
+    if (c.sent.add(seq)) {
+      send(frame);
+    }
+    if (c.last == null || seq > c.last) {
+      c.last = seq;
+      unflushed.put(conversation, seq);
+    }
+  }
+
+  /** Sends what waits in order while it follows on; fetches the next gap when one is in the way. */
+  private void continueChain(Chain c, String conversation) {
+    while (!c.waiting.isEmpty()) {
+      Delivery next = c.waiting.firstEntry().getValue();
+      if (c.last != null && next.prev <= c.last) {
+        c.waiting.pollFirstEntry();
+        if (!c.sent.contains(next.seq)) {
+          sendInChain(c, conversation, next.seq, next.frame);
+        }
+      } else {
+        if (!c.filling) {
+          fill(c, conversation, next.prev);
+        }
+        return;
+      }
+    }
+  }
+
+  private void fill(Chain c, String conversation, long upto) {
+    c.filling = true;
+    filler.fill(conversation, c.last, upto).onComplete(ar -> {
+      c.filling = false;
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        // Show what waits rather than hold it; last stays before the gap, so the saved cursor does
+        // too and the next catch-up (or the next gap check) brings what is missing.
+        LOG.warn("gap in {} for user {} not filled now: {}", conversation, userId, ar.cause().getMessage());
+        c.waiting.values().forEach(d -> {
+          if (c.sent.add(d.seq)) {
+            send(d.frame);
+          }
+        });
+        c.waiting.clear();
+        return;
+      }
+      JsonObject reply = ar.result();
+      if (c.last == null) {
+        c.last = reply.getLong("base", 0L);
+      }
+      JsonArray messages = reply.getJsonArray("messages");
+      for (int i = 0; i < messages.size(); i++) {
+        JsonObject m = messages.getJsonObject(i);
+        sendInChain(c, conversation, m.getLong("seq"), m.getString("frame"));
+      }
+      // A complete answer means nothing else addressed to this user exists up to 'upto'; a page that
+      // stopped short leaves last at its end, and continueChain asks for the rest.
+      if (reply.getBoolean("complete", false) && c.last < upto) {
+        c.last = upto;
+        unflushed.put(conversation, upto);
+      }
+      continueChain(c, conversation);
+    });
+  }
+
+  /** Cursors advanced since the last call, to persist. */
   Map<String, Long> takeCursors() {
     Map<String, Long> out = new HashMap<>(unflushed);
     unflushed.clear();
@@ -127,5 +235,27 @@ final class ChatSession {
   void closed() {
     closed = true;
     queue.clear();
+  }
+
+  /** The sequence numbers sent lately in one conversation, bounded. */
+  private static final class RecentSeqs {
+    private static final int KEEP = 1024;
+    private final TreeSet<Long> seqs = new TreeSet<>();
+
+    boolean contains(long seq) {
+      return seqs.contains(seq) || (seqs.size() >= KEEP && seq < seqs.first());
+    }
+
+    /** False when already sent (or older than everything remembered). */
+    boolean add(long seq) {
+      if (contains(seq)) {
+        return false;
+      }
+      seqs.add(seq);
+      if (seqs.size() > KEEP) {
+        seqs.pollFirst();
+      }
+      return true;
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import michat.model.Conversations;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,8 +28,12 @@ public final class MessageRepository {
     this.pool = pool;
   }
 
-  /** A stored message: server id, conversation and its sequence number. */
-  public record Stored(long id, String conversation, long seq, String payload) {
+  /**
+   * A stored message: server id, conversation, its sequence number, and {@code prev}: the sequence
+   * number of the previous message of the conversation addressed to the same recipient(s) (0 for
+   * none). Recipients' gateways use prev to notice a message they never got and fetch it.
+   */
+  public record Stored(long id, String conversation, long seq, long prev, String payload) {
     public JsonObject toJson() {
       return new JsonObject().put("id", id).put("conversation", conversation).put("seq", seq);
     }
@@ -48,26 +53,49 @@ public final class MessageRepository {
         .compose(r -> tx.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ?")
             .execute(Tuple.of(conversation)))
         .map(rows -> rows.iterator().next().getLong("last_seq"))
-        .compose(seq -> tx.preparedQuery("INSERT INTO messages (conversation, seq, sender_id, target_id, msg_type,"
-                + " media, content, url, amount, client_msg_id, payload, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(Tuple.from(Arrays.asList(conversation, seq, senderId, f.targetId(), f.type(), f.media(),
-                f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), now)))
-            .compose(r -> tx.preparedQuery("SELECT id FROM messages WHERE conversation = ? AND seq = ?")
-                .execute(Tuple.of(conversation, seq)))
-            .map(rows -> new Stored(rows.iterator().next().getLong("id"), conversation, seq, f.payload()))));
+        .compose(seq -> previousFor(tx, conversation, f, seq)
+            .compose(prev -> tx.preparedQuery("INSERT INTO messages (conversation, seq, sender_id, target_id, msg_type,"
+                    + " media, content, url, amount, client_msg_id, payload, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .execute(Tuple.from(Arrays.asList(conversation, seq, senderId, f.targetId(), f.type(), f.media(),
+                    f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), now)))
+                .compose(r -> tx.preparedQuery("SELECT id FROM messages WHERE conversation = ? AND seq = ?")
+                    .execute(Tuple.of(conversation, seq)))
+                .map(rows -> new Stored(rows.iterator().next().getLong("id"), conversation, seq, prev,
+                    f.payload())))));
+  }
+
+  /**
+   * Every group message goes to every member, so the previous one is seq - 1. In a private
+   * conversation the recipient gets only what the other one sent: the previous message addressed
+   * to the same target (the counter row is locked, so this cannot race with another insert).
+   */
+  private static Future<Long> previousFor(SqlConnection tx, String conversation, ChatFrame f, long seq) {
+    if (f.type() == ChatFrame.GROUP) {
+      return Future.succeededFuture(seq - 1);
+    }
+    return tx.preparedQuery("SELECT MAX(seq) AS prev FROM messages WHERE target_id = ? AND msg_type = "
+            + ChatFrame.PRIVATE + " AND conversation = ? AND seq < ?")
+        .execute(Tuple.of(f.targetId(), conversation, seq))
+        .map(rows -> {
+          Long prev = rows.iterator().next().getLong("prev");
+          return prev == null ? 0L : prev;
+        });
   }
 
   /**
    * Private messages addressed to the user after their cursor, and messages of the given group
-   * conversations after theirs, oldest first, at most {@code limit}.
+   * conversations after theirs, oldest first, at most {@code limit}; each with {@code base}, the
+   * cursor it follows. Within a conversation ids grow with sequence numbers, so any prefix of this
+   * list is complete per conversation.
    */
   public Future<JsonArray> missed(long userId, List<String> groupConversations, int limit) {
     String groups = groupConversations.isEmpty() ? ""
         : " OR (m.conversation IN (" + String.join(",", groupConversations.stream().map(c -> "?").toList()) + "))";
     Tuple params = Tuple.of(userId, userId);
     groupConversations.forEach(params::addValue);
-    return pool.preparedQuery("SELECT m.id, m.conversation, m.seq, m.payload FROM messages m"
+    return pool.preparedQuery("SELECT m.id, m.conversation, m.seq, m.payload, COALESCE(c.delivered_seq, 0) AS base"
+            + " FROM messages m"
             + " LEFT JOIN delivery_cursors c ON c.user_id = ? AND c.conversation = m.conversation"
             + " WHERE ((m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE + ")" + groups + ")"
             + " AND m.seq > COALESCE(c.delivered_seq, 0)"
@@ -77,10 +105,37 @@ public final class MessageRepository {
           JsonArray out = new JsonArray();
           for (Row r : rows) {
             out.add(new JsonObject().put("conversation", r.getString("conversation"))
-                .put("seq", r.getLong("seq")).put("frame", r.getString("payload")));
+                .put("seq", r.getLong("seq")).put("base", r.getLong("base")).put("frame", r.getString("payload")));
           }
           return out;
         });
+  }
+
+  /**
+   * Messages of one conversation addressed to the user with sequence numbers in (after, upto],
+   * oldest first; {@code after} null means "after the user's saved cursor". For gap filling.
+   */
+  public Future<JsonObject> range(long userId, String conversation, Long after, long upto, int limit) {
+    String addressed = Conversations.isGroup(conversation) ? ""
+        : " AND m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE;
+    Future<Long> from = after != null ? Future.succeededFuture(after)
+        : pool.preparedQuery("SELECT delivered_seq FROM delivery_cursors WHERE user_id = ? AND conversation = ?")
+            .execute(Tuple.of(userId, conversation))
+            .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("delivered_seq"));
+    return from.compose(base -> {
+      Tuple params = Tuple.of(conversation, base, upto);
+      if (!addressed.isEmpty()) {
+        params.addValue(userId);
+      }
+      return pool.preparedQuery("SELECT m.seq, m.payload FROM messages m WHERE m.conversation = ? AND m.seq > ?"
+              + " AND m.seq <= ?" + addressed + " ORDER BY m.seq LIMIT " + limit)
+          .execute(params)
+          .map(rows -> {
+            JsonArray out = new JsonArray();
+            rows.forEach(r -> out.add(new JsonObject().put("seq", r.getLong("seq")).put("frame", r.getString("payload"))));
+            return new JsonObject().put("base", base).put("messages", out).put("complete", out.size() < limit);
+          });
+    });
   }
 
   /** Moves cursors forward (never back). */

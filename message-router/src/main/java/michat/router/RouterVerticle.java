@@ -53,6 +53,7 @@ public class RouterVerticle extends VerticleBase {
     serve(Addresses.ROUTER_CATCH_UP, this::catchUp);
     serve(Addresses.ROUTER_CURSORS, this::cursors);
     serve(Addresses.ROUTER_HISTORY, this::history);
+    serve(Addresses.ROUTER_FILL, this::fill);
     consumers.add(vertx.eventBus().consumer(Addresses.GROUP_MEMBER_JOINED, this::memberJoined));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -95,9 +96,11 @@ public class RouterVerticle extends VerticleBase {
             }
             return new Recipients(Conversations.group(frame.targetId()), List.copyOf(members));
           });
+    // Pushed before the sender hears back, so one sender's messages reach recipients in order even
+    // when several routers share the work.
     return recipients
         .compose(to -> repo.store(to.conversation, senderId, frame)
-            .onSuccess(stored -> deliver(stored, to.userIds)))
+            .compose(stored -> deliver(stored, to.userIds).map(stored)))
         .map(stored -> stored.toJson().put("ok", true))
         .recover(err -> err instanceof Rejection r ? Future.succeededFuture(r.toReply()) : Future.failedFuture(err));
   }
@@ -106,10 +109,10 @@ public class RouterVerticle extends VerticleBase {
 
   /**
    * One publish per gateway node holding recipients. Runs after the message is stored: whoever is
-   * not reached now gets it from catch-up when they connect.
+   * not reached now gets it from catch-up when they connect. Never fails: the message is stored.
    */
-  private void deliver(MessageRepository.Stored stored, List<Long> userIds) {
-    vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
+  private Future<Void> deliver(MessageRepository.Stored stored, List<Long> userIds) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
             new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), REQUEST)
         .onSuccess(reply -> {
           JsonObject nodes = reply.body().getJsonObject("nodes");
@@ -118,11 +121,14 @@ public class RouterVerticle extends VerticleBase {
                 .put("to", nodes.getJsonArray(node))
                 .put("conversation", stored.conversation())
                 .put("seq", stored.seq())
+                .put("prev", stored.prev())
                 .put("frame", stored.payload()));
           }
         })
         .onFailure(err -> LOG.warn("message {} {}#{} stored but not pushed now (presence: {}); recipients get it on connect",
-            stored.id(), stored.conversation(), stored.seq(), err.getMessage()));
+            stored.id(), stored.conversation(), stored.seq(), err.getMessage()))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   private Future<JsonObject> catchUp(JsonObject req) {
@@ -140,6 +146,23 @@ public class RouterVerticle extends VerticleBase {
       cursors.put(conversation, given.getLong(conversation));
     }
     return repo.advanceCursors(userId, cursors).map(v -> new JsonObject());
+  }
+
+  /**
+   * A gateway noticed a gap: the messages addressed to the user in (after, upto] of a conversation
+   * (after absent: from the saved cursor). Group conversations only for members.
+   */
+  private Future<JsonObject> fill(JsonObject req) {
+    long userId = req.getLong("userId");
+    String conversation = req.getString("conversation");
+    Long after = req.getLong("after");
+    long upto = req.getLong("upto");
+    Future<Void> allowed = Conversations.isGroup(conversation)
+        ? membership.members(Conversations.groupId(conversation)).compose(m -> m.contains(userId)
+            ? Future.succeededFuture() : Failures.fail(Failures.FORBIDDEN, "not a member"))
+        : Conversations.isParticipant(conversation, userId) ? Future.succeededFuture()
+            : Failures.fail(Failures.FORBIDDEN, "not a participant");
+    return allowed.compose(v -> repo.range(userId, conversation, after, upto, catchUpLimit));
   }
 
   private void memberJoined(Message<JsonObject> msg) {

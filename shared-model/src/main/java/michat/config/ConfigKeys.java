@@ -21,6 +21,24 @@ public final class ConfigKeys {
   public static final ConfigKey CLUSTER = key("cluster.enabled", List.of("MICHAT_CLUSTER"),
       List.of(), "start Vert.x clustered (same as -cluster)");
 
+  public static final ConfigKey CLUSTER_NAME = key("cluster.name", List.of("MICHAT_CLUSTER_NAME"),
+      List.of(), "cluster name: only JVMs with the same name join each other");
+  public static final ConfigKey CLUSTER_DISCOVERY = key("cluster.discovery", List.of("MICHAT_CLUSTER_DISCOVERY"),
+      List.of(), "how JVMs find each other: tcp (cluster.members), multicast (LAN) or kubernetes (DNS of a headless Service)");
+  public static final ConfigKey CLUSTER_MEMBERS = key("cluster.members", List.of("MICHAT_CLUSTER_MEMBERS"),
+      List.of(), "tcp discovery: comma-separated host or host:port of members");
+  public static final ConfigKey CLUSTER_HOST = key("cluster.host", List.of("MICHAT_CLUSTER_HOST"),
+      List.of(), "address Hazelcast and the event bus bind to and announce (the pod IP on Kubernetes)");
+  public static final ConfigKey CLUSTER_PORT = key("cluster.port", List.of("MICHAT_CLUSTER_PORT"),
+      List.of(), "Hazelcast port (the next free one is taken when busy)");
+  public static final ConfigKey CLUSTER_EVENT_BUS_PORT = key("cluster.eventBusPort",
+      List.of("MICHAT_CLUSTER_EVENT_BUS_PORT"), List.of(), "event-bus port; 0 = any free port");
+  public static final ConfigKey CLUSTER_KUBERNETES_SERVICE = key("cluster.kubernetesService",
+      List.of("MICHAT_CLUSTER_KUBERNETES_SERVICE"), List.of(),
+      "kubernetes discovery: DNS name of the headless Service, e.g. michat-cluster.michat.svc.cluster.local");
+  public static final ConfigKey CLUSTER_MULTICAST_GROUP = key("cluster.multicastGroup",
+      List.of("MICHAT_CLUSTER_MULTICAST_GROUP"), List.of(), "multicast discovery: group address");
+
   public static final ConfigKey MYSQL_URL = key("mysql.url", List.of("MICHAT_MYSQL_URL"),
       List.of("mysql.dns", "mysql.dsn"),
       "MySQL/MariaDB as mysql://user:password@host:port/database (or the seed's Go DSN); unset = embedded H2");
@@ -83,6 +101,8 @@ public final class ConfigKeys {
       List.of(), "root log level: TRACE, DEBUG, INFO, WARN or ERROR");
 
   public static final List<ConfigKey> ALL = List.of(HTTP_PORT, HTTP_HOST, DATA_DIR, ROLES, CLUSTER,
+      CLUSTER_NAME, CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_EVENT_BUS_PORT,
+      CLUSTER_KUBERNETES_SERVICE, CLUSTER_MULTICAST_GROUP,
       MYSQL_URL, MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, MYSQL_POOL_SIZE,
       REDIS_URL, REDIS_PASSWORD, REDIS_DB, TOKEN_SECRET, TOKEN_TTL_HOURS, PASSWORD_ITERATIONS,
       HEARTBEAT_FIRST_SWEEP, HEARTBEAT_SWEEP, HEARTBEAT_MAX_IDLE, ONLINE_TTL_HOURS,

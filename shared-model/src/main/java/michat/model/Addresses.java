@@ -43,6 +43,11 @@ public final class Addresses {
   public static final String ROUTER_CATCH_UP = "michat.router.catchUp";
   /** Delivery cursors of a closed or idle session: {userId, cursors:{conversation: seq}}. */
   public static final String ROUTER_CURSORS = "michat.router.cursors";
+  /**
+   * Gap fill: {userId, conversation, after (absent = saved cursor), upto}; reply
+   * {base, messages:[{seq, frame}]} — the messages addressed to the user in (base, upto].
+   */
+  public static final String ROUTER_FILL = "michat.router.fill";
   /** History page: {requesterId, conversation, start, end, rev}; reply {messages:[payload strings]}. */
   public static final String ROUTER_HISTORY = "michat.router.history";
 
@@ -67,7 +72,10 @@ public final class Addresses {
    */
   public static final String PUBSUB_WEBSOCKET = "michat.pubsub.websocket";
 
-  /** The address a gateway node consumes (published to: every instance on the node gets it). */
+  /**
+   * The address a gateway node consumes (published to: every instance on the node gets it):
+   * {to:[userIds], conversation, seq, prev, frame}.
+   */
   public static String gatewayDeliver(String nodeId) {
     return "gateway." + nodeId + ".deliver";
   }

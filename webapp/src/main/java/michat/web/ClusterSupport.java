@@ -2,38 +2,96 @@ package michat.web;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 
 /**
- * Starts Vert.x clustered with Hazelcast, joined over TCP on loopback: the safe default for several
- * JVMs on one host. Nothing leaves 127.0.0.0/8: multicast and cloud auto-detection are off, and so is
- * Hazelcast's phone-home. Member lists, LAN multicast and Kubernetes discovery are the cluster
- * milestone's; they will be settings here.
+ * Starts Vert.x clustered with Hazelcast. Discovery is one of
+ * <ul>
+ *   <li>{@code tcp} (default): the members of {@code cluster.members}, 127.0.0.1 by default — several
+ *       JVMs on one host, nothing sent beyond loopback;</li>
+ *   <li>{@code multicast}: on a LAN, the part the seed's UDP broadcast played (only when asked for);</li>
+ *   <li>{@code kubernetes}: the DNS of a headless Service, so no node list is fixed.</li>
+ * </ul>
+ * Hazelcast's phone-home and cloud auto-detection are always off. Failure detection is tightened so
+ * that a killed JVM leaves the cluster within seconds.
  */
 final class ClusterSupport {
-  private static final String LOOPBACK = "127.0.0.1";
-
   private ClusterSupport() {}
 
   static Future<Vertx> start(MichatConfig cfg, VertxOptions options) {
     System.setProperty("hazelcast.phone.home.enabled", "false");
     System.setProperty("hazelcast.logging.type", "slf4j");
+    Config hz = hazelcastConfig(cfg);
+    String host = cfg.string(ConfigKeys.CLUSTER_HOST);
+    options.getEventBusOptions().setHost(host)
+        .setPort(cfg.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT, 0, 65535));
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+        .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.CLUSTER_DISCOVERY,
+            "cannot join the cluster: " + String.valueOf(err.getMessage()).replaceAll("\\s+", " "))));
+  }
+
+  static Config hazelcastConfig(MichatConfig cfg) {
     Config hz = ConfigUtil.loadConfig();
-    hz.setClusterName("michat");
+    hz.setClusterName(cfg.string(ConfigKeys.CLUSTER_NAME));
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.logging.type", "slf4j");
-    hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(LOOPBACK));
-    JoinConfig join = hz.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
+    // Our shutdown hook closes Vert.x (which leaves the cluster) after the gateway said goodbye.
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+
+    String host = cfg.string(ConfigKeys.CLUSTER_HOST);
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(cfg.integer(ConfigKeys.CLUSTER_PORT, 1, 65535)).setPortAutoIncrement(true);
+    if (!host.equals("0.0.0.0")) {
+      net.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+      net.setPublicAddress(host);
+      hz.setProperty("hazelcast.local.localAddress", host);
+    }
+    JoinConfig join = net.getJoin();
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(List.of(LOOPBACK));
-    options.getEventBusOptions().setHost(LOOPBACK);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(false);
+    join.getKubernetesConfig().setEnabled(false);
+    String discovery = cfg.string(ConfigKeys.CLUSTER_DISCOVERY).toLowerCase(Locale.ROOT);
+    switch (discovery) {
+      case "tcp" -> {
+        join.getTcpIpConfig().setEnabled(true).setMembers(members(cfg));
+        // A member given without a port is looked for on this many ports from cluster.port up.
+        hz.setProperty("hazelcast.tcp.join.port.try.count", "10");
+      }
+      case "multicast" -> join.getMulticastConfig().setEnabled(true)
+          .setMulticastGroup(cfg.string(ConfigKeys.CLUSTER_MULTICAST_GROUP));
+      case "kubernetes" -> {
+        if (!cfg.isSet(ConfigKeys.CLUSTER_KUBERNETES_SERVICE)) {
+          throw cfg.invalid(ConfigKeys.CLUSTER_KUBERNETES_SERVICE,
+              "required for kubernetes discovery: the DNS name of the headless Service");
+        }
+        join.getKubernetesConfig().setEnabled(true)
+            .setProperty("service-dns", cfg.string(ConfigKeys.CLUSTER_KUBERNETES_SERVICE));
+      }
+      default -> throw cfg.invalid(ConfigKeys.CLUSTER_DISCOVERY,
+          "must be tcp, multicast or kubernetes, got '" + discovery + "'");
+    }
+    return hz;
+  }
+
+  private static List<String> members(MichatConfig cfg) {
+    List<String> members = Arrays.stream(cfg.string(ConfigKeys.CLUSTER_MEMBERS).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (members.isEmpty()) {
+      throw cfg.invalid(ConfigKeys.CLUSTER_MEMBERS, "names no member; e.g. 127.0.0.1 or 10.0.0.5:5701,10.0.0.6:5701");
+    }
+    return members;
   }
 }

@@ -35,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port of a JVM. With the web role it serves pages, static files, the seed's REST
- * routes, upload and health (no data of its own: every route calls a service over the event bus);
- * with the gateway role it serves the chat WebSockets. Deployed as several instances, one per event
+ * The one HTTP port of a JVM, whatever its roles: always /health and /ready (for probes). With the
+ * web role it serves pages, static files, the seed's REST routes and upload (no data of its own:
+ * every route calls a service over the event bus); with the gateway role the chat WebSockets. Deployed as several instances, one per event
  * loop; each gateway instance keeps its own sessions.
  */
 public class HttpVerticle extends VerticleBase {
@@ -61,6 +61,8 @@ public class HttpVerticle extends VerticleBase {
     }
     if (roles.contains(Role.WEB)) {
       mountWeb(cfg, router, new SessionAuth(tokens));
+    } else {
+      new HealthRoutes(new Services(vertx), redisApi(cfg)).mount(router);
     }
     router.route().failureHandler(this::failed);
 
@@ -79,17 +81,21 @@ public class HttpVerticle extends VerticleBase {
 
   private void mountWeb(MichatConfig cfg, Router router, SessionAuth auth) {
     Services services = new Services(vertx);
-    RedisAPI redisApi = RedisSettings.from(cfg).map(r -> {
-      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(r.connectionString()));
-      return RedisAPI.api(redis);
-    }).orElse(null);
     Path uploads = cfg.path(ConfigKeys.DATA_DIR).resolve("upload");
     new AccountRoutes(services, auth).mount(api);
     new ContactRoutes(services, auth).mount(api);
     new HistoryRoutes(services, auth).mount(api);
     new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30)).mount(router, api);
     new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth).mount(router);
-    new HealthRoutes(services, redisApi).mount(router);
+    new HealthRoutes(services, redisApi(cfg)).mount(router);
+  }
+
+  /** For /ready; null without Redis. */
+  private RedisAPI redisApi(MichatConfig cfg) {
+    return RedisSettings.from(cfg).map(r -> {
+      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(r.connectionString()));
+      return RedisAPI.api(redis);
+    }).orElse(null);
   }
 
   @Override

@@ -34,10 +34,12 @@ public final class MichatApp {
 
   private final Vertx vertx;
   private final MichatConfig cfg;
+  private final List<String> frontDeployments;
 
-  private MichatApp(Vertx vertx, MichatConfig cfg) {
+  private MichatApp(Vertx vertx, MichatConfig cfg, List<String> frontDeployments) {
     this.vertx = vertx;
     this.cfg = cfg;
+    this.frontDeployments = frontDeployments;
   }
 
   /**
@@ -59,12 +61,11 @@ public final class MichatApp {
         : Future.succeededFuture(Vertx.vertx(new VertxOptions()));
     return vertx.compose(v -> RedisCheck.reachable(v, cfg)
         .compose(ok -> deploy(v, cfg, roles))
-        .map(ids -> new MichatApp(v, cfg))
+        .map(front -> new MichatApp(v, cfg, front))
         .onSuccess(app -> LOG.info("michat started: node {}, roles {}{}; {}storage {}; presence {}",
             cfg.string(ConfigKeys.NODE_ID), roles.stream().map(Role::label).collect(Collectors.joining(",")),
             cluster ? " (clustered)" : "",
-            roles.contains(Role.WEB) ? "listening on http://" + cfg.string(ConfigKeys.HTTP_HOST) + ":"
-                + cfg.string(ConfigKeys.HTTP_PORT) + "/; " : "",
+            "listening on http://" + cfg.string(ConfigKeys.HTTP_HOST) + ":" + cfg.string(ConfigKeys.HTTP_PORT) + "/; ",
             db.describe(),
             RedisSettings.from(cfg).map(RedisSettings::describe).orElse("in-JVM shared data")))
         .recover(err -> closeAfterFailure(v, err)));
@@ -94,9 +95,11 @@ public final class MichatApp {
 
   /**
    * Back-end roles first, then the HTTP port, so that nothing is served before what it calls is
-   * there. web and gateway share one HTTP verticle, deployed once per event loop.
+   * there. Every JVM has the HTTP verticle (at least for /health and /ready), deployed once per event
+   * loop; web and gateway add their routes to it. Returns the HTTP deployment, which
+   * {@link #close()} stops first.
    */
-  private static Future<Void> deploy(Vertx vertx, MichatConfig cfg, Set<Role> roles) {
+  private static Future<List<String>> deploy(Vertx vertx, MichatConfig cfg, Set<Role> roles) {
     DeploymentOptions one = new DeploymentOptions().setConfig(cfg.toJson());
     List<Supplier<Future<String>>> steps = new ArrayList<>();
     if (roles.contains(Role.USER)) {
@@ -111,15 +114,12 @@ public final class MichatApp {
     if (roles.contains(Role.GATEWAY)) {
       steps.add(() -> vertx.deployVerticle(WebSocketChannelBridge::new, one));
     }
-    if (roles.contains(Role.WEB) || roles.contains(Role.GATEWAY)) {
-      DeploymentOptions perLoop = new DeploymentOptions(one).setInstances(HTTP_INSTANCES);
-      steps.add(() -> vertx.deployVerticle(HttpVerticle::new, perLoop));
-    }
     Future<String> chain = Future.succeededFuture();
     for (Supplier<Future<String>> step : steps) {
       chain = chain.compose(previous -> step.get());
     }
-    return chain.mapEmpty();
+    DeploymentOptions perLoop = new DeploymentOptions(one).setInstances(HTTP_INSTANCES);
+    return chain.compose(last -> vertx.deployVerticle(HttpVerticle::new, perLoop)).map(List::of);
   }
 
   public Vertx vertx() {
@@ -130,7 +130,19 @@ public final class MichatApp {
     return cfg;
   }
 
+  /**
+   * Graceful: the HTTP verticles go first — the gateway tells its clients to reconnect elsewhere and
+   * hands their cursors and presence over while the services they need are still there — then the
+   * rest of Vert.x, which leaves the cluster.
+   */
   public Future<Void> close() {
-    return vertx.close();
+    Future<Void> front = Future.succeededFuture();
+    for (String id : frontDeployments) {
+      front = front.compose(v -> vertx.undeploy(id));
+    }
+    return front.recover(err -> {
+      LOG.warn("HTTP verticles did not stop cleanly: {}", err.getMessage());
+      return Future.succeededFuture();
+    }).compose(v -> vertx.close());
   }
 }

@@ -34,6 +34,10 @@ final class JarProcess implements AutoCloseable {
   }
 
   static JarProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    return start(workDir, "stdout", env, args);
+  }
+
+  static JarProcess start(Path workDir, String name, Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-jar", jar().toString()));
     cmd.addAll(List.of(args));
@@ -41,8 +45,8 @@ final class JarProcess implements AutoCloseable {
     pb.environment().keySet().removeIf(k -> k.startsWith("MICHAT_") || k.equals("PORT"));
     pb.environment().putAll(env);
     pb.environment().put("REDGATE_DISABLE_TELEMETRY", "true");
-    Path out = Files.createTempFile(workDir, "stdout", ".log");
-    Path err = Files.createTempFile(workDir, "stderr", ".log");
+    Path out = Files.createTempFile(workDir, name + "-out-", ".log");
+    Path err = Files.createTempFile(workDir, name + "-err-", ".log");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     return new JarProcess(pb.start(), workDir, out, err);
   }
@@ -76,6 +80,12 @@ final class JarProcess implements AutoCloseable {
 
   String stdoutText() throws IOException {
     return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+
+  /** SIGKILL: the JVM dies at once, nothing runs. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   /** SIGTERM, as an operator or Kubernetes stops it. */

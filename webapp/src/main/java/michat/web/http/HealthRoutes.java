@@ -14,6 +14,8 @@ import michat.model.Addresses;
  * Redis when configured — what a load balancer or Kubernetes should wait for.
  */
 public final class HealthRoutes {
+  public static final String HEALTH = "/health";
+  public static final String READY = "/ready";
   private static final long CHECK_TIMEOUT_MS = 3000;
 
   private final Services services;
@@ -26,8 +28,8 @@ public final class HealthRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/health").handler(this::health);
-    router.get("/ready").handler(this::ready);
+    router.get(HEALTH).handler(this::health);
+    router.get(READY).handler(this::ready);
   }
 
   private void health(RoutingContext ctx) {

@@ -18,6 +18,7 @@ import michat.config.MichatConfig;
 import michat.model.Addresses;
 import michat.model.Conversations;
 import michat.model.Failures;
+import michat.model.ServiceConsumers;
 import michat.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,15 +65,7 @@ public class RouterVerticle extends VerticleBase {
   }
 
   private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> {
-      Future<JsonObject> reply;
-      try {
-        reply = handler.apply(msg.body());
-      } catch (RuntimeException e) {
-        reply = Future.failedFuture(e);
-      }
-      reply.onSuccess(msg::reply).onFailure(err -> Failures.reply(msg, err, LOG));
-    }));
+    consumers.add(ServiceConsumers.serve(vertx, address, handler, LOG));
   }
 
   /**
@@ -157,12 +150,20 @@ public class RouterVerticle extends VerticleBase {
     String conversation = req.getString("conversation");
     Long after = req.getLong("after");
     long upto = req.getLong("upto");
-    Future<Void> allowed = Conversations.isGroup(conversation)
-        ? membership.members(Conversations.groupId(conversation)).compose(m -> m.contains(userId)
-            ? Future.succeededFuture() : Failures.fail(Failures.FORBIDDEN, "not a member"))
-        : Conversations.isParticipant(conversation, userId) ? Future.succeededFuture()
-            : Failures.fail(Failures.FORBIDDEN, "not a participant");
-    return allowed.compose(v -> repo.range(userId, conversation, after, upto, catchUpLimit));
+    return mayRead(userId, conversation).compose(v -> repo.range(userId, conversation, after, upto, catchUpLimit));
+  }
+
+  /** Private conversations only for their two users, group ones only for members (403; 404 for no group). */
+  private Future<Void> mayRead(long userId, String conversation) {
+    if (!Conversations.isGroup(conversation)) {
+      return Conversations.isParticipant(conversation, userId) ? Future.succeededFuture()
+          : Failures.fail(Failures.FORBIDDEN, "you can only read your own conversations");
+    }
+    return membership.members(Conversations.groupId(conversation))
+        .recover(err -> err instanceof Rejection r ? Failures.fail(Failures.NOT_FOUND, r.getMessage())
+            : Future.failedFuture(err))
+        .compose(m -> m.contains(userId) ? Future.<Void>succeededFuture()
+            : Failures.fail(Failures.FORBIDDEN, "you are not a member of this group"));
   }
 
   private void memberJoined(Message<JsonObject> msg) {
@@ -183,13 +184,7 @@ public class RouterVerticle extends VerticleBase {
     long start = req.getLong("start", 0L);
     long end = req.getLong("end", -1L);
     boolean oldestFirst = req.getBoolean("rev", false);
-    Future<Void> allowed = Conversations.isGroup(conversation)
-        ? membership.members(Conversations.groupId(conversation)).compose(m -> m.contains(requester)
-            ? Future.succeededFuture() : Failures.fail(Failures.FORBIDDEN, "you are not a member of this group"))
-        : Conversations.isParticipant(conversation, requester) ? Future.succeededFuture()
-            : Failures.fail(Failures.FORBIDDEN, "you can only read your own conversations");
-    return allowed
-        .recover(err -> err instanceof Rejection r ? Failures.fail(Failures.NOT_FOUND, r.getMessage()) : Future.failedFuture(err))
+    return mayRead(requester, conversation)
         .compose(v -> repo.count(conversation))
         .compose(n -> {
           long from = start < 0 ? n + start : start;

@@ -12,7 +12,7 @@ import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.config.RedisSettings;
 import michat.model.Addresses;
-import michat.model.Failures;
+import michat.model.ServiceConsumers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,15 +58,7 @@ public class PresenceVerticle extends VerticleBase {
   }
 
   private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> {
-      Future<JsonObject> reply;
-      try {
-        reply = handler.apply(msg.body());
-      } catch (RuntimeException e) {
-        reply = Future.failedFuture(e);
-      }
-      reply.onSuccess(msg::reply).onFailure(err -> Failures.reply(msg, err, LOG));
-    }));
+    consumers.add(ServiceConsumers.serve(vertx, address, handler, LOG));
   }
 
   private Future<JsonObject> locate(JsonObject req) {

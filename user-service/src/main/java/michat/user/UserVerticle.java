@@ -2,7 +2,6 @@ package michat.user;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -19,6 +18,7 @@ import michat.model.Addresses;
 import michat.model.Failures;
 import michat.model.SeedJson;
 import michat.model.SeedMessages;
+import michat.model.ServiceConsumers;
 import michat.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,17 +68,7 @@ public class UserVerticle extends VerticleBase {
   }
 
   private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(address, msg -> answer(msg, handler)));
-  }
-
-  private void answer(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> handler) {
-    Future<JsonObject> reply;
-    try {
-      reply = handler.apply(msg.body() == null ? new JsonObject() : msg.body());
-    } catch (ClassCastException | NumberFormatException e) {
-      reply = Failures.fail(Failures.BAD_REQUEST, "malformed request: " + e.getMessage());
-    }
-    reply.onSuccess(msg::reply).onFailure(err -> Failures.reply(msg, err, LOG));
+    consumers.add(ServiceConsumers.serve(vertx, address, handler, LOG));
   }
 
   // ---- accounts ----

@@ -34,18 +34,10 @@ public final class Launcher {
       Logging.apply(cfg);
       boolean cluster = opts.cluster() || cfg.bool(ConfigKeys.CLUSTER);
       app = MichatApp.start(cfg, cluster).await(5, TimeUnit.MINUTES);
-    } catch (ConfigException e) {
-      log.error("cannot start: {}", e.getMessage());
-      System.exit(EXIT_BAD_SETTING);
-      return;
     } catch (Exception e) {
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof ConfigException ce) {
-        log.error("cannot start: {}", ce.getMessage());
-        System.exit(EXIT_BAD_SETTING);
-      }
-      log.error("cannot start: {}", describe(cause));
-      System.exit(EXIT_FAILED);
+      log.error("cannot start: {}", cause instanceof ConfigException ? cause.getMessage() : describe(cause));
+      System.exit(cause instanceof ConfigException ? EXIT_BAD_SETTING : EXIT_FAILED);
       return;
     }
     MichatApp running = app;

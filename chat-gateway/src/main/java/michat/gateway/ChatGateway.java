@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDateTime;
@@ -49,6 +50,12 @@ public final class ChatGateway {
   private final SessionTokens tokens;
   private final String nodeId;
   private final int maxQueued;
+  private final int perSecond;
+  private final int burst;
+  private final int maxPerUser;
+  private final int maxPerIp;
+  /** Connections per user and per IP address on this node, shared by its gateway instances. */
+  private final LocalMap<String, Integer> connections;
   private final long firstSweepMs;
   private final long sweepMs;
   private final long maxIdleMs;
@@ -63,6 +70,11 @@ public final class ChatGateway {
     this.tokens = tokens;
     this.nodeId = cfg.string(ConfigKeys.NODE_ID);
     this.maxQueued = cfg.integer(ConfigKeys.GATEWAY_MAX_QUEUED_FRAMES, 1, 1_000_000);
+    this.perSecond = cfg.integer(ConfigKeys.GATEWAY_MESSAGES_PER_SECOND, 1, 1_000_000);
+    this.burst = cfg.integer(ConfigKeys.GATEWAY_MESSAGE_BURST, 1, 1_000_000);
+    this.maxPerUser = cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_USER, 1, 1_000_000);
+    this.maxPerIp = cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_IP, 1, 10_000_000);
+    this.connections = vertx.sharedData().getLocalMap("michat.gateway.connections");
     this.firstSweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_FIRST_SWEEP, 0, 86_400) * 1000);
     this.sweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_SWEEP, 1, 86_400) * 1000);
     this.maxIdleMs = cfg.number(ConfigKeys.HEARTBEAT_MAX_IDLE, 1, 31L * 86_400) * 1000;
@@ -92,6 +104,7 @@ public final class ChatGateway {
     forEachSession(s -> {
       pending.add(leave(s));
       forget(s);
+      release(s.limitKeys);
       s.close(Frames.CLOSE_GOING_AWAY, "server shutting down, please reconnect");
     });
     channelSockets.forEach(ws -> ws.close(Frames.CLOSE_GOING_AWAY, "server shutting down"));
@@ -117,13 +130,45 @@ public final class ChatGateway {
           ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json; charset=utf-8")
               .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.NOT_AUTHENTICATED).encode());
         })
-        .onSuccess(userId -> req.toWebSocket()
-            .onSuccess(ws -> open(userId, ws))
-            .onFailure(err -> LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage())));
+        .onSuccess(userId -> {
+          String[] keys = {"u:" + userId, "ip:" + req.remoteAddress().hostAddress()};
+          String refused = acquire(keys);
+          if (refused != null) {
+            req.resume();
+            ctx.response().setStatusCode(Frames.TOO_MANY).putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.TOO_MANY_CONNECTIONS + " " + refused).encode());
+            return;
+          }
+          boolean v2 = "2".equals(req.getParam("v"));
+          req.toWebSocket()
+              .onSuccess(ws -> open(userId, ws, v2, keys))
+              .onFailure(err -> {
+                release(keys);
+                LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage());
+              });
+        });
   }
 
-  private void open(long userId, ServerWebSocket ws) {
-    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, maxQueued, this::onClose,
+  /** Counts a connection against the per-user and per-IP limits; returns which one is exceeded, or null. */
+  private String acquire(String[] keys) {
+    int user = connections.merge(keys[0], 1, Integer::sum);
+    int ip = connections.merge(keys[1], 1, Integer::sum);
+    if (user <= maxPerUser && ip <= maxPerIp) {
+      return null;
+    }
+    release(keys);
+    return user > maxPerUser ? "(at most " + maxPerUser + " per user)" : "(at most " + maxPerIp + " per address)";
+  }
+
+  private void release(String[] keys) {
+    for (String key : keys) {
+      connections.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  private void open(long userId, ServerWebSocket ws, boolean v2, String[] limitKeys) {
+    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, v2, new TokenBucket(perSecond, burst),
+        limitKeys, maxQueued, this::onClose,
         (conversation, after, upto) -> request(Addresses.ROUTER_FILL, new JsonObject().put("userId", userId)
             .put("conversation", conversation).put("after", after).put("upto", upto)));
     sessions.computeIfAbsent(userId, k -> new HashMap<>()).put(s.id, s);
@@ -132,7 +177,7 @@ public final class ChatGateway {
       s.touch();
       s.send(Frames.error("binary_not_supported", "send chat messages as JSON text frames", null));
     });
-    ws.exceptionHandler(err -> LOG.debug("session {} of user {}: {}", s.id, userId, err.getMessage()));
+    ws.exceptionHandler(err -> onSocketError(s, err));
     ws.closeHandler(v -> onClose(s));
     LOG.debug("user {} connected, session {}", userId, s.id);
     // Registered here first, then online, then the backlog: a message stored before presence knew
@@ -157,9 +202,23 @@ public final class ChatGateway {
   }
 
   /** When the socket is gone or the server closes it, whichever comes first; runs once per session. */
+  /**
+   * Vert.x drops a message larger than gateway.maxFrameBytes and reports it here; the client is told
+   * with 1009 ("message too big") rather than left wondering.
+   */
+  private void onSocketError(ChatSession s, Throwable err) {
+    if (err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
+      LOG.info("closing session {} of user {}: message over the size limit", s.id, s.userId);
+      s.close(Frames.CLOSE_TOO_BIG, "message too big");
+    } else {
+      LOG.debug("session {} of user {}: {}", s.id, s.userId, err.getMessage());
+    }
+  }
+
   private void onClose(ChatSession s) {
     s.closed();
     if (forget(s)) {
+      release(s.limitKeys);
       leave(s);
     }
     LOG.debug("user {} disconnected, session {}", s.userId, s.id);
@@ -196,9 +255,15 @@ public final class ChatGateway {
       return;
     }
     Object ref = field(frame, "createtime");
+    Object clientMsgId = s.v2 ? field(frame, "clientmsgid") : null;
     if (isHeartbeat(frame)) {
       request(Addresses.PRESENCE_HEARTBEAT, new JsonObject().put("userId", s.userId).put("nodeId", nodeId))
           .onFailure(err -> LOG.debug("heartbeat of user {} not recorded: {}", s.userId, err.getMessage()));
+      return;
+    }
+    if (!s.rate.tryTake()) {
+      s.send(Frames.error("rate_limited", "more than " + perSecond + " messages per second: not sent, try again",
+          ref, clientMsgId));
       return;
     }
     // One frame at a time per connection: a sender's messages are stored in the order sent, and a
@@ -207,11 +272,13 @@ public final class ChatGateway {
     request(Addresses.ROUTER_INBOUND, new JsonObject().put("senderId", s.userId).put("frame", frame))
         .onSuccess(reply -> {
           if (!reply.getBoolean("ok", false)) {
-            s.send(Frames.error(reply.getString("error"), reply.getString("message"), ref));
+            s.send(Frames.error(reply.getString("error"), reply.getString("message"), ref, clientMsgId));
+          } else if (s.v2) {
+            s.send(Frames.ack(clientMsgId, reply));
           }
         })
         .onFailure(err -> s.send(Frames.error("unavailable",
-            "the message was not accepted, please send it again (" + err.getMessage() + ")", ref)))
+            "the message was not accepted, please send it again (" + err.getMessage() + ")", ref, clientMsgId)))
         .onComplete(done -> {
           if (!s.isClosed()) {
             s.socket.resume();

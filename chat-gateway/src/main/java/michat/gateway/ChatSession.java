@@ -54,6 +54,11 @@ final class ChatSession {
   final String id;
   final long userId;
   final ServerWebSocket socket;
+  /** Protocol v2 (docs/protocol.md): acknowledgements, and messages framed with conversation and seq. */
+  final boolean v2;
+  final TokenBucket rate;
+  /** The node-wide connection counters this session holds (per user, per IP). */
+  final String[] limitKeys;
   private final int maxQueued;
   private final Consumer<ChatSession> onServerClose;
   private final Filler filler;
@@ -68,11 +73,14 @@ final class ChatSession {
    * {@code onServerClose} runs as soon as the server decides to close the session: the closing
    * handshake with a client that does not read can take long, its user must not look online meanwhile.
    */
-  ChatSession(String id, long userId, ServerWebSocket socket, int maxQueued, Consumer<ChatSession> onServerClose,
-              Filler filler) {
+  ChatSession(String id, long userId, ServerWebSocket socket, boolean v2, TokenBucket rate, String[] limitKeys,
+              int maxQueued, Consumer<ChatSession> onServerClose, Filler filler) {
     this.id = id;
     this.userId = userId;
     this.socket = socket;
+    this.v2 = v2;
+    this.rate = rate;
+    this.limitKeys = limitKeys;
     this.maxQueued = maxQueued;
     this.onServerClose = onServerClose;
     this.filler = filler;
@@ -129,7 +137,7 @@ final class ChatSession {
 
   private void sendInChain(Chain c, String conversation, long seq, String frame) {
     if (c.sent.add(seq)) {
-      send(frame);
+      send(messageFrame(conversation, seq, frame));
     }
     if (c.last == null || seq > c.last) {
       c.last = seq;
@@ -168,7 +176,7 @@ final class ChatSession {
         LOG.warn("gap in {} for user {} not filled now: {}", conversation, userId, ar.cause().getMessage());
         c.waiting.values().forEach(d -> {
           if (c.sent.add(d.seq)) {
-            send(d.frame);
+            send(messageFrame(conversation, d.seq, d.frame));
           }
         });
         c.waiting.clear();
@@ -191,6 +199,11 @@ final class ChatSession {
       }
       continueChain(c, conversation);
     });
+  }
+
+  /** v1: the sender's JSON as sent; v2: wrapped with its conversation and sequence number. */
+  private String messageFrame(String conversation, long seq, String payload) {
+    return v2 ? Frames.message(conversation, seq, payload) : payload;
   }
 
   /** Cursors advanced since the last call, to persist. */

@@ -15,6 +15,8 @@ public final class Frames {
   public static final short CLOSE_IDLE = 4000;
   /** Closed because the client did not read fast enough and its queue filled up. */
   public static final short CLOSE_TOO_SLOW = 4001;
+  /** A message larger than gateway.maxFrameBytes. */
+  public static final short CLOSE_TOO_BIG = 1009;
   /** The server is shutting down: reconnect (to another node). */
   public static final short CLOSE_GOING_AWAY = 1001;
 
@@ -25,7 +27,35 @@ public final class Frames {
    * so the seed's clients ignore it; {@code Ref} echoes the offending frame's {@code CreateTime}.
    */
   public static String error(String code, String message, Object ref) {
-    return new JsonObject().put("Type", -1).put("Error", code).put("Msg", message).put("Ref", ref).encode();
+    return error(code, message, ref, null);
+  }
+
+  /** The server refused more connections of this user or address (HTTP 429 before the upgrade). */
+  public static final int TOO_MANY = 429;
+
+  /**
+   * v2: a delivered message with its place in the conversation. The stored payload (already JSON) is
+   * embedded as is, not parsed again; conversation ids ({@code p:1:2}, {@code g:3}) need no escaping.
+   */
+  public static String message(String conversation, long seq, String payload) {
+    return "{\"Type\":\"msg\",\"conversation\":\"" + conversation + "\",\"seq\":" + seq
+        + ",\"message\":" + payload + "}";
+  }
+
+  /** v2: the message was stored durably (or was already, for a re-sent clientMsgId). */
+  public static String ack(Object clientMsgId, JsonObject stored) {
+    return new JsonObject().put("Type", "ack").put("clientMsgId", clientMsgId)
+        .put("id", stored.getLong("id")).put("conversation", stored.getString("conversation"))
+        .put("seq", stored.getLong("seq")).put("duplicate", stored.getBoolean("duplicate", false)).encode();
+  }
+
+  /** An error frame; in v2 it also names the clientMsgId it refers to. */
+  public static String error(String code, String message, Object ref, Object clientMsgId) {
+    JsonObject e = new JsonObject().put("Type", -1).put("Error", code).put("Msg", message).put("Ref", ref);
+    if (clientMsgId != null) {
+      e.put("clientMsgId", clientMsgId);
+    }
+    return e.encode();
   }
 
   /** A payload of the seed's pub/sub socket, as {@code /user/sendMsg} clients expect it. */

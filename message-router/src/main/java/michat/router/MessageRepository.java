@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import michat.model.Conversations;
+import michat.storage.SqlErrors;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -33,9 +34,10 @@ public final class MessageRepository {
    * number of the previous message of the conversation addressed to the same recipient(s) (0 for
    * none). Recipients' gateways use prev to notice a message they never got and fetch it.
    */
-  public record Stored(long id, String conversation, long seq, long prev, String payload) {
+  public record Stored(long id, String conversation, long seq, long prev, String payload, boolean duplicate) {
     public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("conversation", conversation).put("seq", seq);
+      return new JsonObject().put("id", id).put("conversation", conversation).put("seq", seq)
+          .put("duplicate", duplicate);
     }
   }
 
@@ -62,7 +64,22 @@ public final class MessageRepository {
                 .compose(r -> tx.preparedQuery("SELECT id FROM messages WHERE conversation = ? AND seq = ?")
                     .execute(Tuple.of(conversation, seq)))
                 .map(rows -> new Stored(rows.iterator().next().getLong("id"), conversation, seq, prev,
-                    f.payload())))));
+                    f.payload(), false)))))
+        .recover(err -> f.clientMsgId() != null && SqlErrors.isDuplicate(err)
+            ? findByClientId(senderId, f.clientMsgId()) : Future.failedFuture(err));
+  }
+
+  /**
+   * A re-sent message (same sender, same client message id) is the one already stored: the whole
+   * transaction above rolled back, sequence number included.
+   */
+  private Future<Stored> findByClientId(long senderId, String clientMsgId) {
+    return pool.preparedQuery("SELECT id, conversation, seq, payload FROM messages WHERE sender_id = ? AND client_msg_id = ?")
+        .execute(Tuple.of(senderId, clientMsgId))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Stored(r.getLong("id"), r.getString("conversation"), r.getLong("seq"), 0, r.getString("payload"), true);
+        });
   }
 
   /**

@@ -69,8 +69,9 @@ public class RouterVerticle extends VerticleBase {
   }
 
   /**
-   * Validate, check the target, store, acknowledge; then deliver. A refused frame is answered with
-   * {ok:false, error, message} and stores nothing.
+   * Validate, check the target, store, deliver, acknowledge. A refused frame is answered with
+   * {ok:false, error, message} and stores nothing. A frame re-sent with the same clientMsgId is
+   * acknowledged as the message already stored ({@code duplicate: true}) and not delivered again.
    */
   private Future<JsonObject> inbound(JsonObject req) {
     long senderId = req.getLong("senderId");
@@ -93,7 +94,8 @@ public class RouterVerticle extends VerticleBase {
     // when several routers share the work.
     return recipients
         .compose(to -> repo.store(to.conversation, senderId, frame)
-            .compose(stored -> deliver(stored, to.userIds).map(stored)))
+            .compose(stored -> stored.duplicate() ? Future.succeededFuture(stored)
+                : deliver(stored, to.userIds).map(stored)))
         .map(stored -> stored.toJson().put("ok", true))
         .recover(err -> err instanceof Rejection r ? Future.succeededFuture(r.toReply()) : Future.failedFuture(err));
   }

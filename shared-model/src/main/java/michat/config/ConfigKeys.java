@@ -90,6 +90,20 @@ public final class ConfigKeys {
   public static final ConfigKey GATEWAY_MAX_QUEUED_FRAMES = key("gateway.maxQueuedFrames",
       List.of("MICHAT_GATEWAY_MAX_QUEUED_FRAMES"), List.of(),
       "frames held for a connection that reads too slowly before it is closed (4001)");
+  public static final ConfigKey GATEWAY_MAX_FRAME_BYTES = key("gateway.maxFrameBytes",
+      List.of("MICHAT_GATEWAY_MAX_FRAME_BYTES"), List.of(),
+      "largest WebSocket frame (and message) a client may send; larger closes the connection with 1009");
+  public static final ConfigKey GATEWAY_MESSAGES_PER_SECOND = key("gateway.messagesPerSecond",
+      List.of("MICHAT_GATEWAY_MESSAGES_PER_SECOND"), List.of(),
+      "chat messages a connection may send per second, sustained (token bucket; heartbeats are free)");
+  public static final ConfigKey GATEWAY_MESSAGE_BURST = key("gateway.messageBurst",
+      List.of("MICHAT_GATEWAY_MESSAGE_BURST"), List.of(), "chat messages a connection may send at once");
+  public static final ConfigKey GATEWAY_MAX_CONNECTIONS_PER_USER = key("gateway.maxConnectionsPerUser",
+      List.of("MICHAT_GATEWAY_MAX_CONNECTIONS_PER_USER"), List.of(), "chat connections of one user on one node");
+  public static final ConfigKey GATEWAY_MAX_CONNECTIONS_PER_IP = key("gateway.maxConnectionsPerIp",
+      List.of("MICHAT_GATEWAY_MAX_CONNECTIONS_PER_IP"), List.of(), "chat connections from one IP address on one node");
+  public static final ConfigKey GROUP_MAX_MEMBERS = key("group.maxMembers", List.of("MICHAT_GROUP_MAX_MEMBERS"),
+      List.of(), "members a group may have");
   public static final ConfigKey CATCH_UP_LIMIT = key("router.catchUpLimit", List.of("MICHAT_ROUTER_CATCH_UP_LIMIT"),
       List.of(), "most missed messages sent on connect (older ones stay in history)");
 
@@ -106,7 +120,9 @@ public final class ConfigKeys {
       MYSQL_URL, MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, MYSQL_POOL_SIZE,
       REDIS_URL, REDIS_PASSWORD, REDIS_DB, TOKEN_SECRET, TOKEN_TTL_HOURS, PASSWORD_ITERATIONS,
       HEARTBEAT_FIRST_SWEEP, HEARTBEAT_SWEEP, HEARTBEAT_MAX_IDLE, ONLINE_TTL_HOURS,
-      NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, CATCH_UP_LIMIT,
+      NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, GATEWAY_MAX_FRAME_BYTES,
+      GATEWAY_MESSAGES_PER_SECOND, GATEWAY_MESSAGE_BURST, GATEWAY_MAX_CONNECTIONS_PER_USER,
+      GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT,
       UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, LOG_LEVEL);
 
   private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {

@@ -42,6 +42,8 @@ public final class SeedMessages {
 
   // michat's own
   public static final String GROUP_NAME_TAKEN = "a group with this name already exists";
+  public static final String GROUP_FULL = "the group is full";
+  public static final String TOO_MANY_CONNECTIONS = "too many chat connections";
   public static final String NOT_AUTHENTICATED = "please log in: missing, invalid or expired session token";
   public static final String NOT_YOURSELF = "you can only read or change your own data";
   public static final String INTERNAL_ERROR = "internal error, please try again";

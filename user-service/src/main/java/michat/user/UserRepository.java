@@ -3,13 +3,11 @@ package michat.user;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import michat.model.SeedJson;
+import michat.storage.SqlErrors;
 
 /**
  * All SQL of user-service: users, friends and groups. The same statements run on MySQL/MariaDB and
@@ -183,6 +182,11 @@ public final class UserRepository {
     return write(tx -> insertContact(tx, userId, MEMBER, groupId, now()));
   }
 
+  public Future<Long> memberCount(long groupId) {
+    return pool.preparedQuery("SELECT COUNT(*) AS n FROM contacts WHERE target_id = ? AND kind = " + MEMBER)
+        .execute(Tuple.of(groupId)).map(rows -> rows.iterator().next().getLong("n"));
+  }
+
   public Future<JsonArray> memberIds(long groupId) {
     return pool.preparedQuery("SELECT owner_id FROM contacts WHERE target_id = ? AND kind = " + MEMBER + " ORDER BY owner_id")
         .execute(Tuple.of(groupId)).map(rows -> {
@@ -200,15 +204,7 @@ public final class UserRepository {
 
   /** True when the failure is a unique-key violation on either store. */
   public static boolean isDuplicate(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof MySQLException m && m.getErrorCode() == 1062) {
-        return true;
-      }
-      if (c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) {
-        return true;
-      }
-    }
-    return false;
+    return SqlErrors.isDuplicate(t);
   }
 
   private static Future<Void> insertContact(SqlClient client, long owner, int kind, long target, LocalDateTime now) {

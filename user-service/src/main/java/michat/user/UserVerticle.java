@@ -35,6 +35,7 @@ public class UserVerticle extends VerticleBase {
   private UserRepository repo;
   private PasswordHasher hasher;
   private SessionTokens tokens;
+  private int maxGroupMembers;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
   @Override
@@ -44,6 +45,7 @@ public class UserVerticle extends VerticleBase {
     repo = new UserRepository(pool);
     hasher = new PasswordHasher(cfg.integer(ConfigKeys.PASSWORD_ITERATIONS, 1_000, 10_000_000));
     tokens = new SessionTokens(vertx, cfg);
+    maxGroupMembers = cfg.integer(ConfigKeys.GROUP_MAX_MEMBERS, 2, 1_000_000);
 
     serve(Addresses.USER_HEALTH, this::health);
     serve(Addresses.USER_REGISTER, this::register);
@@ -262,7 +264,9 @@ public class UserVerticle extends VerticleBase {
       return repo.hasContact(userId, UserRepository.MEMBER, groupId)
           .compose(member -> member
               ? Failures.<Void>fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER)
-              : repo.addMember(userId, groupId))
+              : repo.memberCount(groupId).compose(n -> n >= maxGroupMembers
+                  ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_FULL + " (" + maxGroupMembers + ")")
+                  : repo.addMember(userId, groupId)))
           .recover(err -> UserRepository.isDuplicate(err)
               ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER) : Future.failedFuture(err))
           .map(v -> found.get())

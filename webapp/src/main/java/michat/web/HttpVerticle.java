@@ -70,8 +70,10 @@ public class HttpVerticle extends VerticleBase {
     String host = cfg.string(ConfigKeys.HTTP_HOST);
     // Form fields may be as large as a whole body: the body limit, not the decoder, decides (413).
     int bodyLimit = (int) cfg.number(ConfigKeys.HTTP_BODY_LIMIT, 1024, 16L << 20);
+    int maxFrame = cfg.integer(ConfigKeys.GATEWAY_MAX_FRAME_BYTES, 1024, 16 << 20);
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
-        .setMaxFormAttributeSize(bodyLimit * 2));
+        .setMaxFormAttributeSize(bodyLimit * 2)
+        .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame));
     Future<Void> gatewayStarted = gateway == null ? Future.succeededFuture() : gateway.start();
     return gatewayStarted.compose(v -> server.requestHandler(router).listen())
         .onSuccess(s -> LOG.debug("HTTP instance listening on http://{}:{}/", host, s.actualPort()))

@@ -1,0 +1,22 @@
+package michat.storage;
+
+import io.vertx.mysqlclient.MySQLException;
+import java.sql.SQLException;
+
+/** Recognizes database failures that mean something other than "the database is broken". */
+public final class SqlErrors {
+  private SqlErrors() {}
+
+  /** True when the failure is a unique-key violation, on MySQL/MariaDB or H2. */
+  public static boolean isDuplicate(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MySQLException m && m.getErrorCode() == 1062) {
+        return true;
+      }
+      if (c instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -6,7 +6,10 @@
 <#-- page: the HTML document shell.
      pageTitle  text for <title>
      bodyClass  CSS class on <body> ("auth" or "home")
-     scripts    file names under /asset/js/, loaded with defer in the given order -->
+     scripts    file names under /asset/js/, loaded with defer in the given order
+     No inline scripts or styles anywhere, so a strict Content-Security-Policy holds.
+     assetVersion (optional model value) is appended to asset URLs so a new release is never served
+     from a stale browser cache. -->
 <#macro page pageTitle bodyClass="" scripts=[]>
 <!DOCTYPE html>
 <html lang="zh-CN">
@@ -18,9 +21,9 @@
   <title>${pageTitle}</title>
   <link rel="icon" href="/asset/images/favicon.ico" sizes="16x16 32x32">
   <link rel="icon" href="/asset/images/logo.svg" type="image/svg+xml">
-  <link rel="stylesheet" href="/asset/css/michat.css">
+  <link rel="stylesheet" href="/asset/css/michat.css<@v/>">
   <#list scripts as script>
-  <script src="/asset/js/${script}" defer></script>
+  <script src="/asset/js/${script}<@v/>" defer></script>
   </#list>
 </head>
 <body class="${bodyClass}">
@@ -28,6 +31,14 @@
 <#nested>
 </body>
 </html>
+</#macro>
+
+<#-- v: the cache-busting query of asset URLs (empty without assetVersion). -->
+<#macro v><#if assetVersion?has_content>?v=${assetVersion}</#if></#macro>
+
+<#-- icon: a decorative icon from the sprite /asset/images/icons.svg. -->
+<#macro icon name cls="">
+<svg class="icon<#if cls?has_content> ${cls}</#if>" aria-hidden="true" focusable="false"><use href="/asset/images/icons.svg#${name}"/></svg>
 </#macro>
 
 <#-- brand: logo mark + product name, used at the top of every page. -->

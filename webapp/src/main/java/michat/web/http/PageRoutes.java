@@ -14,6 +14,27 @@ import michat.model.SeedJson;
 
 /** The FreeMarker pages and the static assets served from the jar. */
 public final class PageRoutes {
+  /**
+   * Pages load scripts, styles and icons only from this server and never run inline code, so injected
+   * markup could not execute even if it reached the DOM. Pictures and voice clips may also come from
+   * http(s) URLs (avatars may be links) and from blob: (a picture shown while it uploads); the chat
+   * WebSocket is same-origin ('self' covers ws/wss on the page's host).
+   */
+  static final String CONTENT_SECURITY_POLICY = String.join("; ",
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' blob: http: https:",
+      "media-src 'self' blob: http: https:",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'");
+
+  /** Appended to asset URLs (?v=…) so that browsers never run a previous release's cached scripts. */
+  static final String ASSET_VERSION = Long.toString(System.currentTimeMillis(), 36);
+
   private final Vertx vertx;
   private final Configuration templates;
   private final Services services;
@@ -74,11 +95,13 @@ public final class PageRoutes {
         .onSuccess(html -> ctx.response()
             .putHeader("Content-Type", "text/html; charset=utf-8")
             .putHeader("Cache-Control", "no-store")
+            .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             .end(html))
         .onFailure(ctx::fail);
   }
 
   private Future<String> render(String name, JsonObject model) {
+    model.put("assetVersion", ASSET_VERSION);
     return vertx.executeBlocking(() -> {
       Template template = templates.getTemplate(name);
       StringWriter out = new StringWriter();

@@ -1,6 +1,7 @@
 /*
- * michat shared helpers: form POSTs that always yield a normalised result, plus tiny DOM helpers.
- * Exposed as window.michat; loaded (defer) before auth.js / home.js.
+ * michat shared helpers: form POSTs and uploads that always yield a normalised result, bilingual
+ * server messages, URL checks and tiny DOM helpers.
+ * Exposed as window.michat; loaded (defer) before auth.js and the chat client's scripts.
  * Everything user-provided is written with textContent, never innerHTML.
  */
 (function () {
@@ -102,5 +103,146 @@
     return chars.length ? chars[0].toUpperCase() : '?';
   }
 
-  window.michat = { post: post, showAlert: showAlert, setBusy: setBusy, el: el, initial: initial };
+  // ---- additions for the chat client ----
+
+  /**
+   * English next to the server's Chinese messages (which the server keeps byte for byte for the seed's
+   * clients), so every error is clear to both audiences. Unknown messages are shown as they are.
+   */
+  var ENGLISH = {
+    '用户名或密码不能为空！': 'Name and password are required',
+    '用户名已注册！': 'This name is already taken',
+    '两次密码不一致！': 'The passwords do not match',
+    '新增用户成功！': 'Account created',
+    '该用户不存在': 'No account with this name',
+    '密码不正确': 'Wrong password',
+    '登录成功': 'Signed in',
+    '修改参数不匹配！': 'Check the phone number (11 digits starting with 1) and the e-mail address',
+    '修改用户成功！': 'Profile saved',
+    '不能加自己': 'You cannot add yourself',
+    '不能重复添加': 'Already your friend',
+    '没有找到此用户': 'No user with this name',
+    '好友ID不能为空': 'Enter your friend\'s name',
+    '添加好友成功': 'Friend added',
+    '群名称不能为空': 'The group name is required',
+    '请先登录': 'Please sign in first',
+    '建群成功': 'Group created',
+    '没有找到群': 'No such group',
+    '已加过此群': 'You are already in this group',
+    '加群成功': 'Joined the group',
+    '发送图片成功': 'Uploaded',
+    'a group with this name already exists': '已有同名的群'
+  };
+
+  /** "中文 / English" for the server's known messages; anything else unchanged. */
+  function explain(message) {
+    var text = String(message || '');
+    if (!Object.prototype.hasOwnProperty.call(ENGLISH, text)) return text;
+    var other = ENGLISH[text];
+    return /[\u4e00-\u9fff]/.test(text) ? text + ' / ' + other : other + ' / ' + text;
+  }
+
+  /**
+   * Only URLs the server itself hands out (uploads and assets) or plain http(s) links may be used as an
+   * image or audio source: never javascript:, data: or anything else a peer could put in a message.
+   */
+  function safeUrl(url) {
+    if (typeof url !== 'string') return null;
+    var u = url.trim();
+    if (!u || u.length > 2048 || /[\u0000-\u001f\u007f\s"'<>\\]/.test(u)) return null;
+    if (u.indexOf('./asset/') === 0 || u.indexOf('/asset/') === 0) return u;
+    if (/^https?:\/\/[^\/]/i.test(u)) return u;
+    return null;
+  }
+
+  function utf8Length(text) {
+    return new TextEncoder().encode(String(text)).length;
+  }
+
+  /**
+   * Uploads one file as multipart field "file" (POST /attach/upload) and resolves (never rejects) with
+   * the normalised reply; r.data is the file's URL. onProgress(0..1) is called while sending.
+   */
+  function upload(file, fileName, onProgress) {
+    return new Promise(function (resolve) {
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', '/attach/upload');
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (onProgress && xhr.upload) {
+        xhr.upload.onprogress = function (e) {
+          if (e.lengthComputable) onProgress(e.loaded / e.total);
+        };
+      }
+      xhr.onload = function () {
+        var json = null;
+        try { json = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (e) { json = null; }
+        resolve(normalise(xhr.status, json));
+      };
+      xhr.onerror = xhr.onabort = xhr.ontimeout = function () {
+        resolve({ ok: false, status: 0, message: NETWORK_ERROR, data: null, rows: [], total: 0, json: null });
+      };
+      var form = new FormData();
+      form.append('file', file, fileName || file.name || 'file');
+      xhr.send(form);
+    });
+  }
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+
+  /** An icon from the sprite /asset/images/icons.svg (decorative: hidden from screen readers). */
+  function icon(name, className) {
+    var svg = document.createElementNS(SVG_NS, 'svg');
+    svg.setAttribute('class', 'icon' + (className ? ' ' + className : ''));
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var use = document.createElementNS(SVG_NS, 'use');
+    use.setAttribute('href', '/asset/images/icons.svg#' + name);
+    svg.appendChild(use);
+    return svg;
+  }
+
+  var AVATAR_COLORS = 8;
+
+  /**
+   * Fills an avatar element: the picture when the URL is safe, else the name's first character on a
+   * colour chosen from the seed (an id), so the same person always has the same colour.
+   */
+  function avatar(node, name, url, seed) {
+    var safe = safeUrl(url);
+    var state = (safe || '') + '\u0001' + initial(name) + '\u0001' + seed;
+    if (node.getAttribute('data-avatar') === state) return node; // unchanged: keep the loaded picture
+    node.setAttribute('data-avatar', state);
+    while (node.firstChild) node.removeChild(node.firstChild);
+    var hue = Math.abs(Number(seed) || hash(String(name || ''))) % AVATAR_COLORS;
+    node.className = node.className.replace(/\s*avatar-c\d+/g, '') + ' avatar-c' + hue;
+    if (safe) {
+      var img = document.createElement('img');
+      img.alt = '';
+      img.decoding = 'async';
+      img.loading = 'lazy';
+      img.src = safe;
+      img.addEventListener('error', function () {
+        if (img.parentNode === node) {
+          node.removeChild(img);
+          node.textContent = initial(name);
+        }
+      });
+      node.appendChild(img);
+    } else {
+      node.textContent = initial(name);
+    }
+    return node;
+  }
+
+  function hash(text) {
+    var h = 0;
+    for (var i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+    return h;
+  }
+
+  window.michat = {
+    post: post, showAlert: showAlert, setBusy: setBusy, el: el, initial: initial,
+    explain: explain, safeUrl: safeUrl, utf8Length: utf8Length, upload: upload, icon: icon, avatar: avatar
+  };
 })();

@@ -44,10 +44,11 @@
       api.setBusy(loginForm, true);
       login(name, password).then(function (r) {
         if (r.ok) {
-          api.showAlert(alertBox, r.message || '登录成功 / Signed in', 'success');
+          api.showAlert(alertBox, api.explain(r.message || '登录成功'), 'success');
           window.location.assign('/toChat');
         } else {
-          fail(loginForm, r.message, 'password');
+          // An unknown name is the name's fault; anything else (wrong password, …) the password's.
+          fail(loginForm, api.explain(r.message), r.message === '该用户不存在' ? 'name' : 'password');
         }
       });
     });
@@ -74,10 +75,10 @@
       api.post('/user/createUser', { name: name, password: password, Identity: repeat })
         .then(function (r) {
           if (!r.ok) {
-            fail(registerForm, r.message, 'name');
+            fail(registerForm, api.explain(r.message), 'name');
             return null;
           }
-          api.showAlert(alertBox, (r.message || '注册成功 / Registered') + ' 正在登录… / Signing in…', 'success');
+          api.showAlert(alertBox, api.explain(r.message || '新增用户成功！') + ' — 正在登录… / Signing in…', 'success');
           // A short pause so the success message can be read before the page changes.
           return wait(800).then(function () {
             return login(name, password);

@@ -81,6 +81,8 @@ class ClusterIT {
     env.put("MICHAT_CLUSTER_NAME", "michat-it-" + ProcessHandle.current().pid());
     env.put("MICHAT_CLUSTER_PORT", "5901");
     env.put("MICHAT_HTTP_HOST", "127.0.0.1");
+    env.put("MICHAT_GATEWAY_MESSAGES_PER_SECOND", "100000");
+    env.put("MICHAT_GATEWAY_MESSAGE_BURST", "100000");
     corePort = TestServer.freePort();
     gw1Port = TestServer.freePort();
     gw2Port = TestServer.freePort();

@@ -104,6 +104,9 @@ public final class TestServer implements AutoCloseable {
     // The production default (600k) costs ~0.3 s per hash; tests check the mechanism, not the cost.
     env.put("MICHAT_PASSWORD_ITERATIONS", "1000");
     env.put("MICHAT_UPLOAD_MAX_BYTES", "200000");
+    // Tests send faster than people type; ProtectionTest checks the rate limit itself.
+    env.put("MICHAT_GATEWAY_MESSAGES_PER_SECOND", "100000");
+    env.put("MICHAT_GATEWAY_MESSAGE_BURST", "100000");
     return env;
   }
 

@@ -49,6 +49,8 @@ public final class ChatGateway {
   private final Vertx vertx;
   private final SessionTokens tokens;
   private final String nodeId;
+  /** This gateway instance (one per event loop of the node). */
+  private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
   private final int maxQueued;
   private final int perSecond;
   private final int burst;
@@ -342,9 +344,23 @@ public final class ChatGateway {
   }
 
   private Future<JsonObject> nodeAlive() {
-    return request(Addresses.PRESENCE_NODE_ALIVE, new JsonObject().put("nodeId", nodeId))
+    return request(Addresses.PRESENCE_NODE_ALIVE, new JsonObject().put("nodeId", nodeId).put("instanceId", instanceId))
+        .onSuccess(reply -> {
+          if (!reply.getBoolean("known", true) && !sessions.isEmpty()) {
+            reRegisterSessions();
+          }
+        })
         .onFailure(err -> LOG.debug("presence did not take node liveness: {}", err.getMessage()));
   }
+
+  /** Presence lost track of this instance (e.g. Redis restarted): tell it again who is connected here. */
+  private void reRegisterSessions() {
+    LOG.info("presence did not know gateway instance {} of node {}: registering its sessions again", instanceId, nodeId);
+    forEachSession(s -> request(Addresses.PRESENCE_CONNECT,
+        new JsonObject().put("userId", s.userId).put("nodeId", nodeId).put("sessionId", s.id))
+        .onFailure(err -> LOG.warn("session {} of user {} not registered again: {}", s.id, s.userId, err.getMessage())));
+  }
+
 
   // ---- the seed's pub/sub socket ----
 

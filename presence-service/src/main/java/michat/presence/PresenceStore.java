@@ -21,7 +21,12 @@ public interface PresenceStore {
 
   Future<Void> heartbeat(long userId, String nodeId);
 
-  Future<Void> nodeAlive(String nodeId);
+  /**
+   * A gateway instance of a node is alive. Returns false when the store did not know the instance
+   * (first call, expired, or the store lost its data — a Redis restart): the instance then registers
+   * its sessions again, so presence rebuilds itself.
+   */
+  Future<Boolean> nodeAlive(String nodeId, String instanceId);
 
   /** Live node → the given users connected there. Users without a live session are left out. */
   Future<Map<String, List<Long>>> locate(Collection<Long> userIds);

@@ -42,7 +42,8 @@ public class PresenceVerticle extends VerticleBase {
         req.getString("sessionId")).map(offline -> new JsonObject().put("offline", offline)));
     serve(Addresses.PRESENCE_HEARTBEAT, req -> store.heartbeat(req.getLong("userId"), req.getString("nodeId"))
         .map(new JsonObject()));
-    serve(Addresses.PRESENCE_NODE_ALIVE, req -> store.nodeAlive(req.getString("nodeId")).map(new JsonObject()));
+    serve(Addresses.PRESENCE_NODE_ALIVE, req -> store.nodeAlive(req.getString("nodeId"), req.getString("instanceId", ""))
+        .map(known -> new JsonObject().put("known", known)));
     serve(Addresses.PRESENCE_LOCATE, this::locate);
     serve(Addresses.PRESENCE_ONLINE, this::online);
     reaper = vertx.setPeriodic(REAP_INTERVAL_MS, id -> store.reapDeadNodes()

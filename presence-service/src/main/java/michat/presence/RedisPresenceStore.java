@@ -22,7 +22,9 @@ import java.util.Set;
  *       of the latest session; TTL {@code presence.onlineTtlHours}, refreshed by heartbeats;</li>
  *   <li>{@code michat:sessions:<userId>} — hash sessionId → nodeId, same TTL;</li>
  *   <li>{@code michat:node:<nodeId>} — liveness, TTL {@value PresenceStore#NODE_TTL_SECONDS} s;</li>
- *   <li>{@code michat:nodes} and {@code michat:node-users:<nodeId>} — what to clean when a node dies.</li>
+ *   <li>{@code michat:nodes} and {@code michat:node-users:<nodeId>} — what to clean when a node dies;</li>
+ *   <li>{@code michat:instance:<nodeId>:<instanceId>} — which gateway instances this Redis knows: a
+ *       missing one (after a Redis restart) registers its sessions again.</li>
  * </ul>
  * Multi-key updates are Lua scripts, so concurrent connects and disconnects never leave
  * {@code online_} wrong.
@@ -33,6 +35,7 @@ public final class RedisPresenceStore implements PresenceStore {
   static final String NODE = "michat:node:";
   static final String NODES = "michat:nodes";
   static final String NODE_USERS = "michat:node-users:";
+  static final String INSTANCE = "michat:instance:";
 
   private static final String CONNECT = String.join("\n",
       "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])",
@@ -85,10 +88,12 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Void> nodeAlive(String nodeId) {
-    return redis.set(List.of(NODE + nodeId, Long.toString(System.currentTimeMillis()), "EX",
-            Long.toString(NODE_TTL_SECONDS)))
-        .compose(r -> redis.sadd(List.of(NODES, nodeId))).mapEmpty();
+  public Future<Boolean> nodeAlive(String nodeId, String instanceId) {
+    String ttl = Long.toString(NODE_TTL_SECONDS);
+    return redis.set(List.of(NODE + nodeId, Long.toString(System.currentTimeMillis()), "EX", ttl))
+        .compose(r -> redis.sadd(List.of(NODES, nodeId)))
+        .compose(r -> redis.set(List.of(INSTANCE + nodeId + ":" + instanceId, "1", "EX", ttl, "GET")))
+        .map(previous -> previous != null);
   }
 
   @Override

@@ -54,8 +54,11 @@ public final class SharedDataPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Void> nodeAlive(String nodeId) {
-    return nodes.compose(map -> map.put(nodeId, System.currentTimeMillis(), NODE_TTL_SECONDS * 1000));
+  public Future<Boolean> nodeAlive(String nodeId, String instanceId) {
+    long ttl = NODE_TTL_SECONDS * 1000;
+    return nodes.compose(map -> map.put(nodeId, System.currentTimeMillis(), ttl)
+        .compose(v -> map.get(nodeId + "/" + instanceId))
+        .compose(previous -> map.put(nodeId + "/" + instanceId, System.currentTimeMillis(), ttl).map(previous != null)));
   }
 
   @Override

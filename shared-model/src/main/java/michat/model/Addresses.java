@@ -58,7 +58,10 @@ public final class Addresses {
   public static final String PRESENCE_DISCONNECT = "michat.presence.disconnect";
   /** A heartbeat refreshes the online TTL: {userId, nodeId}. */
   public static final String PRESENCE_HEARTBEAT = "michat.presence.heartbeat";
-  /** A gateway node is alive (every few seconds): {nodeId}. */
+  /**
+   * A gateway instance is alive (every few seconds): {nodeId, instanceId}; reply {known}: false when
+   * presence did not know it (e.g. Redis restarted) and it must register its sessions again.
+   */
   public static final String PRESENCE_NODE_ALIVE = "michat.presence.nodeAlive";
   /** Where users are connected: {userIds}; reply {nodes:{nodeId:[userIds]}} for live nodes only. */
   public static final String PRESENCE_LOCATE = "michat.presence.locate";

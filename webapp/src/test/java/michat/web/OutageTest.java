@@ -1,0 +1,224 @@
+package michat.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import michat.model.Addresses;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real outages of the stores under a running server: a Redis of the test's own, killed and started
+ * again; MariaDB cut off behind a TCP relay and reconnected. Nothing acknowledged is lost, refusals
+ * are clear, and service resumes by itself.
+ */
+class OutageTest {
+
+  private static JsonObject text(long from, long to, String content, String clientMsgId) {
+    return ChatContract.text(from, to, content).put("clientMsgId", clientMsgId);
+  }
+
+  private static ChatClient v2(TestServer server, JsonObject user) {
+    ChatClient c = TestServer.await(ChatClient.connect(server.app.vertx(), server.port,
+        "/chat?v=2&token=" + user.getString("Identity")));
+    assertEquals("欢迎进入聊天系统", c.next());
+    return c;
+  }
+
+  private static boolean online(TestServer server, long id) {
+    try {
+      return TestServer.await(server.app.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_ONLINE,
+          new JsonObject().put("userIds", new JsonArray().add(id)))).body().getJsonArray("online").contains(id);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  // ---- Redis ----
+
+  private static Process redis(int port) throws Exception {
+    Path dir = Files.createTempDirectory("michat-redis-");
+    Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!TestServer.isListening(port)) {
+      if (System.currentTimeMillis() > deadline || !p.isAlive()) {
+        throw new IllegalStateException("redis-server did not start on " + port);
+      }
+      Thread.sleep(50);
+    }
+    return p;
+  }
+
+  private static void requireRedisServerBinary() {
+    boolean present = Files.isExecutable(Paths.get("/usr/bin/redis-server"));
+    if (!present && System.getenv("CI") != null) {
+      Assertions.fail("redis-server is not installed and CI is set: .ci/run installs it");
+    }
+    Assumptions.assumeTrue(present, "redis-server not installed");
+  }
+
+  @Test
+  void aRedisRestartLosesNothingAndPresenceRebuildsItself() throws Exception {
+    requireRedisServerBinary();
+    int redisPort = TestServer.freePort();
+    Process redis = redis(redisPort);
+    TestServer server = TestServer.embedded(TestServer.tempDir(), Map.of("MICHAT_REDIS_URL", "redis://127.0.0.1:" + redisPort));
+    try {
+      JsonObject a = server.newUser("ra");
+      JsonObject b = server.newUser("rb");
+      long aId = a.getLong("ID");
+      long bId = b.getLong("ID");
+      try (ChatClient ca = v2(server, a); ChatClient cb = v2(server, b)) {
+        ca.send(text(aId, bId, "before", "r-0"));
+        assertEquals("ack", ca.nextJson().getString("Type"));
+        assertEquals("before", cb.nextJson().getJsonObject("message").getString("Content"));
+
+        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        for (int i = 1; i <= 3; i++) {
+          ca.send(text(aId, bId, "during " + i, "r-" + i));
+          JsonObject ack = ca.nextJson();
+          assertEquals("ack", ack.getString("Type"), "stored while Redis is down: " + ack.encode());
+        }
+        redis = redis(redisPort);   // empty: it keeps nothing on disk
+        assertTrue(ChatContract.eventually(() -> online(server, bId)), "presence rebuilt itself");
+
+        ca.send(text(aId, bId, "after", "r-4"));
+        assertEquals("ack", ca.nextJson().getString("Type"));
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          got.add(cb.nextJson().getJsonObject("message").getString("Content"));
+        }
+        assertEquals(List.of("during 1", "during 2", "during 3", "after"), got, "nothing acknowledged is lost, in order");
+        cb.expectNothing(300);
+      }
+    } finally {
+      server.close();
+      redis.destroyForcibly();
+    }
+  }
+
+  // ---- MariaDB behind a relay that can be cut ----
+
+  /** Forwards TCP to MariaDB; {@link #cut()} drops every connection and refuses new ones. */
+  private static final class Relay {
+    final NetServer server;
+    final Set<NetSocket> open = new HashSet<>();
+    volatile boolean down;
+
+    Relay(Vertx vertx) {
+      server = vertx.createNetServer().connectHandler(client -> {
+        if (down) {
+          client.close();
+          return;
+        }
+        client.pause();
+        vertx.createNetClient().connect(3306, "127.0.0.1").onSuccess(db -> {
+          synchronized (open) {
+            open.add(client);
+            open.add(db);
+          }
+          client.handler(db::write);
+          db.handler(client::write);
+          client.closeHandler(v -> db.close());
+          db.closeHandler(v -> client.close());
+          client.resume();
+        }).onFailure(err -> client.close());
+      });
+    }
+
+    int listen() {
+      return TestServer.await(server.listen(0, "127.0.0.1")).actualPort();
+    }
+
+    void cut() {
+      down = true;
+      synchronized (open) {
+        open.forEach(NetSocket::close);
+        open.clear();
+      }
+    }
+
+    void restore() {
+      down = false;
+    }
+  }
+
+  @Test
+  void whileMariaDbIsUnreachableSendsAreRefusedClearlyAndServiceResumes() throws Exception {
+    TestServer.requireMariaDb();
+    String db = "michat_it_outage";
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+         Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + db);
+    }
+    Vertx relayVertx = Vertx.vertx();
+    Relay relay = new Relay(relayVertx);
+    int port = relay.listen();
+    Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
+    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + port + "/" + db);
+    env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
+    TestServer server = TestServer.start(env, db);
+    try {
+      JsonObject a = server.newUser("ma");
+      JsonObject b = server.newUser("mb");
+      long aId = a.getLong("ID");
+      long bId = b.getLong("ID");
+      try (ChatClient ca = v2(server, a); ChatClient cb = v2(server, b)) {
+        ca.send(text(aId, bId, "one", "m-1"));
+        assertEquals("ack", ca.nextJson().getString("Type"));
+        assertEquals("one", cb.nextJson().getJsonObject("message").getString("Content"));
+
+        relay.cut();
+        ca.send(text(aId, bId, "two", "m-2"));
+        JsonObject refused = new JsonObject(ca.next(30_000));
+        assertEquals(-1, refused.getInteger("Type"), refused.encode());
+        assertEquals("unavailable", refused.getString("Error"), refused.encode());
+        assertEquals("m-2", refused.getString("clientMsgId"));
+        cb.expectNothing(300);
+        assertEquals(503, server.get("/ready").statusCode(), "not ready without its database");
+
+        relay.restore();
+        JsonObject ack = null;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (ack == null && System.currentTimeMillis() < deadline) {
+          ca.send(text(aId, bId, "two", "m-2"));   // the client re-sends with the same id
+          JsonObject reply = new JsonObject(ca.next(30_000));
+          if ("ack".equals(reply.getString("Type"))) {
+            ack = reply;
+          } else {
+            Thread.sleep(200);
+          }
+        }
+        assertTrue(ack != null, "service resumed by itself");
+        assertEquals("two", cb.nextJson().getJsonObject("message").getString("Content"));
+        cb.expectNothing(300);
+        assertEquals(2, server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ?", aId), "each stored once");
+        assertEquals(200, server.get("/ready").statusCode());
+      }
+    } finally {
+      server.close();
+      TestServer.await(relayVertx.close());
+    }
+  }
+}

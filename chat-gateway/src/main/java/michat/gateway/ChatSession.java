@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import michat.metrics.MichatMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ final class ChatSession {
   final long userId;
   final ServerWebSocket socket;
   private final int maxQueued;
+  private final MichatMetrics metrics;
   private final Consumer<ChatSession> onServerClose;
   private final Filler filler;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -68,12 +70,13 @@ final class ChatSession {
    * {@code onServerClose} runs as soon as the server decides to close the session: the closing
    * handshake with a client that does not read can take long, its user must not look online meanwhile.
    */
-  ChatSession(String id, long userId, ServerWebSocket socket, int maxQueued, Consumer<ChatSession> onServerClose,
-              Filler filler) {
+  ChatSession(String id, long userId, ServerWebSocket socket, int maxQueued, MichatMetrics metrics,
+              Consumer<ChatSession> onServerClose, Filler filler) {
     this.id = id;
     this.userId = userId;
     this.socket = socket;
     this.maxQueued = maxQueued;
+    this.metrics = metrics;
     this.onServerClose = onServerClose;
     this.filler = filler;
     socket.drainHandler(v -> drain());
@@ -130,6 +133,7 @@ final class ChatSession {
   private void sendInChain(Chain c, String conversation, long seq, String frame) {
     if (c.sent.add(seq)) {
       send(frame);
+      metrics.framesOut.increment();
     }
     if (c.last == null || seq > c.last) {
       c.last = seq;
@@ -169,6 +173,7 @@ final class ChatSession {
         c.waiting.values().forEach(d -> {
           if (c.sent.add(d.seq)) {
             send(d.frame);
+            metrics.framesOut.increment();
           }
         });
         c.waiting.clear();
@@ -211,6 +216,7 @@ final class ChatSession {
         return;
       }
       queue.add(text);
+      metrics.queuedFrames.incrementAndGet();
       return;
     }
     socket.writeTextMessage(text);
@@ -219,13 +225,14 @@ final class ChatSession {
   private void drain() {
     while (!closed && !queue.isEmpty() && !socket.writeQueueFull()) {
       socket.writeTextMessage(queue.poll());
+      metrics.queuedFrames.decrementAndGet();
     }
   }
 
   void close(short code, String reason) {
     if (!closed) {
       closed = true;
-      queue.clear();
+      dropQueue();
       socket.close(code, reason);
       onServerClose.accept(this);
     }
@@ -234,6 +241,11 @@ final class ChatSession {
   /** Called when the socket is gone, whoever closed it. */
   void closed() {
     closed = true;
+    dropQueue();
+  }
+
+  private void dropQueue() {
+    metrics.queuedFrames.addAndGet(-queue.size());
     queue.clear();
   }
 

@@ -24,6 +24,7 @@ import java.util.UUID;
 import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
+import michat.metrics.MichatMetrics;
 import michat.model.Addresses;
 import michat.model.SeedMessages;
 import org.slf4j.Logger;
@@ -61,6 +62,7 @@ public final class ChatGateway {
   private final long firstSweepMs;
   private final long sweepMs;
   private final long maxIdleMs;
+  private final MichatMetrics metrics;
   private final Map<Long, Map<String, ChatSession>> sessions = new HashMap<>();
   private final Set<ServerWebSocket> channelSockets = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -80,6 +82,7 @@ public final class ChatGateway {
     this.firstSweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_FIRST_SWEEP, 0, 86_400) * 1000);
     this.sweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_SWEEP, 1, 86_400) * 1000);
     this.maxIdleMs = cfg.number(ConfigKeys.HEARTBEAT_MAX_IDLE, 1, 31L * 86_400) * 1000;
+    this.metrics = MichatMetrics.of(cfg);
   }
 
   public void mount(Router router) {
@@ -170,10 +173,11 @@ public final class ChatGateway {
 
   private void open(long userId, ServerWebSocket ws, boolean v2, String[] limitKeys) {
     ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, v2, new TokenBucket(perSecond, burst),
-        limitKeys, maxQueued, this::onClose,
+        limitKeys, maxQueued, metrics, this::onClose,
         (conversation, after, upto) -> request(Addresses.ROUTER_FILL, new JsonObject().put("userId", userId)
             .put("conversation", conversation).put("after", after).put("upto", upto)));
     sessions.computeIfAbsent(userId, k -> new HashMap<>()).put(s.id, s);
+    metrics.sessionsOpen.incrementAndGet();
     ws.textMessageHandler(text -> onText(s, text));
     ws.binaryMessageHandler(bytes -> {
       s.touch();
@@ -232,6 +236,7 @@ public final class ChatGateway {
     if (mine == null || mine.remove(s.id) == null) {
       return false;
     }
+    metrics.sessionsOpen.decrementAndGet();
     if (mine.isEmpty()) {
       sessions.remove(s.userId);
     }
@@ -311,6 +316,10 @@ public final class ChatGateway {
     long seq = d.getLong("seq");
     long prev = d.getLong("prev", seq - 1);
     String frame = d.getString("frame");
+    Long receivedAt = d.getLong("t");
+    if (receivedAt != null) {
+      metrics.recordDelivery(receivedAt);
+    }
     for (int i = 0; i < to.size(); i++) {
       Map<String, ChatSession> mine = sessions.get(to.getLong(i));
       if (mine != null) {

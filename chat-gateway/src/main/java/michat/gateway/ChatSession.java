@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import michat.metrics.MichatMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ final class ChatSession {
   /** The node-wide connection counters this session holds (per user, per IP). */
   final String[] limitKeys;
   private final int maxQueued;
+  private final MichatMetrics metrics;
   private final Consumer<ChatSession> onServerClose;
   private final Filler filler;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -74,7 +76,7 @@ final class ChatSession {
    * handshake with a client that does not read can take long, its user must not look online meanwhile.
    */
   ChatSession(String id, long userId, ServerWebSocket socket, boolean v2, TokenBucket rate, String[] limitKeys,
-              int maxQueued, Consumer<ChatSession> onServerClose, Filler filler) {
+              int maxQueued, MichatMetrics metrics, Consumer<ChatSession> onServerClose, Filler filler) {
     this.id = id;
     this.userId = userId;
     this.socket = socket;
@@ -82,6 +84,7 @@ final class ChatSession {
     this.rate = rate;
     this.limitKeys = limitKeys;
     this.maxQueued = maxQueued;
+    this.metrics = metrics;
     this.onServerClose = onServerClose;
     this.filler = filler;
     socket.drainHandler(v -> drain());
@@ -138,6 +141,7 @@ final class ChatSession {
   private void sendInChain(Chain c, String conversation, long seq, String frame) {
     if (c.sent.add(seq)) {
       send(messageFrame(conversation, seq, frame));
+      metrics.framesOut.increment();
     }
     if (c.last == null || seq > c.last) {
       c.last = seq;
@@ -177,6 +181,7 @@ final class ChatSession {
         c.waiting.values().forEach(d -> {
           if (c.sent.add(d.seq)) {
             send(messageFrame(conversation, d.seq, d.frame));
+            metrics.framesOut.increment();
           }
         });
         c.waiting.clear();
@@ -224,6 +229,7 @@ final class ChatSession {
         return;
       }
       queue.add(text);
+      metrics.queuedFrames.incrementAndGet();
       return;
     }
     socket.writeTextMessage(text);
@@ -232,13 +238,14 @@ final class ChatSession {
   private void drain() {
     while (!closed && !queue.isEmpty() && !socket.writeQueueFull()) {
       socket.writeTextMessage(queue.poll());
+      metrics.queuedFrames.decrementAndGet();
     }
   }
 
   void close(short code, String reason) {
     if (!closed) {
       closed = true;
-      queue.clear();
+      dropQueue();
       socket.close(code, reason);
       onServerClose.accept(this);
     }
@@ -247,6 +254,11 @@ final class ChatSession {
   /** Called when the socket is gone, whoever closed it. */
   void closed() {
     closed = true;
+    dropQueue();
+  }
+
+  private void dropQueue() {
+    metrics.queuedFrames.addAndGet(-queue.size());
     queue.clear();
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.Function;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
+import michat.metrics.MichatMetrics;
 import michat.model.Addresses;
 import michat.model.Conversations;
 import michat.model.Failures;
@@ -39,6 +40,7 @@ public class RouterVerticle extends VerticleBase {
   private Membership membership;
   private int maxContentBytes;
   private int catchUpLimit;
+  private MichatMetrics metrics;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
   @Override
@@ -49,6 +51,7 @@ public class RouterVerticle extends VerticleBase {
     membership = new Membership(vertx);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
     catchUpLimit = cfg.integer(ConfigKeys.CATCH_UP_LIMIT, 1, 100_000);
+    metrics = MichatMetrics.of(cfg);
 
     serve(Addresses.ROUTER_INBOUND, this::inbound);
     serve(Addresses.ROUTER_CATCH_UP, this::catchUp);
@@ -74,6 +77,7 @@ public class RouterVerticle extends VerticleBase {
    * acknowledged as the message already stored ({@code duplicate: true}) and not delivered again.
    */
   private Future<JsonObject> inbound(JsonObject req) {
+    long receivedAt = System.currentTimeMillis();
     long senderId = req.getLong("senderId");
     ChatFrame frame;
     try {
@@ -93,9 +97,18 @@ public class RouterVerticle extends VerticleBase {
     // Pushed before the sender hears back, so one sender's messages reach recipients in order even
     // when several routers share the work.
     return recipients
-        .compose(to -> repo.store(to.conversation, senderId, frame)
-            .compose(stored -> stored.duplicate() ? Future.succeededFuture(stored)
-                : deliver(stored, to.userIds).map(stored)))
+        .compose(to -> {
+          long storeStart = System.nanoTime();
+          return repo.store(to.conversation, senderId, frame)
+              .compose(stored -> {
+                if (stored.duplicate()) {
+                  return Future.succeededFuture(stored);
+                }
+                metrics.recordStore(storeStart);
+                metrics.messagesIn.increment();
+                return deliver(stored, to.userIds, receivedAt).map(stored);
+              });
+        })
         .map(stored -> stored.toJson().put("ok", true))
         .recover(err -> err instanceof Rejection r ? Future.succeededFuture(r.toReply()) : Future.failedFuture(err));
   }
@@ -106,7 +119,7 @@ public class RouterVerticle extends VerticleBase {
    * One publish per gateway node holding recipients. Runs after the message is stored: whoever is
    * not reached now gets it from catch-up when they connect. Never fails: the message is stored.
    */
-  private Future<Void> deliver(MessageRepository.Stored stored, List<Long> userIds) {
+  private Future<Void> deliver(MessageRepository.Stored stored, List<Long> userIds, long receivedAt) {
     return vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
             new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), REQUEST)
         .onSuccess(reply -> {
@@ -117,7 +130,8 @@ public class RouterVerticle extends VerticleBase {
                 .put("conversation", stored.conversation())
                 .put("seq", stored.seq())
                 .put("prev", stored.prev())
-                .put("frame", stored.payload()));
+                .put("frame", stored.payload())
+                .put("t", receivedAt));
           }
         })
         .onFailure(err -> LOG.warn("message {} {}#{} stored but not pushed now (presence: {}); recipients get it on connect",

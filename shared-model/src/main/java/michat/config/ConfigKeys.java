@@ -114,6 +114,12 @@ public final class ConfigKeys {
   public static final ConfigKey LOG_LEVEL = key("log.level", List.of("MICHAT_LOG_LEVEL"),
       List.of(), "root log level: TRACE, DEBUG, INFO, WARN or ERROR");
 
+  public static final ConfigKey METRICS_ENABLED = key("metrics.enabled", List.of("MICHAT_METRICS_ENABLED"),
+      List.of(), "Prometheus metrics at GET /metrics on every JVM's HTTP port");
+  public static final ConfigKey BENCH_SEED_SECRET = key("bench.seedSecret", List.of("MICHAT_BENCH_SEED_SECRET"),
+      List.of(), "enables POST /admin/bench-seed (bulk users, friends and groups for the load generator) for callers"
+          + " presenting this secret (at least 32 characters); unset = the route does not exist");
+
   public static final List<ConfigKey> ALL = List.of(HTTP_PORT, HTTP_HOST, DATA_DIR, ROLES, CLUSTER,
       CLUSTER_NAME, CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_EVENT_BUS_PORT,
       CLUSTER_KUBERNETES_SERVICE, CLUSTER_MULTICAST_GROUP,
@@ -123,7 +129,7 @@ public final class ConfigKeys {
       NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, GATEWAY_MAX_FRAME_BYTES,
       GATEWAY_MESSAGES_PER_SECOND, GATEWAY_MESSAGE_BURST, GATEWAY_MAX_CONNECTIONS_PER_USER,
       GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT,
-      UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, LOG_LEVEL);
+      UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, LOG_LEVEL, METRICS_ENABLED, BENCH_SEED_SECRET);
 
   private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {
     return new ConfigKey(name, env, aliases, description);

@@ -19,6 +19,12 @@ public final class Addresses {
   public static final String USER_UPDATE = "michat.user.update";
   public static final String USER_DELETE = "michat.user.delete";
 
+  /**
+   * user-service, only with {@code bench.seedSecret} set: bulk users, friends and groups for the load
+   * generator ({@code POST /admin/bench-seed}).
+   */
+  public static final String USER_BENCH_SEED = "michat.user.benchSeed";
+
   // user-service: friends ("contacts" of type 1)
   public static final String FRIEND_LIST = "michat.contact.friends";
   public static final String FRIEND_ADD = "michat.contact.addFriend";

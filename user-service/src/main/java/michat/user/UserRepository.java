@@ -196,6 +196,106 @@ public final class UserRepository {
         });
   }
 
+  // ---- bulk seeding for the load generator (only reachable with bench.seedSecret set) ----
+
+  /** Rows per INSERT batch and per transaction when seeding. */
+  static final int SEED_BATCH = 1000;
+
+  /**
+   * Inserts users {@code prefix-0 .. prefix-(n-1)}, all with the same password hash, in batches;
+   * returns their ids in index order. {@code prefix} must contain no LIKE wildcard.
+   */
+  public Future<List<Long>> bulkInsertUsers(String prefix, int n, String passwordHash) {
+    LocalDateTime now = now();
+    List<List<Tuple>> batches = new ArrayList<>();
+    for (int from = 0; from < n; from += SEED_BATCH) {
+      List<Tuple> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + SEED_BATCH); i++) {
+        batch.add(Tuple.of(prefix + "-" + i, passwordHash, now, now));
+      }
+      batches.add(batch);
+    }
+    return inBatches("INSERT INTO users (name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)", batches)
+        .compose(v -> idsByPrefix("SELECT id, name FROM users WHERE name LIKE ?", prefix + "-%", prefix, n));
+  }
+
+  /** Friendships in both directions, as {@code [a, b]} id pairs. */
+  public Future<Void> bulkAddFriends(List<long[]> pairs) {
+    LocalDateTime now = now();
+    List<Tuple> rows = new ArrayList<>();
+    for (long[] p : pairs) {
+      rows.add(Tuple.of(p[0], p[1], FRIEND, now));
+      rows.add(Tuple.of(p[1], p[0], FRIEND, now));
+    }
+    return inBatches(CONTACT_INSERT, chunks(rows));
+  }
+
+  /**
+   * Groups {@code prefix-g0 ..}, group j owned by the first of {@code members.get(j)}, with those
+   * members; returns the group ids in order.
+   */
+  public Future<List<Long>> bulkInsertGroups(String prefix, List<List<Long>> members) {
+    LocalDateTime now = now();
+    List<Tuple> groups = new ArrayList<>();
+    for (int j = 0; j < members.size(); j++) {
+      groups.add(Tuple.of(prefix + "-g" + j, members.get(j).get(0), now, now));
+    }
+    return inBatches("INSERT INTO communities (name, owner_id, created_at, updated_at) VALUES (?, ?, ?, ?)", chunks(groups))
+        .compose(v -> idsByPrefix("SELECT id, name FROM communities WHERE name LIKE ?", prefix + "-g%", prefix + "-g",
+            members.size()))
+        .compose(ids -> {
+          List<Tuple> rows = new ArrayList<>();
+          for (int j = 0; j < ids.size(); j++) {
+            for (long member : members.get(j)) {
+              rows.add(Tuple.of(member, ids.get(j), MEMBER, now));
+            }
+          }
+          return inBatches(CONTACT_INSERT, chunks(rows)).map(ids);
+        });
+  }
+
+  private static final String CONTACT_INSERT = "INSERT INTO contacts (owner_id, target_id, kind, created_at) VALUES (?, ?, ?, ?)";
+
+  private static List<List<Tuple>> chunks(List<Tuple> rows) {
+    List<List<Tuple>> out = new ArrayList<>();
+    for (int from = 0; from < rows.size(); from += SEED_BATCH) {
+      out.add(rows.subList(from, Math.min(rows.size(), from + SEED_BATCH)));
+    }
+    return out;
+  }
+
+  /** One transaction per batch, one after the other. */
+  private Future<Void> inBatches(String sql, List<List<Tuple>> batches) {
+    Future<Void> chain = Future.succeededFuture();
+    for (List<Tuple> batch : batches) {
+      chain = chain.compose(v -> write(tx -> tx.preparedQuery(sql).executeBatch(batch).mapEmpty()));
+    }
+    return chain;
+  }
+
+  /** Ids of rows named {@code namePrefix<i>} for i in [0, n), in index order. */
+  private Future<List<Long>> idsByPrefix(String sql, String like, String prefix, int n) {
+    return pool.preparedQuery(sql).execute(Tuple.of(like)).map(rows -> {
+      Long[] ids = new Long[n];
+      String start = prefix.endsWith("-g") ? prefix : prefix + "-";
+      for (Row r : rows) {
+        String name = r.getString("name");
+        int i = Integer.parseInt(name.substring(start.length()));
+        if (i >= 0 && i < n) {
+          ids[i] = r.getLong("id");
+        }
+      }
+      List<Long> out = new ArrayList<>(n);
+      for (Long id : ids) {
+        if (id == null) {
+          throw new IllegalStateException("seeded row missing under " + start);
+        }
+        out.add(id);
+      }
+      return out;
+    });
+  }
+
   // ---- helpers ----
 
   private <T> Future<T> write(java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {

@@ -60,6 +60,10 @@ public class UserVerticle extends VerticleBase {
     serve(Addresses.GROUP_LIST_FOR_USER, this::groupsOfUser);
     serve(Addresses.GROUP_JOIN, this::joinGroup);
     serve(Addresses.GROUP_MEMBERS, this::members);
+    if (!cfg.string(ConfigKeys.BENCH_SEED_SECRET).isEmpty()) {
+      serve(Addresses.USER_BENCH_SEED, req -> new BenchSeed(vertx, repo, hasher, tokens).seed(req));
+      LOG.warn("bench seeding is enabled (bench.seedSecret is set): do not set it in production");
+    }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> repo.ping());
   }

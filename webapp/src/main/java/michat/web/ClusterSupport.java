@@ -35,7 +35,8 @@ final class ClusterSupport {
     String host = cfg.string(ConfigKeys.CLUSTER_HOST);
     options.getEventBusOptions().setHost(host)
         .setPort(cfg.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT, 0, 65535));
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+    return Vertx.builder().with(options).withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory())
+        .withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
         .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.CLUSTER_DISCOVERY,
             "cannot join the cluster: " + String.valueOf(err.getMessage()).replaceAll("\\s+", " "))));
   }

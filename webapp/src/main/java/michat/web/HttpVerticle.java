@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.freemarker.FreeMarkerTemplateEngine;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
@@ -18,6 +19,7 @@ import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.config.RedisSettings;
+import michat.metrics.MichatMetrics;
 import michat.model.Failures;
 import michat.model.SeedMessages;
 import michat.web.http.AccountRoutes;
@@ -35,13 +37,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port of a JVM, whatever its roles: always /health and /ready (for probes). With the
+ * The one HTTP port of a JVM, whatever its roles: always /health and /ready (for probes) and, unless
+ * {@code metrics.enabled} is false, /metrics (Prometheus). With the
  * web role it serves pages, static files, the seed's REST routes and upload (no data of its own:
  * every route calls a service over the event bus); with the gateway role the chat WebSockets. Deployed as several instances, one per event
  * loop; each gateway instance keeps its own sessions.
  */
 public class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  /** Prometheus text of this JVM's registry (with {@code metrics.enabled}). */
+  public static final String METRICS = "/metrics";
 
   private Redis redis;
   private Api api;
@@ -63,6 +69,9 @@ public class HttpVerticle extends VerticleBase {
       mountWeb(cfg, router, new SessionAuth(tokens));
     } else {
       new HealthRoutes(new Services(vertx), redisApi(cfg)).mount(router);
+    }
+    if (cfg.bool(ConfigKeys.METRICS_ENABLED)) {
+      router.get(METRICS).handler(PrometheusScrapingHandler.create(MichatMetrics.registryName(cfg)));
     }
     router.route().failureHandler(this::failed);
 
@@ -90,6 +99,7 @@ public class HttpVerticle extends VerticleBase {
     new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30)).mount(router, api);
     new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth).mount(router);
     new HealthRoutes(services, redisApi(cfg)).mount(router);
+    BenchSeedRoute.mountIfEnabled(cfg, router, services);
   }
 
   /** For /ready; null without Redis. */

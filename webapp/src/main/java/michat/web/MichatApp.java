@@ -5,6 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import michat.metrics.MichatMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -56,9 +60,11 @@ public final class MichatApp {
     if (roles.stream().anyMatch(Role::needsStorage)) {
       db.migrate();
     }
+    VertxOptions options = vertxOptions(cfg);
+    BenchSeedRoute.check(cfg);
     Future<Vertx> vertx = cluster
-        ? ClusterSupport.start(cfg, new VertxOptions())
-        : Future.succeededFuture(Vertx.vertx(new VertxOptions()));
+        ? ClusterSupport.start(cfg, options)
+        : Future.succeededFuture(Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build());
     return vertx.compose(v -> RedisCheck.reachable(v, cfg)
         .compose(ok -> deploy(v, cfg, roles))
         .map(front -> new MichatApp(v, cfg, front))
@@ -69,6 +75,23 @@ public final class MichatApp {
             db.describe(),
             RedisSettings.from(cfg).map(RedisSettings::describe).orElse("in-JVM shared data")))
         .recover(err -> closeAfterFailure(v, err)));
+  }
+
+  /**
+   * With {@code metrics.enabled}: Vert.x's own meters (event bus, HTTP server and clients, pools,
+   * JVM) and michat's ({@link MichatMetrics}) in one Prometheus registry named after the node, which
+   * {@code GET /metrics} renders.
+   */
+  static VertxOptions vertxOptions(MichatConfig cfg) {
+    VertxOptions options = new VertxOptions();
+    if (cfg.bool(ConfigKeys.METRICS_ENABLED)) {
+      options.setMetricsOptions(new MicrometerMetricsOptions()
+          .setEnabled(true)
+          .setRegistryName(MichatMetrics.registryName(cfg))
+          .setJvmMetricsEnabled(true)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    }
+    return options;
   }
 
   /** A node id for this JVM unless configured (e.g. the pod name on Kubernetes). */
@@ -143,6 +166,6 @@ public final class MichatApp {
     return front.recover(err -> {
       LOG.warn("HTTP verticles did not stop cleanly: {}", err.getMessage());
       return Future.succeededFuture();
-    }).compose(v -> vertx.close());
+    }).compose(v -> vertx.close()).onComplete(done -> MichatMetrics.forget(cfg));
   }
 }

@@ -1,0 +1,165 @@
+package michat.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import michat.config.MichatConfig;
+import michat.web.MichatApp;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CI smoke run of every scenario at a small size against a real michat started in-process: on the
+ * embedded default, and on MariaDB + Redis (required under CI). Asserts zero lost and zero
+ * duplicated and that the report carries its figures — not the performance targets.
+ */
+class BenchSmokeTest {
+  private static final String SECRET = "bench-smoke-secret-0123456789-0123456789";
+
+  @Test
+  void everyScenarioOnTheEmbeddedDefault() throws Exception {
+    Map<String, String> env = baseEnv();
+    MichatApp app = start(env);
+    try (Bench bench = new Bench(options(env, "connections"))) {
+      BenchOptions conn = options(env, "connections");
+      conn.sessions = 200;
+      conn.connectRate = 400;
+      conn.holdSeconds = 2;
+      Report c = bench.run(conn);
+      assertOk(c, "connect_rate_per_s", "server_heap_used_bytes_per_session", "server_rss_bytes_per_session");
+      assertEquals(200L, c.number("connected"));
+      assertEquals(200.0, c.decimal("server_sessions_open"), 0.0, c.json());
+
+      BenchOptions priv = options(env, "private");
+      priv.sessions = 100;
+      priv.rate = 300;
+      priv.durationSeconds = 3;
+      Report p = bench.run(priv);
+      assertOk(p, "latency_p99_ms", "latency_p999_ms", "delivered_per_s", "server_store_mean_ms");
+      assertTrue(p.number("delivered") > 500, p.json());
+      assertEquals(p.number("sent"), p.number("delivered"), p.json());
+
+      BenchOptions group = options(env, "group");
+      group.groups = 4;
+      group.groupSize = 25;
+      group.sessions = 100;
+      group.rate = 40;
+      group.durationSeconds = 3;
+      Report g = bench.run(group);
+      assertOk(g, "latency_p99_ms", "delivered_per_s");
+      assertEquals(g.number("sent") * 25, g.number("delivered"), g.json());
+    } finally {
+      app.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void privateAndGroupOnMariaDbAndRedis() throws Exception {
+    require(3306, "MariaDB");
+    require(6379, "Redis");
+    String database = "michat_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    Map<String, String> env = baseEnv();
+    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:3306/" + database);
+    env.put("MICHAT_REDIS_URL", "redis://127.0.0.1:6379/12");
+    env.put("MICHAT_TOKEN_SECRET", "bench-smoke-token-secret-0123456789-abcdef");
+    MichatApp app = start(env);
+    try (Bench bench = new Bench(options(env, "private"))) {
+      BenchOptions priv = options(env, "private");
+      priv.sessions = 60;
+      priv.rate = 200;
+      priv.durationSeconds = 2;
+      Report p = bench.run(priv);
+      assertOk(p, "latency_p99_ms", "delivered_per_s");
+      assertEquals(p.number("sent"), p.number("delivered"), p.json());
+
+      BenchOptions group = options(env, "group");
+      group.groups = 3;
+      group.groupSize = 20;
+      group.sessions = 60;
+      group.rate = 30;
+      group.durationSeconds = 2;
+      Report g = bench.run(group);
+      assertOk(g, "latency_p99_ms", "delivered_per_s");
+    } finally {
+      app.close().await(30, TimeUnit.SECONDS);
+      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+           Statement st = c.createStatement()) {
+        st.execute("DROP DATABASE IF EXISTS `" + database + "`");
+      }
+    }
+  }
+
+  private static void assertOk(Report r, String... figures) {
+    String json = r.json();
+    JsonObject parsed = new JsonObject(json);
+    assertEquals(0L, r.number("lost"), json);
+    assertEquals(0L, r.number("duplicated"), json);
+    assertEquals(0L, r.number("rejected"), json);
+    assertEquals(0L, r.number("connect_failures"), json);
+    assertTrue(r.ok(), json);
+    assertTrue(parsed.getBoolean("ok"), json);
+    assertTrue(r.table().contains("lost"), r.table());
+    for (String f : figures) {
+      assertTrue(parsed.getValue(f) instanceof Number, f + " missing in " + json);
+    }
+  }
+
+  private static BenchOptions options(Map<String, String> env, String scenario) {
+    BenchOptions o = new BenchOptions();
+    o.scenario = scenario;
+    o.url = "http://127.0.0.1:" + env.get("PORT");
+    o.seedSecret = SECRET;
+    o.quiet = true;
+    o.drainSeconds = 10;
+    o.heartbeatSeconds = 2;
+    return o;
+  }
+
+  private static Map<String, String> baseEnv() throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("PORT", Integer.toString(freePort()));
+    env.put("MICHAT_HTTP_HOST", "127.0.0.1");
+    env.put("MICHAT_DATA_DIR", Files.createTempDirectory("michat-bench-").toString());
+    env.put("MICHAT_PASSWORD_ITERATIONS", "1000");
+    env.put("MICHAT_BENCH_SEED_SECRET", SECRET);
+    env.put("MICHAT_LOG_LEVEL", "WARN");
+    return env;
+  }
+
+  private static MichatApp start(Map<String, String> env) throws Exception {
+    return MichatApp.start(MichatConfig.load(null, env), false).await(60, TimeUnit.SECONDS);
+  }
+
+  /** Under CI a missing server fails the build; elsewhere the test is skipped. */
+  private static void require(int port, String what) {
+    boolean up;
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      up = true;
+    } catch (IOException e) {
+      up = false;
+    }
+    if (!up && System.getenv("CI") != null) {
+      Assertions.fail(what + " is not reachable on 127.0.0.1:" + port + " and CI is set: start it (see .ci/run)");
+    }
+    Assumptions.assumeTrue(up, what + " not running on 127.0.0.1:" + port);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

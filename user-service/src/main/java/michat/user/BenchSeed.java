@@ -1,0 +1,94 @@
+package michat.user;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import michat.auth.SessionTokens;
+import michat.model.Failures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bulk seeding for the load generator: many users, ring friendships and groups in a few batched
+ * transactions, with a session token per user, instead of one HTTP registration and login per user.
+ * Only deployed when {@code bench.seedSecret} is set (and the web route checks that secret).
+ *
+ * <p>Request: {@code {prefix, users, password, friends, groups, groupSize}}. User i is
+ * {@code <prefix>-i}; it is friends with users i±1..i±friends (mod users); group j has the users
+ * (j·groupSize + k) mod users for k in [0, groupSize), the first one owning it. All seeded users
+ * share the given password, so it is hashed once (PBKDF2 with the configured iterations, a fresh
+ * salt per request): per-user salts would protect nothing that one shared password does not give away.
+ * Reply: {@code {users: [{id, token}], groups: [{id, members: [ids]}], friends}}.
+ */
+final class BenchSeed {
+  private static final Logger LOG = LoggerFactory.getLogger(BenchSeed.class);
+  static final int MAX_USERS = 500_000;
+
+  private final Vertx vertx;
+  private final UserRepository repo;
+  private final PasswordHasher hasher;
+  private final SessionTokens tokens;
+
+  BenchSeed(Vertx vertx, UserRepository repo, PasswordHasher hasher, SessionTokens tokens) {
+    this.vertx = vertx;
+    this.repo = repo;
+    this.hasher = hasher;
+    this.tokens = tokens;
+  }
+
+  Future<JsonObject> seed(JsonObject req) {
+    String prefix = req.getString("prefix", "");
+    int n = req.getInteger("users", 0);
+    String password = req.getString("password", "");
+    int friends = req.getInteger("friends", 0);
+    int groups = req.getInteger("groups", 0);
+    int groupSize = req.getInteger("groupSize", 0);
+    if (!prefix.matches("[A-Za-z0-9]{1,24}") || n < 1 || n > MAX_USERS || password.isEmpty()
+        || friends < 0 || friends > 50 || (friends > 0 && 2 * friends >= n)
+        || groups < 0 || groups > 100_000 || (groups > 0 && (groupSize < 1 || groupSize > n))) {
+      return Failures.fail(Failures.BAD_REQUEST, "bench seed: prefix [A-Za-z0-9]{1,24}, 1 <= users <= " + MAX_USERS
+          + ", a password, 0 <= friends <= 50 and 2*friends < users, groupSize in [1, users]");
+    }
+    long started = System.currentTimeMillis();
+    return vertx.executeBlocking(() -> hasher.hash(password), false)
+        .compose(hash -> repo.bulkInsertUsers(prefix, n, hash))
+        .compose(ids -> {
+          List<long[]> pairs = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            for (int d = 1; d <= friends; d++) {
+              pairs.add(new long[] {ids.get(i), ids.get((i + d) % n)});
+            }
+          }
+          List<List<Long>> members = new ArrayList<>();
+          for (int g = 0; g < groups; g++) {
+            List<Long> m = new ArrayList<>(groupSize);
+            for (int k = 0; k < groupSize; k++) {
+              m.add(ids.get((int) (((long) g * groupSize + k) % n)));
+            }
+            members.add(m);
+          }
+          return repo.bulkAddFriends(pairs)
+              .compose(v -> groups == 0 ? Future.succeededFuture(List.<Long>of()) : repo.bulkInsertGroups(prefix, members))
+              .compose(groupIds -> vertx.executeBlocking(() -> reply(ids, groupIds, members, friends), false));
+        })
+        .onSuccess(r -> LOG.info("bench seed {}: {} users, {} groups of {} in {} ms", prefix, n, groups, groupSize,
+            System.currentTimeMillis() - started))
+        .recover(err -> UserRepository.isDuplicate(err)
+            ? Failures.fail(Failures.CONFLICT, "bench seed: prefix " + prefix + " already used") : Future.failedFuture(err));
+  }
+
+  private JsonObject reply(List<Long> ids, List<Long> groupIds, List<List<Long>> members, int friends) {
+    JsonArray users = new JsonArray();
+    for (long id : ids) {
+      users.add(new JsonObject().put("id", id).put("token", tokens.issue(id)));
+    }
+    JsonArray groups = new JsonArray();
+    for (int g = 0; g < groupIds.size(); g++) {
+      groups.add(new JsonObject().put("id", groupIds.get(g)).put("members", new JsonArray(new ArrayList<>(members.get(g)))));
+    }
+    return new JsonObject().put("users", users).put("groups", groups).put("friends", friends);
+  }
+}

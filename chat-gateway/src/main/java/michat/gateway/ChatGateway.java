@@ -268,6 +268,18 @@ public final class ChatGateway {
           .onFailure(err -> LOG.debug("heartbeat of user {} not recorded: {}", s.userId, err.getMessage()));
       return;
     }
+    if (s.v2 && isSignal(frame)) {
+      if (s.rate.tryTake()) {
+        request(Addresses.ROUTER_SIGNAL, new JsonObject().put("senderId", s.userId).put("frame", frame))
+            .onSuccess(reply -> {
+              if (!reply.getBoolean("ok", false)) {
+                s.send(Frames.error(reply.getString("error"), reply.getString("message"), ref, null));
+              }
+            })
+            .onFailure(err -> LOG.debug("signal of user {} not relayed: {}", s.userId, err.getMessage()));
+      }
+      return;
+    }
     if (!s.rate.tryTake()) {
       s.send(Frames.error("rate_limited", "more than " + perSecond + " messages per second: not sent, try again",
           ref, clientMsgId));
@@ -276,7 +288,7 @@ public final class ChatGateway {
     // One frame at a time per connection: a sender's messages are stored in the order sent, and a
     // client that floods is slowed down by TCP rather than by growing memory here.
     s.socket.pause();
-    request(Addresses.ROUTER_INBOUND, new JsonObject().put("senderId", s.userId).put("frame", frame))
+    request(Addresses.ROUTER_INBOUND, new JsonObject().put("senderId", s.userId).put("sessionId", s.id).put("frame", frame))
         .onSuccess(reply -> {
           if (!reply.getBoolean("ok", false)) {
             s.send(Frames.error(reply.getString("error"), reply.getString("message"), ref, clientMsgId));
@@ -291,6 +303,12 @@ public final class ChatGateway {
             s.socket.resume();
           }
         });
+  }
+
+  /** v2 signals: typing, delivered, read — relayed, never stored. */
+  private static boolean isSignal(JsonObject frame) {
+    Object type = frame.getValue("Type");
+    return "typing".equals(type) || "delivered".equals(type) || "read".equals(type);
   }
 
   private static boolean isHeartbeat(JsonObject frame) {
@@ -312,6 +330,10 @@ public final class ChatGateway {
   private void deliver(Message<JsonObject> msg) {
     JsonObject d = msg.body();
     JsonArray to = d.getJsonArray("to");
+    if (d.containsKey("signal") || d.containsKey("self")) {
+      deliverToV2(d, to);
+      return;
+    }
     String conversation = d.getString("conversation");
     long seq = d.getLong("seq");
     long prev = d.getLong("prev", seq - 1);
@@ -325,6 +347,28 @@ public final class ChatGateway {
       if (mine != null) {
         for (ChatSession s : mine.values()) {
           s.deliver(conversation, seq, prev, frame);
+        }
+      }
+    }
+  }
+
+  /** v2 only: signals, and copies of a user's own private messages for their other sessions. */
+  private void deliverToV2(JsonObject d, JsonArray to) {
+    String signal = d.getString("signal");
+    String exceptSession = d.getString("self");
+    for (int i = 0; i < to.size(); i++) {
+      Map<String, ChatSession> mine = sessions.get(to.getLong(i));
+      if (mine == null) {
+        continue;
+      }
+      for (ChatSession s : mine.values()) {
+        if (!s.v2) {
+          continue;
+        }
+        if (signal != null) {
+          s.send(signal);
+        } else if (!s.id.equals(exceptSession)) {
+          s.deliverCopy(d.getString("conversation"), d.getLong("seq"), d.getString("frame"));
         }
       }
     }

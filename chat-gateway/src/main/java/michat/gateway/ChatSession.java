@@ -123,6 +123,19 @@ final class ChatSession {
     continueChain(c, conversation);
   }
 
+  /**
+   * v2: a copy of a message this user sent from another session. It is not addressed to this user,
+   * so it stays out of the delivery chain and the cursor; only repeats are dropped.
+   */
+  void deliverCopy(String conversation, long seq, String frame) {
+    if (heldForCatchUp != null) {
+      return;   // live only: the sending device has it, history has it
+    }
+    if (chains.computeIfAbsent(conversation, k -> new Chain()).sent.add(seq)) {
+      send(messageFrame(conversation, seq, frame));
+    }
+  }
+
   /** The offline backlog, oldest first, each with the cursor it follows; then what arrived meanwhile. */
   void finishCatchUp(List<JsonObject> backlog) {
     List<Delivery> held = heldForCatchUp;

@@ -58,6 +58,7 @@ public class RouterVerticle extends VerticleBase {
     serve(Addresses.ROUTER_CURSORS, this::cursors);
     serve(Addresses.ROUTER_HISTORY, this::history);
     serve(Addresses.ROUTER_FILL, this::fill);
+    serve(Addresses.ROUTER_SIGNAL, this::signal);
     consumers.add(vertx.eventBus().consumer(Addresses.GROUP_MEMBER_JOINED, this::memberJoined));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -106,7 +107,10 @@ public class RouterVerticle extends VerticleBase {
                 }
                 metrics.recordStore(storeStart);
                 metrics.messagesIn.increment();
-                return deliver(stored, to.userIds, receivedAt).map(stored);
+                return deliver(stored, to.userIds, receivedAt)
+                    .compose(v -> frame.type() == ChatFrame.PRIVATE
+                        ? copyToOtherDevices(stored, senderId, req.getString("sessionId")) : Future.succeededFuture())
+                    .map(stored);
               });
         })
         .map(stored -> stored.toJson().put("ok", true))
@@ -120,24 +124,81 @@ public class RouterVerticle extends VerticleBase {
    * not reached now gets it from catch-up when they connect. Never fails: the message is stored.
    */
   private Future<Void> deliver(MessageRepository.Stored stored, List<Long> userIds, long receivedAt) {
+    return publish(userIds, node -> new JsonObject()
+            .put("conversation", stored.conversation())
+            .put("seq", stored.seq())
+            .put("prev", stored.prev())
+            .put("frame", stored.payload())
+            .put("t", receivedAt))
+        .onFailure(err -> LOG.warn("message {} {}#{} stored but not pushed now (presence: {}); recipients get it on connect",
+            stored.id(), stored.conversation(), stored.seq(), err.getMessage()))
+        .otherwiseEmpty();
+  }
+
+  /**
+   * v2 multi-device: the sender's other sessions see what one of them sent privately (group messages
+   * reach every member's sessions anyway). Not stored for them: live only.
+   */
+  private Future<Void> copyToOtherDevices(MessageRepository.Stored stored, long senderId, String fromSession) {
+    return publish(List.of(senderId), node -> new JsonObject().put("self", fromSession == null ? "" : fromSession)
+            .put("conversation", stored.conversation()).put("seq", stored.seq()).put("frame", stored.payload()))
+        .otherwiseEmpty();
+  }
+
+  /** Typing, delivered and read signals of v2: checked and relayed to the conversation's others, never stored. */
+  private Future<JsonObject> signal(JsonObject req) {
+    long senderId = req.getLong("senderId");
+    JsonObject f = req.getJsonObject("frame");
+    String kind = String.valueOf(f.getValue("Type"));
+    String conversation;
+    JsonObject out = new JsonObject().put("Type", kind).put("userId", senderId);
+    try {
+      if (kind.equals("typing")) {
+        long target = ((Number) f.getValue("TargetId")).longValue();
+        conversation = f.getInteger("targetType", ChatFrame.PRIVATE) == ChatFrame.GROUP
+            ? Conversations.group(target) : Conversations.privateChat(senderId, target);
+      } else {
+        conversation = f.getString("conversation");
+        out.put("seq", ((Number) f.getValue("seq")).longValue());
+        if (conversation == null || !conversation.matches("[pg]:\\d+(:\\d+)?")) {
+          throw new ClassCastException();
+        }
+      }
+    } catch (ClassCastException | NullPointerException e) {
+      return Future.succeededFuture(new Rejection(Rejection.BAD_FIELD,
+          "typing needs TargetId (and targetType 1 or 2); delivered/read need conversation and seq").toReply());
+    }
+    out.put("conversation", conversation);
+    String text = out.encode();
+    return mayRead(senderId, conversation)
+        .compose(v -> Conversations.isGroup(conversation)
+            ? membership.members(Conversations.groupId(conversation)).map(m -> m.stream().filter(id -> id != senderId).toList())
+            : Future.succeededFuture(List.of(Conversations.otherParticipant(conversation, senderId))))
+        .compose(to -> publish(to, node -> new JsonObject().put("signal", text)))
+        .map(v -> new JsonObject().put("ok", true))
+        .recover(err -> Future.succeededFuture(new Rejection(
+            Failures.codeOf(err) == Failures.FORBIDDEN ? Rejection.NOT_A_MEMBER
+                : Failures.codeOf(err) == Failures.NOT_FOUND ? Rejection.NO_SUCH_GROUP : Rejection.UNAVAILABLE,
+            String.valueOf(err.getMessage())).toReply()));
+  }
+
+  /**
+   * One publish per gateway node holding any of the users (presence tells which); {@code body} gets
+   * the node's "to" list added. Fails when presence does not answer.
+   */
+  private Future<Void> publish(List<Long> userIds, java.util.function.Function<String, JsonObject> body) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
     return vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
             new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), REQUEST)
         .onSuccess(reply -> {
           JsonObject nodes = reply.body().getJsonObject("nodes");
           for (String node : nodes.fieldNames()) {
-            vertx.eventBus().publish(Addresses.gatewayDeliver(node), new JsonObject()
-                .put("to", nodes.getJsonArray(node))
-                .put("conversation", stored.conversation())
-                .put("seq", stored.seq())
-                .put("prev", stored.prev())
-                .put("frame", stored.payload())
-                .put("t", receivedAt));
+            vertx.eventBus().publish(Addresses.gatewayDeliver(node), body.apply(node).put("to", nodes.getJsonArray(node)));
           }
         })
-        .onFailure(err -> LOG.warn("message {} {}#{} stored but not pushed now (presence: {}); recipients get it on connect",
-            stored.id(), stored.conversation(), stored.seq(), err.getMessage()))
-        .<Void>mapEmpty()
-        .otherwiseEmpty();
+        .mapEmpty();
   }
 
   private Future<JsonObject> catchUp(JsonObject req) {

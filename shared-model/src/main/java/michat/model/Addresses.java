@@ -45,6 +45,11 @@ public final class Addresses {
   // message-router
   /** A chat frame from a gateway: {senderId, frame}; reply {ok:true, id, conversation, seq} or {ok:false, error, message}. */
   public static final String ROUTER_INBOUND = "michat.router.inbound";
+  /**
+   * v2 signals that are relayed, never stored — typing, delivered, read: {senderId, frame}; reply
+   * {ok:true} or {ok:false, error, message}.
+   */
+  public static final String ROUTER_SIGNAL = "michat.router.signal";
   /** What a user missed while offline: {userId}; reply {messages:[{conversation, seq, frame}]}. */
   public static final String ROUTER_CATCH_UP = "michat.router.catchUp";
   /** Delivery cursors of a closed or idle session: {userId, cursors:{conversation: seq}}. */
@@ -83,7 +88,8 @@ public final class Addresses {
 
   /**
    * The address a gateway node consumes (published to: every instance on the node gets it):
-   * {to:[userIds], conversation, seq, prev, frame}.
+   * {to:[userIds], conversation, seq, prev, frame} for a message; the same with {self: sessionId} for
+   * the sender's other (v2) sessions; {to, signal: frame} for a v2 signal.
    */
   public static String gatewayDeliver(String nodeId) {
     return "gateway." + nodeId + ".deliver";

@@ -30,4 +30,12 @@ public final class Conversations {
     return parts.length == 3 && parts[0].equals("p")
         && (parts[1].equals(Long.toString(userId)) || parts[2].equals(Long.toString(userId)));
   }
+
+  /** The other user of a {@code p:} conversation of which {@code userId} is one. */
+  public static long otherParticipant(String conversation, long userId) {
+    String[] parts = conversation.split(":");
+    long a = Long.parseLong(parts[1]);
+    long b = Long.parseLong(parts[2]);
+    return a == userId ? b : a;
+  }
 }

@@ -28,7 +28,7 @@ class ProtectionTest {
     server = TestServer.embedded(TestServer.tempDir(), Map.of(
         "MICHAT_GATEWAY_MESSAGES_PER_SECOND", "5",
         "MICHAT_GATEWAY_MESSAGE_BURST", "5",
-        "MICHAT_GATEWAY_MAX_CONNECTIONS_PER_USER", "2",
+        "MICHAT_GATEWAY_MAX_CONNECTIONS_PER_USER", "3",
         "MICHAT_GATEWAY_MAX_FRAME_BYTES", "16384",
         "MICHAT_GROUP_MAX_MEMBERS", "3"));
   }
@@ -90,6 +90,50 @@ class ProtectionTest {
   }
 
   @Test
+  void v2DevicesStayInSyncAndSignalsAreRelayedNotStored() {
+    User a = user("da");
+    User b = user("db");
+    User stranger = user("dx");
+    long group = server.post("/contact/createCommunity", Map.of("name", "sig-" + seq), stranger.token)
+        .bodyAsJsonObject().getJsonObject("Data").getLong("ID");
+    try (ChatClient phone = v2(a); ChatClient laptop = v2(a); ChatClient old = ChatClient.open(server, a.token);
+         ChatClient cb = v2(b)) {
+      phone.send(ChatContract.text(a.id, b.id, "from my phone").put("clientMsgId", "d-1"));
+      JsonObject ack = phone.nextJson();
+      assertEquals("ack", ack.getString("Type"));
+      JsonObject atB = cb.nextJson();
+      JsonObject onLaptop = laptop.nextJson();
+      assertEquals("from my phone", onLaptop.getJsonObject("message").getString("Content"), "the other device sees it");
+      assertEquals(ack.getLong("seq"), onLaptop.getLong("seq"));
+      assertEquals(atB.getLong("seq"), onLaptop.getLong("seq"));
+      phone.expectNothing(200);   // the sending device has the ack, not a copy
+      old.expectNothing(0);       // v1 sessions are unchanged: no copies, no signals
+
+      long stored = server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ?", b.id);
+      cb.send(new JsonObject().put("Type", "typing").put("TargetId", a.id));
+      for (ChatClient device : new ChatClient[] {phone, laptop}) {
+        JsonObject typing = device.nextJson();
+        assertEquals("typing", typing.getString("Type"));
+        assertEquals(b.id, typing.getLong("userId"));
+        assertEquals(ack.getString("conversation"), typing.getString("conversation"));
+      }
+      cb.send(new JsonObject().put("Type", "read").put("conversation", ack.getString("conversation")).put("seq", ack.getLong("seq")));
+      for (ChatClient device : new ChatClient[] {phone, laptop}) {
+        JsonObject read = device.nextJson();
+        assertEquals("read", read.getString("Type"));
+        assertEquals(ack.getLong("seq"), read.getLong("seq"));
+      }
+      assertEquals(stored, server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ?", b.id), "signals are never stored");
+      old.expectNothing(200);
+
+      cb.send(new JsonObject().put("Type", "typing").put("TargetId", group).put("targetType", 2));
+      assertEquals("not_a_member", cb.nextJson().getString("Error"));
+      cb.send(new JsonObject().put("Type", "read").put("conversation", "bogus"));
+      assertEquals("bad_field", cb.nextJson().getString("Error"));
+    }
+  }
+
+  @Test
   void messageRateIsLimitedPerConnection() throws Exception {
     User a = user("ra");
     User b = user("rb");
@@ -118,10 +162,11 @@ class ProtectionTest {
   @Test
   void connectionsPerUserAreLimited() {
     User a = user("ca");
-    try (ChatClient one = ChatClient.open(server, a.token); ChatClient two = ChatClient.open(server, a.token)) {
+    try (ChatClient one = ChatClient.open(server, a.token); ChatClient two = ChatClient.open(server, a.token);
+         ChatClient three = ChatClient.open(server, a.token)) {
       try {
         TestServer.await(ChatClient.connect(server.app.vertx(), server.port, "/chat?token=" + a.token));
-        fail("a third connection was accepted");
+        fail("a fourth connection was accepted");
       } catch (IllegalStateException e) {
         Throwable cause = e.getCause() instanceof java.util.concurrent.ExecutionException ? e.getCause().getCause() : e.getCause();
         assertTrue(cause instanceof UpgradeRejectedException, String.valueOf(cause));

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDateTime;
@@ -55,10 +54,7 @@ public final class ChatGateway {
   private final int maxQueued;
   private final int perSecond;
   private final int burst;
-  private final int maxPerUser;
-  private final int maxPerIp;
-  /** Connections per user and per IP address on this node, shared by its gateway instances. */
-  private final LocalMap<String, Integer> connections;
+  private final ConnectionLimits limits;
   private final long firstSweepMs;
   private final long sweepMs;
   private final long maxIdleMs;
@@ -76,9 +72,8 @@ public final class ChatGateway {
     this.maxQueued = cfg.integer(ConfigKeys.GATEWAY_MAX_QUEUED_FRAMES, 1, 1_000_000);
     this.perSecond = cfg.integer(ConfigKeys.GATEWAY_MESSAGES_PER_SECOND, 1, 1_000_000);
     this.burst = cfg.integer(ConfigKeys.GATEWAY_MESSAGE_BURST, 1, 1_000_000);
-    this.maxPerUser = cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_USER, 1, 1_000_000);
-    this.maxPerIp = cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_IP, 1, 10_000_000);
-    this.connections = vertx.sharedData().getLocalMap("michat.gateway.connections");
+    this.limits = new ConnectionLimits(vertx, cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_USER, 1, 1_000_000),
+        cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_IP, 1, 10_000_000));
     this.firstSweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_FIRST_SWEEP, 0, 86_400) * 1000);
     this.sweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_SWEEP, 1, 86_400) * 1000);
     this.maxIdleMs = cfg.number(ConfigKeys.HEARTBEAT_MAX_IDLE, 1, 31L * 86_400) * 1000;
@@ -109,7 +104,7 @@ public final class ChatGateway {
     forEachSession(s -> {
       pending.add(leave(s));
       forget(s);
-      release(s.limitKeys);
+      limits.release(s.limitKeys);
       s.close(Frames.CLOSE_GOING_AWAY, "server shutting down, please reconnect");
     });
     channelSockets.forEach(ws -> ws.close(Frames.CLOSE_GOING_AWAY, "server shutting down"));
@@ -136,8 +131,8 @@ public final class ChatGateway {
               .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.NOT_AUTHENTICATED).encode());
         })
         .onSuccess(userId -> {
-          String[] keys = {"u:" + userId, "ip:" + req.remoteAddress().hostAddress()};
-          String refused = acquire(keys);
+          String[] keys = ConnectionLimits.keys(userId, req.remoteAddress().hostAddress());
+          String refused = limits.acquire(keys);
           if (refused != null) {
             req.resume();
             ctx.response().setStatusCode(Frames.TOO_MANY).putHeader("Content-Type", "application/json; charset=utf-8")
@@ -148,27 +143,10 @@ public final class ChatGateway {
           req.toWebSocket()
               .onSuccess(ws -> open(userId, ws, v2, keys))
               .onFailure(err -> {
-                release(keys);
+                limits.release(keys);
                 LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage());
               });
         });
-  }
-
-  /** Counts a connection against the per-user and per-IP limits; returns which one is exceeded, or null. */
-  private String acquire(String[] keys) {
-    int user = connections.merge(keys[0], 1, Integer::sum);
-    int ip = connections.merge(keys[1], 1, Integer::sum);
-    if (user <= maxPerUser && ip <= maxPerIp) {
-      return null;
-    }
-    release(keys);
-    return user > maxPerUser ? "(at most " + maxPerUser + " per user)" : "(at most " + maxPerIp + " per address)";
-  }
-
-  private void release(String[] keys) {
-    for (String key : keys) {
-      connections.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
-    }
   }
 
   private void open(long userId, ServerWebSocket ws, boolean v2, String[] limitKeys) {
@@ -224,7 +202,7 @@ public final class ChatGateway {
   private void onClose(ChatSession s) {
     s.closed();
     if (forget(s)) {
-      release(s.limitKeys);
+      limits.release(s.limitKeys);
       leave(s);
     }
     LOG.debug("user {} disconnected, session {}", s.userId, s.id);

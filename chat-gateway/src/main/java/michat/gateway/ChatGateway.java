@@ -73,7 +73,7 @@ public final class ChatGateway {
     this.perSecond = cfg.integer(ConfigKeys.GATEWAY_MESSAGES_PER_SECOND, 1, 1_000_000);
     this.burst = cfg.integer(ConfigKeys.GATEWAY_MESSAGE_BURST, 1, 1_000_000);
     this.limits = new ConnectionLimits(vertx, cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_USER, 1, 1_000_000),
-        cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_IP, 1, 10_000_000));
+        cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_IP, 0, 10_000_000));
     this.firstSweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_FIRST_SWEEP, 0, 86_400) * 1000);
     this.sweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_SWEEP, 1, 86_400) * 1000);
     this.maxIdleMs = cfg.number(ConfigKeys.HEARTBEAT_MAX_IDLE, 1, 31L * 86_400) * 1000;

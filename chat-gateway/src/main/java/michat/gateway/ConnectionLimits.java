@@ -27,7 +27,7 @@ final class ConnectionLimits {
   String acquire(String[] keys) {
     int user = counts.merge(keys[0], 1, Integer::sum);
     int ip = counts.merge(keys[1], 1, Integer::sum);
-    if (user <= maxPerUser && ip <= maxPerIp) {
+    if (user <= maxPerUser && (maxPerIp == 0 || ip <= maxPerIp)) {
       return null;
     }
     release(keys);

@@ -101,7 +101,8 @@ public final class ConfigKeys {
   public static final ConfigKey GATEWAY_MAX_CONNECTIONS_PER_USER = key("gateway.maxConnectionsPerUser",
       List.of("MICHAT_GATEWAY_MAX_CONNECTIONS_PER_USER"), List.of(), "chat connections of one user on one node");
   public static final ConfigKey GATEWAY_MAX_CONNECTIONS_PER_IP = key("gateway.maxConnectionsPerIp",
-      List.of("MICHAT_GATEWAY_MAX_CONNECTIONS_PER_IP"), List.of(), "chat connections from one IP address on one node");
+      List.of("MICHAT_GATEWAY_MAX_CONNECTIONS_PER_IP"), List.of(),
+      "chat connections from one IP address on one node; 0 = no limit (behind a proxy every client has its address)");
   public static final ConfigKey GROUP_MAX_MEMBERS = key("group.maxMembers", List.of("MICHAT_GROUP_MAX_MEMBERS"),
       List.of(), "members a group may have");
   public static final ConfigKey CATCH_UP_LIMIT = key("router.catchUpLimit", List.of("MICHAT_ROUTER_CATCH_UP_LIMIT"),

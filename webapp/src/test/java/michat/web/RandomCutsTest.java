@@ -45,8 +45,14 @@ class RandomCutsTest {
 
   /** What one user received: per conversation, the sequence numbers, as they came. */
   private static final class Inbox {
+    final long userId;
     final Map<String, List<Long>> byConversation = new HashMap<>();
     int frames;
+    int ownCopies;
+
+    Inbox(long userId) {
+      this.userId = userId;
+    }
 
     void take(JsonObject msg) {
       byConversation.computeIfAbsent(msg.getString("conversation"), k -> new ArrayList<>()).add(msg.getLong("seq"));
@@ -74,6 +80,9 @@ class RandomCutsTest {
       JsonObject f = new JsonObject(text);
       if ("ack".equals(f.getString("Type"))) {
         acked.add(f.getString("clientMsgId"));
+      } else if ("msg".equals(f.getString("Type")) && f.getJsonObject("message").getLong("userId") == inbox.userId) {
+        // a copy of the user's own message sent from another of their sessions (v2 multi-device)
+        inbox.ownCopies++;
       } else if ("msg".equals(f.getString("Type"))) {
         String conv = f.getString("conversation");
         long seq = f.getLong("seq");
@@ -100,7 +109,7 @@ class RandomCutsTest {
     for (int i = 0; i < USERS; i++) {
       clients[i] = connect(users.get(i));
       lastOn.add(new HashMap<>());
-      inboxes[i] = new Inbox();
+      inboxes[i] = new Inbox(users.get(i).getLong("ID"));
     }
     int cuts = 0;
     for (int n = 0; n < MESSAGES; n++) {

@@ -107,10 +107,9 @@ public class RouterVerticle extends VerticleBase {
                 }
                 metrics.recordStore(storeStart);
                 metrics.messagesIn.increment();
-                return deliver(stored, to.userIds, receivedAt)
-                    .compose(v -> frame.type() == ChatFrame.PRIVATE
-                        ? copyToOtherDevices(stored, senderId, req.getString("sessionId")) : Future.succeededFuture())
-                    .map(stored);
+                // v2 multi-device: a private message also reaches the sender's other sessions.
+                Long copiesFor = frame.type() == ChatFrame.PRIVATE && frame.targetId() != senderId ? senderId : null;
+                return deliver(stored, to.userIds, copiesFor, req.getString("sessionId", ""), receivedAt).map(stored);
               });
         })
         .map(stored -> stored.toJson().put("ok", true))
@@ -120,28 +119,41 @@ public class RouterVerticle extends VerticleBase {
   private record Recipients(String conversation, List<Long> userIds) {}
 
   /**
-   * One publish per gateway node holding recipients. Runs after the message is stored: whoever is
-   * not reached now gets it from catch-up when they connect. Never fails: the message is stored.
+   * One publish per gateway node holding recipients — and, with {@code copiesFor}, a copy for the
+   * sender's other sessions (v2, live only), found by the same presence lookup. Runs after the message
+   * is stored: whoever is not reached now gets it from catch-up when they connect. Never fails.
    */
-  private Future<Void> deliver(MessageRepository.Stored stored, List<Long> userIds, long receivedAt) {
-    return publish(userIds, node -> new JsonObject()
-            .put("conversation", stored.conversation())
-            .put("seq", stored.seq())
-            .put("prev", stored.prev())
-            .put("frame", stored.payload())
-            .put("t", receivedAt))
+  private Future<Void> deliver(MessageRepository.Stored stored, List<Long> recipients, Long copiesFor,
+                               String fromSession, long receivedAt) {
+    List<Long> lookup = new ArrayList<>(recipients);
+    if (copiesFor != null) {
+      lookup.add(copiesFor);
+    }
+    return locate(lookup)
+        .onSuccess(nodes -> {
+          for (String node : nodes.fieldNames()) {
+            JsonArray here = nodes.getJsonArray(node);
+            JsonArray to = new JsonArray();
+            here.forEach(id -> {
+              if (copiesFor == null || ((Number) id).longValue() != copiesFor) {
+                to.add(id);
+              }
+            });
+            if (!to.isEmpty()) {
+              vertx.eventBus().publish(Addresses.gatewayDeliver(node), new JsonObject().put("to", to)
+                  .put("conversation", stored.conversation()).put("seq", stored.seq()).put("prev", stored.prev())
+                  .put("frame", stored.payload()).put("t", receivedAt));
+            }
+            if (to.size() < here.size()) {
+              vertx.eventBus().publish(Addresses.gatewayDeliver(node), new JsonObject().put("to", new JsonArray().add(copiesFor))
+                  .put("self", fromSession).put("conversation", stored.conversation()).put("seq", stored.seq())
+                  .put("frame", stored.payload()));
+            }
+          }
+        })
         .onFailure(err -> LOG.warn("message {} {}#{} stored but not pushed now (presence: {}); recipients get it on connect",
             stored.id(), stored.conversation(), stored.seq(), err.getMessage()))
-        .otherwiseEmpty();
-  }
-
-  /**
-   * v2 multi-device: the sender's other sessions see what one of them sent privately (group messages
-   * reach every member's sessions anyway). Not stored for them: live only.
-   */
-  private Future<Void> copyToOtherDevices(MessageRepository.Stored stored, long senderId, String fromSession) {
-    return publish(List.of(senderId), node -> new JsonObject().put("self", fromSession == null ? "" : fromSession)
-            .put("conversation", stored.conversation()).put("seq", stored.seq()).put("frame", stored.payload()))
+        .<Void>mapEmpty()
         .otherwiseEmpty();
   }
 
@@ -174,31 +186,28 @@ public class RouterVerticle extends VerticleBase {
         .compose(v -> Conversations.isGroup(conversation)
             ? membership.members(Conversations.groupId(conversation)).map(m -> m.stream().filter(id -> id != senderId).toList())
             : Future.succeededFuture(List.of(Conversations.otherParticipant(conversation, senderId))))
-        .compose(to -> publish(to, node -> new JsonObject().put("signal", text)))
-        .map(v -> new JsonObject().put("ok", true))
+        .compose(this::locate)
+        .map(nodes -> {
+          for (String node : nodes.fieldNames()) {
+            vertx.eventBus().publish(Addresses.gatewayDeliver(node),
+                new JsonObject().put("to", nodes.getJsonArray(node)).put("signal", text));
+          }
+          return new JsonObject().put("ok", true);
+        })
         .recover(err -> Future.succeededFuture(new Rejection(
             Failures.codeOf(err) == Failures.FORBIDDEN ? Rejection.NOT_A_MEMBER
                 : Failures.codeOf(err) == Failures.NOT_FOUND ? Rejection.NO_SUCH_GROUP : Rejection.UNAVAILABLE,
             String.valueOf(err.getMessage())).toReply()));
   }
 
-  /**
-   * One publish per gateway node holding any of the users (presence tells which); {@code body} gets
-   * the node's "to" list added. Fails when presence does not answer.
-   */
-  private Future<Void> publish(List<Long> userIds, java.util.function.Function<String, JsonObject> body) {
+  /** Which live gateway nodes hold sessions of these users: {nodeId: [userIds]} (presence). */
+  private Future<JsonObject> locate(List<Long> userIds) {
     if (userIds.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(new JsonObject());
     }
     return vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
             new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), REQUEST)
-        .onSuccess(reply -> {
-          JsonObject nodes = reply.body().getJsonObject("nodes");
-          for (String node : nodes.fieldNames()) {
-            vertx.eventBus().publish(Addresses.gatewayDeliver(node), body.apply(node).put("to", nodes.getJsonArray(node)));
-          }
-        })
-        .mapEmpty();
+        .map(reply -> reply.body().getJsonObject("nodes"));
   }
 
   private Future<JsonObject> catchUp(JsonObject req) {

@@ -74,6 +74,20 @@ final class ChatClient implements AutoCloseable {
     }
   }
 
+  /** Every frame received until none came for {@code quietMs} (at least 1 ms), oldest first. */
+  java.util.List<String> drain(long quietMs) {
+    java.util.List<String> frames = new java.util.ArrayList<>();
+    try {
+      String s;
+      while ((s = received.poll(Math.max(1, quietMs), TimeUnit.MILLISECONDS)) != null) {
+        frames.add(s);
+      }
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return frames;
+  }
+
   JsonObject nextJson() {
     return new JsonObject(next());
   }

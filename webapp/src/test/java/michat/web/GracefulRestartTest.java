@@ -96,13 +96,7 @@ class GracefulRestartTest {
   }
 
   private static void collectAcks(ChatClient c, Map<String, JsonObject> unacked, Set<String> acked, long quietMs) {
-    while (true) {
-      String text;
-      try {
-        text = c.next(Math.max(1, quietMs));
-      } catch (AssertionError quiet) {
-        return;
-      }
+    for (String text : c.drain(quietMs)) {
       JsonObject f = new JsonObject(text);
       if ("ack".equals(f.getString("Type"))) {
         unacked.remove(f.getString("clientMsgId"));
@@ -113,13 +107,7 @@ class GracefulRestartTest {
 
   /** Messages as they come; on one connection each conversation must come in sequence order. */
   private static void collectMessages(ChatClient c, List<Long> received, Map<String, Long> lastSeq, long quietMs) {
-    while (true) {
-      String text;
-      try {
-        text = c.next(Math.max(1, quietMs));
-      } catch (AssertionError quiet) {
-        return;
-      }
+    for (String text : c.drain(quietMs)) {
       JsonObject f = new JsonObject(text);
       if ("msg".equals(f.getString("Type"))) {
         Long last = lastSeq.put(f.getString("conversation"), f.getLong("seq"));

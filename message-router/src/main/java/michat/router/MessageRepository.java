@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import michat.model.Conversations;
+import michat.storage.Database;
 import michat.storage.SqlErrors;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -19,8 +20,8 @@ import java.util.function.Function;
 
 /**
  * All SQL of message-router: messages, per-conversation sequence numbers, delivery cursors. The same
- * statements run on MySQL/MariaDB and H2 (MySQL mode). Every write runs in a transaction: see
- * UserRepository for the Vert.x 5.0.7 JDBC auto-commit issue this avoids.
+ * statements run on MySQL/MariaDB and H2 (MySQL mode). Every write goes through
+ * {@link Database#write} (a transaction; why: see there).
  */
 public final class MessageRepository {
   private final Pool pool;
@@ -198,7 +199,7 @@ public final class MessageRepository {
   }
 
   private <T> Future<T> write(Function<SqlConnection, Future<T>> work) {
-    return pool.withTransaction(work);
+    return Database.write(pool, work);
   }
 
   private static LocalDateTime now() {

@@ -1,5 +1,6 @@
 package michat.storage;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
@@ -7,6 +8,7 @@ import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import michat.config.ConfigException;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
@@ -38,6 +41,16 @@ public final class Database {
   public Database(MichatConfig cfg) {
     this.cfg = cfg;
     this.mysql = MySqlSettings.from(cfg);
+  }
+
+  /**
+   * The one way services write: in a transaction. Vert.x 5.0.7's JDBC pool leaves a pooled connection
+   * with auto-commit off after its first transaction, so a plain statement on the embedded H2 store
+   * could stay uncommitted (invisible to others, lost on exit). An explicit transaction commits on
+   * both stores.
+   */
+  public static <T> Future<T> write(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work);
   }
 
   public boolean isEmbedded() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import michat.auth.SessionTokens;
 import michat.model.Failures;
+import michat.storage.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ final class BenchSeed {
         })
         .onSuccess(r -> LOG.info("bench seed {}: {} users, {} groups of {} in {} ms", prefix, n, groups, groupSize,
             System.currentTimeMillis() - started))
-        .recover(err -> UserRepository.isDuplicate(err)
+        .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, "bench seed: prefix " + prefix + " already used") : Future.failedFuture(err));
   }
 

@@ -15,17 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import michat.model.SeedJson;
-import michat.storage.SqlErrors;
+import michat.storage.Database;
 
 /**
  * All SQL of user-service: users, friends and groups. The same statements run on MySQL/MariaDB and
  * on H2 in MySQL mode. New ids are read back by their unique name rather than through
  * driver-specific generated-key APIs, so one code path serves both stores.
  *
- * <p>Every write runs in a transaction ({@link #write}): Vert.x 5.0.7's JDBC pool leaves a pooled
- * connection with auto-commit off after its first transaction, so a plain statement on the embedded
- * H2 store could stay uncommitted (invisible to others, lost on exit). Explicit transactions commit
- * on both stores.
+ * <p>Every write goes through {@link Database#write} (a transaction; why: see there).
  */
 public final class UserRepository {
   /** Contact kinds, as in the seed's contact table. */
@@ -299,12 +296,7 @@ public final class UserRepository {
   // ---- helpers ----
 
   private <T> Future<T> write(java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
-    return pool.withTransaction(work);
-  }
-
-  /** True when the failure is a unique-key violation on either store. */
-  public static boolean isDuplicate(Throwable t) {
-    return SqlErrors.isDuplicate(t);
+    return Database.write(pool, work);
   }
 
   private static Future<Void> insertContact(SqlClient client, long owner, int kind, long target, LocalDateTime now) {

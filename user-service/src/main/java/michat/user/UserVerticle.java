@@ -20,6 +20,7 @@ import michat.model.SeedJson;
 import michat.model.SeedMessages;
 import michat.model.ServiceConsumers;
 import michat.storage.Database;
+import michat.storage.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,7 @@ public class UserVerticle extends VerticleBase {
         return Failures.fail(Failures.BAD_REQUEST, SeedMessages.PASSWORDS_DIFFER);
       }
       return hash(password).compose(h -> repo.insertUser(name, h))
-          .recover(err -> UserRepository.isDuplicate(err)
+          .recover(err -> SqlErrors.isDuplicate(err)
               ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
           .onSuccess(u -> LOG.info("user {} registered as id {}", name, u.getLong(SeedJson.ID)));
     });
@@ -167,7 +168,7 @@ public class UserVerticle extends VerticleBase {
         .compose(current -> nameFreeFor(id, fields.get(SeedJson.NAME)))
         .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : hash(password))
         .compose(h -> repo.updateUser(id, fields, h))
-        .recover(err -> UserRepository.isDuplicate(err)
+        .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
         .compose(v -> existingUser(id))
         .onSuccess(u -> LOG.info("user {} updated {}{}", id, fields.keySet(), password.isEmpty() ? "" : " and password"));
@@ -207,7 +208,7 @@ public class UserVerticle extends VerticleBase {
           .compose(exists -> exists
               ? Failures.<Void>fail(Failures.CONFLICT, SeedMessages.ALREADY_FRIENDS)
               : repo.addFriends(userId, targetId))
-          .recover(err -> UserRepository.isDuplicate(err)
+          .recover(err -> SqlErrors.isDuplicate(err)
               ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_FRIENDS) : Future.failedFuture(err))
           .map(v -> found.get());
     });
@@ -237,7 +238,7 @@ public class UserVerticle extends VerticleBase {
         .compose(existing -> existing.isPresent()
             ? Failures.<JsonObject>fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN)
             : repo.insertGroup(ownerId, name, img, desc))
-        .recover(err -> UserRepository.isDuplicate(err)
+        .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN) : Future.failedFuture(err))
         .onSuccess(g -> {
           announceJoin(g.getLong(SeedJson.ID), ownerId);
@@ -271,7 +272,7 @@ public class UserVerticle extends VerticleBase {
               : repo.memberCount(groupId).compose(n -> n >= maxGroupMembers
                   ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_FULL + " (" + maxGroupMembers + ")")
                   : repo.addMember(userId, groupId)))
-          .recover(err -> UserRepository.isDuplicate(err)
+          .recover(err -> SqlErrors.isDuplicate(err)
               ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER) : Future.failedFuture(err))
           .map(v -> found.get())
           .onSuccess(g -> {

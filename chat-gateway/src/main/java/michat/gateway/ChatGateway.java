@@ -1,6 +1,8 @@
 package michat.gateway;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -25,6 +27,7 @@ import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
 import michat.model.Addresses;
+import michat.model.Conversations;
 import michat.model.SeedMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,10 @@ public final class ChatGateway {
   public static final String CHANNEL_PATH = "/user/sendMsg";
   static final long NODE_ALIVE_INTERVAL_MS = 3_000;
   static final long CURSOR_FLUSH_INTERVAL_MS = 30_000;
+  /** How long a connection opened with resume=1 waits for its resume frame before the saved cursors apply. */
+  static final long RESUME_WAIT_MS = 10_000;
+  /** The most conversations one resume frame may list. */
+  static final int MAX_RESUME_CURSORS = 10_000;
 
   private final Vertx vertx;
   private final SessionTokens tokens;
@@ -140,8 +147,9 @@ public final class ChatGateway {
             return;
           }
           boolean v2 = "2".equals(req.getParam("v"));
+          boolean resume = v2 && "1".equals(req.getParam("resume"));
           req.toWebSocket()
-              .onSuccess(ws -> open(userId, ws, v2, keys))
+              .onSuccess(ws -> open(userId, ws, v2, resume, keys))
               .onFailure(err -> {
                 limits.release(keys);
                 LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage());
@@ -149,7 +157,7 @@ public final class ChatGateway {
         });
   }
 
-  private void open(long userId, ServerWebSocket ws, boolean v2, String[] limitKeys) {
+  private void open(long userId, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
     ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, v2, new TokenBucket(perSecond, burst),
         limitKeys, maxQueued, metrics, this::onClose,
         (conversation, after, upto) -> request(Addresses.ROUTER_FILL, new JsonObject().put("userId", userId)
@@ -164,25 +172,55 @@ public final class ChatGateway {
     ws.exceptionHandler(err -> onSocketError(s, err));
     ws.closeHandler(v -> onClose(s));
     LOG.debug("user {} connected, session {}", userId, s.id);
+    Future<Map<String, Long>> cursors = resume ? awaitResume(s) : Future.succeededFuture(Map.of());
     // Registered here first, then online, then the backlog: a message stored before presence knew
     // of this session is in the backlog; one stored after is pushed live. Nothing falls between.
-    request(Addresses.PRESENCE_CONNECT, new JsonObject().put("userId", userId).put("nodeId", nodeId).put("sessionId", s.id))
-        .onFailure(err -> LOG.warn("user {} connected but presence not updated: {}", userId, err.getMessage()))
-        .transform(done -> request(Addresses.ROUTER_CATCH_UP, new JsonObject().put("userId", userId)))
-        .onComplete(backlog -> {
-          if (s.isClosed()) {
-            return;
-          }
-          s.send(Frames.WELCOME);
-          List<JsonObject> missed = new ArrayList<>();
-          if (backlog.succeeded()) {
-            backlog.result().getJsonArray("messages").forEach(m -> missed.add((JsonObject) m));
-          } else {
-            LOG.warn("backlog of user {} not fetched now (kept for the next connect): {}", userId,
-                backlog.cause().getMessage());
-          }
-          s.finishCatchUp(missed);
-        });
+    Future<JsonObject> registered = request(Addresses.PRESENCE_CONNECT,
+            new JsonObject().put("userId", userId).put("nodeId", nodeId).put("sessionId", s.id))
+        .onFailure(err -> LOG.warn("user {} connected but presence not updated: {}", userId, err.getMessage()));
+    Future.join(registered, cursors)
+        .transform(done -> cursors)   // completes with a map, never fails
+        .onSuccess(given -> request(Addresses.ROUTER_CATCH_UP, new JsonObject().put("userId", userId)
+                .put("cursors", new JsonObject(new HashMap<>(given))))
+            .onComplete(backlog -> finishCatchUp(s, backlog, given)));
+  }
+
+  private void finishCatchUp(ChatSession s, AsyncResult<JsonObject> backlog, Map<String, Long> resumed) {
+    if (s.isClosed()) {
+      return;
+    }
+    List<JsonObject> missed = new ArrayList<>();
+    Map<String, Long> kept = new HashMap<>(resumed);
+    if (backlog.succeeded()) {
+      backlog.result().getJsonArray("messages").forEach(m -> missed.add((JsonObject) m));
+      JsonArray ignored = backlog.result().getJsonArray("ignored", new JsonArray());
+      ignored.forEach(kept::remove);
+      if (!ignored.isEmpty()) {   // like every resume problem, told before the welcome
+        s.send(Frames.error("bad_resume", "not your conversations, ignored: " + ignored.encode(), null));
+      }
+    } else {
+      // The next live message's gap check fetches what is missing (from the client's cursors if given).
+      LOG.warn("backlog of user {} not fetched now (kept for the next connect): {}", s.userId,
+          backlog.cause().getMessage());
+    }
+    s.send(Frames.WELCOME);
+    s.finishCatchUp(missed, kept);
+  }
+
+  /** The cursors of the client's resume frame, or none after {@link #RESUME_WAIT_MS}. */
+  private Future<Map<String, Long>> awaitResume(ChatSession s) {
+    Promise<Map<String, Long>> pending = Promise.promise();
+    s.awaitResume(pending);
+    vertx.setTimer(RESUME_WAIT_MS, id -> resumeWith(s, Map.of()));
+    return pending.future();
+  }
+
+  /** Completes a pending resume (the client's cursors, or none: the saved ones apply); once. */
+  private static void resumeWith(ChatSession s, Map<String, Long> cursors) {
+    Promise<Map<String, Long>> pending = s.takeResume();
+    if (pending != null) {
+      pending.complete(cursors);
+    }
   }
 
   /** When the socket is gone or the server closes it, whichever comes first; runs once per session. */
@@ -239,6 +277,11 @@ public final class ChatGateway {
       s.send(Frames.error("bad_json", "a chat frame must be a JSON object", null));
       return;
     }
+    if (s.v2 && "resume".equals(frame.getValue("Type"))) {
+      onResume(s, frame);
+      return;
+    }
+    resumeWith(s, Map.of());   // any other first frame: the saved cursors apply
     Object ref = field(frame, "createtime");
     Object clientMsgId = s.v2 ? field(frame, "clientmsgid") : null;
     if (isHeartbeat(frame)) {
@@ -247,6 +290,10 @@ public final class ChatGateway {
       return;
     }
     if (s.v2 && isSignal(frame)) {
+      if ("delivered".equals(frame.getValue("Type"))
+          && frame.getValue("conversation") instanceof String conversation && frame.getValue("seq") instanceof Number seq) {
+        s.acknowledge(conversation, seq.longValue());   // what the client has: the cursor to save
+      }
       if (s.rate.tryTake()) {
         request(Addresses.ROUTER_SIGNAL, new JsonObject().put("senderId", s.userId).put("frame", frame))
             .onSuccess(reply -> {
@@ -281,6 +328,44 @@ public final class ChatGateway {
             s.socket.resume();
           }
         });
+  }
+
+  /**
+   * v2 {@code {"Type":"resume","cursors":{conversation: seq}}}: the first frame of a connection
+   * opened with {@code resume=1}; catch-up then sends exactly what follows these cursors. A malformed
+   * one is answered with {@code bad_resume} and the saved cursors apply.
+   */
+  private void onResume(ChatSession s, JsonObject frame) {
+    Map<String, Long> cursors = new HashMap<>();
+    String problem = resumeProblem(frame.getValue("cursors"), cursors);
+    if (!s.awaitsResume()) {
+      s.send(Frames.error("unexpected_resume", "resume is only the first frame of a connection opened with resume=1", null));
+      return;
+    }
+    if (problem != null) {
+      s.send(Frames.error("bad_resume", problem + "; the server's saved cursors apply", null));
+      cursors.clear();
+    }
+    resumeWith(s, cursors);
+  }
+
+  /** Fills {@code out} from a resume frame's cursors; the reason they are unusable, or null. */
+  private static String resumeProblem(Object given, Map<String, Long> out) {
+    if (!(given instanceof JsonObject cursors)) {
+      return "cursors must be an object of conversation: seq";
+    }
+    if (cursors.size() > MAX_RESUME_CURSORS) {
+      return "at most " + MAX_RESUME_CURSORS + " cursors";
+    }
+    for (String conversation : cursors.fieldNames()) {
+      Object seq = cursors.getValue(conversation);
+      if (!Conversations.isWellFormed(conversation) || !(seq instanceof Integer || seq instanceof Long)
+          || ((Number) seq).longValue() < 0) {
+        return "bad cursor " + conversation + ": " + seq;
+      }
+      out.put(conversation, ((Number) seq).longValue());
+    }
+    return null;
   }
 
   /** v2 signals: typing, delivered, read — relayed, never stored. */

@@ -1,6 +1,7 @@
 package michat.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +51,8 @@ final class ChatSession {
     /** Live messages beyond a gap, by sequence number, until the gap is filled. */
     final TreeMap<Long, Delivery> waiting = new TreeMap<>();
     boolean filling;
+    /** v2: up to where the client acknowledged (delivered receipts). */
+    long acked;
   }
 
   final String id;
@@ -69,6 +72,7 @@ final class ChatSession {
   private final Map<String, Long> unflushed = new HashMap<>();
   private List<Delivery> heldForCatchUp = new ArrayList<>();
   private long lastSeen = System.currentTimeMillis();
+  private Promise<Map<String, Long>> resume;
   private boolean closed;
 
   /**
@@ -109,7 +113,8 @@ final class ChatSession {
       return;
     }
     Chain c = chains.computeIfAbsent(conversation, k -> new Chain());
-    if (c.sent.contains(seq)) {
+    // At or below last: sent already, or (after a resume) held by the client already.
+    if (c.sent.contains(seq) || (c.last != null && seq <= c.last)) {
       return;
     }
     if (c.last == null && prev == 0) {
@@ -132,14 +137,19 @@ final class ChatSession {
       return;   // live only: the sending device has it, history has it
     }
     if (chains.computeIfAbsent(conversation, k -> new Chain()).sent.add(seq)) {
-      send(messageFrame(conversation, seq, frame));
+      send(Frames.copy(conversation, seq, frame));
     }
   }
 
-  /** The offline backlog, oldest first, each with the cursor it follows; then what arrived meanwhile. */
-  void finishCatchUp(List<JsonObject> backlog) {
+  /**
+   * The offline backlog, oldest first, each with the cursor it follows; then what arrived meanwhile.
+   * {@code resumed}: the cursors a v2 client said it holds (docs/protocol.md, "Resuming"); they start
+   * their conversations' chains, so gap fills also start from what the client has.
+   */
+  void finishCatchUp(List<JsonObject> backlog, Map<String, Long> resumed) {
     List<Delivery> held = heldForCatchUp;
     heldForCatchUp = null;
+    resumed.forEach((conversation, seq) -> chains.computeIfAbsent(conversation, k -> new Chain()).last = seq);
     for (JsonObject m : backlog) {
       String conversation = m.getString("conversation");
       Chain c = chains.computeIfAbsent(conversation, k -> new Chain());
@@ -158,7 +168,26 @@ final class ChatSession {
     }
     if (c.last == null || seq > c.last) {
       c.last = seq;
-      unflushed.put(conversation, seq);
+      if (!v2) {
+        unflushed.put(conversation, seq);   // v1 has no acknowledgements: sent counts as delivered
+      }
+    }
+  }
+
+  /**
+   * v2: the client has every message of the conversation addressed to it up to {@code seq} (its
+   * {@code delivered} receipt). That, never beyond what this session sent, is the cursor to save: a
+   * frame lost with a dying connection is sent again on the next connect.
+   */
+  void acknowledge(String conversation, long seq) {
+    Chain c = chains.get(conversation);
+    if (c == null || c.last == null) {
+      return;
+    }
+    long upto = Math.min(seq, c.last);
+    if (upto > c.acked) {
+      c.acked = upto;
+      unflushed.put(conversation, upto);
     }
   }
 
@@ -213,7 +242,9 @@ final class ChatSession {
       // stopped short leaves last at its end, and continueChain asks for the rest.
       if (reply.getBoolean("complete", false) && c.last < upto) {
         c.last = upto;
-        unflushed.put(conversation, upto);
+        if (!v2) {
+          unflushed.put(conversation, upto);
+        }
       }
       continueChain(c, conversation);
     });
@@ -222,6 +253,22 @@ final class ChatSession {
   /** v1: the sender's JSON as sent; v2: wrapped with its conversation and sequence number. */
   private String messageFrame(String conversation, long seq, String payload) {
     return v2 ? Frames.message(conversation, seq, payload) : payload;
+  }
+
+  /** v2 with {@code resume=1}: catch-up waits for the client's cursors (or the fallback). */
+  void awaitResume(Promise<Map<String, Long>> cursors) {
+    this.resume = cursors;
+  }
+
+  boolean awaitsResume() {
+    return resume != null;
+  }
+
+  /** The pending resume, taken (null when none is pending). */
+  Promise<Map<String, Long>> takeResume() {
+    Promise<Map<String, Long>> p = resume;
+    resume = null;
+    return p;
   }
 
   /** Cursors advanced since the last call, to persist. */

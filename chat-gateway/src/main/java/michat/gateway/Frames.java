@@ -42,6 +42,15 @@ public final class Frames {
         + ",\"message\":" + payload + "}";
   }
 
+  /**
+   * v2: a copy of a private message the user sent from another session. Marked, because it is not
+   * addressed to this user: it does not count for the client's cursor of the conversation.
+   */
+  public static String copy(String conversation, long seq, String payload) {
+    return "{\"Type\":\"msg\",\"copy\":true,\"conversation\":\"" + conversation + "\",\"seq\":" + seq
+        + ",\"message\":" + payload + "}";
+  }
+
   /** v2: the message was stored durably (or was already, for a re-sent clientMsgId). */
   public static String ack(Object clientMsgId, JsonObject stored) {
     return new JsonObject().put("Type", "ack").put("clientMsgId", clientMsgId)

@@ -104,21 +104,42 @@ public final class MessageRepository {
   /**
    * Private messages addressed to the user after their cursor, and messages of the given group
    * conversations after theirs, oldest first, at most {@code limit}; each with {@code base}, the
-   * cursor it follows. Within a conversation ids grow with sequence numbers, so any prefix of this
-   * list is complete per conversation.
+   * cursor it follows. {@code resumed} replaces the saved cursor of the conversations it names (a
+   * resuming client's own). Within a conversation ids grow with sequence numbers, so any prefix of
+   * this list is complete per conversation.
    */
-  public Future<JsonArray> missed(long userId, List<String> groupConversations, int limit) {
+  public Future<JsonArray> missed(long userId, List<String> groupConversations, Map<String, Long> resumed, int limit) {
     String groups = groupConversations.isEmpty() ? ""
         : " OR (m.conversation IN (" + String.join(",", groupConversations.stream().map(c -> "?").toList()) + "))";
-    Tuple params = Tuple.of(userId, userId);
-    groupConversations.forEach(params::addValue);
-    return pool.preparedQuery("SELECT m.id, m.conversation, m.seq, m.payload, COALESCE(c.delivered_seq, 0) AS base"
+    StringBuilder base = new StringBuilder();
+    Tuple params = Tuple.tuple();
+    if (!resumed.isEmpty()) {
+      base.append("CASE m.conversation");
+      resumed.forEach((conversation, seq) -> {
+        base.append(" WHEN ? THEN ?");
+        params.addValue(conversation).addValue(seq);
+      });
+      base.append(" ELSE COALESCE(c.delivered_seq, 0) END");
+    } else {
+      base.append("COALESCE(c.delivered_seq, 0)");
+    }
+    // the CASE appears twice (selected and compared), so do its parameters
+    Tuple all = Tuple.tuple();
+    for (int i = 0; i < params.size(); i++) {
+      all.addValue(params.getValue(i));
+    }
+    all.addValue(userId).addValue(userId);
+    groupConversations.forEach(all::addValue);
+    for (int i = 0; i < params.size(); i++) {
+      all.addValue(params.getValue(i));
+    }
+    return pool.preparedQuery("SELECT m.id, m.conversation, m.seq, m.payload, " + base + " AS base"
             + " FROM messages m"
             + " LEFT JOIN delivery_cursors c ON c.user_id = ? AND c.conversation = m.conversation"
             + " WHERE ((m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE + ")" + groups + ")"
-            + " AND m.seq > COALESCE(c.delivered_seq, 0)"
+            + " AND m.seq > " + base
             + " ORDER BY m.id LIMIT " + limit)
-        .execute(params)
+        .execute(all)
         .map(rows -> {
           JsonArray out = new JsonArray();
           for (Row r : rows) {

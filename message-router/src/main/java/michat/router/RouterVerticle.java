@@ -172,7 +172,7 @@ public class RouterVerticle extends VerticleBase {
       } else {
         conversation = f.getString("conversation");
         out.put("seq", ((Number) f.getValue("seq")).longValue());
-        if (conversation == null || !conversation.matches("[pg]:\\d+(:\\d+)?")) {
+        if (!Conversations.isWellFormed(conversation)) {
           throw new ClassCastException();
         }
       }
@@ -210,11 +210,30 @@ public class RouterVerticle extends VerticleBase {
         .map(reply -> reply.body().getJsonObject("nodes"));
   }
 
+  /**
+   * The backlog of a connecting user: after the saved cursors, or after the cursors a resuming v2
+   * client sent for the conversations it names. Named conversations that are not the user's are
+   * left out and listed as {@code ignored}.
+   */
   private Future<JsonObject> catchUp(JsonObject req) {
     long userId = req.getLong("userId");
+    JsonObject given = req.getJsonObject("cursors", new JsonObject());
     return membership.groupConversations(userId)
-        .compose(groups -> repo.missed(userId, groups, catchUpLimit))
-        .map(messages -> new JsonObject().put("messages", messages));
+        .compose(groups -> {
+          Map<String, Long> resumed = new HashMap<>();
+          JsonArray ignored = new JsonArray();
+          for (String conversation : given.fieldNames()) {
+            boolean mine = Conversations.isGroup(conversation) ? groups.contains(conversation)
+                : Conversations.isParticipant(conversation, userId);
+            if (mine) {
+              resumed.put(conversation, given.getLong(conversation));
+            } else {
+              ignored.add(conversation);
+            }
+          }
+          return repo.missed(userId, groups, resumed, catchUpLimit)
+              .map(messages -> new JsonObject().put("messages", messages).put("ignored", ignored));
+        });
   }
 
   private Future<JsonObject> cursors(JsonObject req) {

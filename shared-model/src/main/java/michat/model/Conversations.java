@@ -15,6 +15,13 @@ public final class Conversations {
     return "g:" + groupId;
   }
 
+  private static final java.util.regex.Pattern WELL_FORMED = java.util.regex.Pattern.compile("p:\\d{1,18}:\\d{1,18}|g:\\d{1,18}");
+
+  /** True for a string shaped like a conversation id (whoever's it is). */
+  public static boolean isWellFormed(String conversation) {
+    return conversation != null && WELL_FORMED.matcher(conversation).matches();
+  }
+
   public static boolean isGroup(String conversation) {
     return conversation.startsWith("g:");
   }

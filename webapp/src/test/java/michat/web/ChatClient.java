@@ -19,13 +19,16 @@ final class ChatClient implements AutoCloseable {
   private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
   final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
   volatile Short closeCode;
+  private volatile boolean cut;
 
   private ChatClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> {
-      count.incrementAndGet();
-      received.add(text);
+      if (!cut) {
+        count.incrementAndGet();
+        received.add(text);
+      }
     });
     socket.closeHandler(v -> closeCode = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode());
   }
@@ -115,6 +118,15 @@ final class ChatClient implements AutoCloseable {
       Thread.sleep(50);
     }
     return closeCode != null;
+  }
+
+  /**
+   * The connection dies now: whatever arrives from here on is lost, as frames in flight are when a
+   * network drops (what arrived before stays queued, to be drained); then it is closed.
+   */
+  void cut() {
+    cut = true;
+    close();
   }
 
   @Override

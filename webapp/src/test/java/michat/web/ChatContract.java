@@ -144,6 +144,92 @@ abstract class ChatContract {
     }
   }
 
+  /** A v2 connection; with {@code resume} non-null, opened with resume=1 and resumed from these cursors. */
+  ChatClient v2(User u, JsonObject resume) {
+    ChatClient c = TestServer.await(ChatClient.connect(server().app.vertx(), server().port,
+        "/chat?v=2&token=" + u.token + (resume == null ? "" : "&resume=1")));
+    if (resume != null) {
+      c.send(new JsonObject().put("Type", "resume").put("cursors", resume));
+    }
+    return c;
+  }
+
+  /** The (conversation, seq) of the next n message frames, after the welcome. */
+  static List<String> nextMessages(ChatClient c, int n) {
+    assertEquals("欢迎进入聊天系统", c.next());
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      JsonObject f = c.nextJson();
+      assertEquals("msg", f.getString("Type"), f.encode());
+      got.add(f.getString("conversation") + "#" + f.getLong("seq"));
+    }
+    return got;
+  }
+
+  @Test
+  void v2ResumeSendsExactlyWhatTheClientLacksAndAcksMoveTheSavedCursor() {
+    User a = user("ra");
+    User b = user("rb");
+    long group = createGroup(a, b);
+    String p = "p:" + Math.min(a.id, b.id) + ":" + Math.max(a.id, b.id);
+    String g = "g:" + group;
+    try (ChatClient ca = ChatClient.open(server(), a.token)) {
+      for (int i = 1; i <= 5; i++) {
+        ca.send(text(a.id, b.id, "p" + i));
+      }
+      ca.send(groupText(a.id, group, "g1"));
+      ca.send(groupText(a.id, group, "g2"));
+      ca.nextJson();
+      ca.nextJson();   // a's own copies of the group messages: all stored
+    }
+    List<String> all = List.of(p + "#1", p + "#2", p + "#3", p + "#4", p + "#5", g + "#1", g + "#2");
+    // Without resume and without acknowledgements: everything, and again on the next connect.
+    try (ChatClient cb = v2(b, null)) {
+      assertEquals(all, nextMessages(cb, 7));
+      cb.send(new JsonObject().put("Type", "delivered").put("conversation", p).put("seq", 3));
+      cb.send(new JsonObject().put("Type", "delivered").put("conversation", g).put("seq", 99));   // beyond: clamped
+      cb.expectNothing(300);
+    }
+    awaitCursorsSaved(b.id);
+    assertEquals(3, server().count("SELECT delivered_seq FROM delivery_cursors WHERE user_id = ? AND conversation = '" + p + "'", b.id));
+    assertEquals(2, server().count("SELECT delivered_seq FROM delivery_cursors WHERE user_id = ? AND conversation = '" + g + "'", b.id),
+        "an acknowledgement never moves the cursor beyond what was sent");
+    try (ChatClient cb = v2(b, null)) {
+      assertEquals(List.of(p + "#4", p + "#5"), nextMessages(cb, 2), "after what was acknowledged");
+      cb.expectNothing(300);
+    }
+    // A device that has p up to 1 and nothing of the group: exactly the rest, once.
+    try (ChatClient cb = v2(b, new JsonObject().put(p, 1).put(g, 0).put("p:999998:999999", 5))) {
+      JsonObject ignored = cb.nextJson();
+      assertEquals("bad_resume", ignored.getString("Error"), ignored.encode());
+      assertTrue(ignored.getString("Msg").contains("p:999998:999999"));
+      assertEquals(List.of(p + "#2", p + "#3", p + "#4", p + "#5", g + "#1", g + "#2"), nextMessages(cb, 6));
+      cb.expectNothing(300);
+      // live ones follow on, a stray resume is refused
+      try (ChatClient ca = ChatClient.open(server(), a.token)) {
+        ca.send(text(a.id, b.id, "p6"));
+        JsonObject live = cb.nextJson();
+        assertEquals(p, live.getString("conversation"));
+        assertEquals(6, live.getLong("seq"));
+      }
+      cb.send(new JsonObject().put("Type", "resume").put("cursors", new JsonObject()));
+      cb.nextError("unexpected_resume");
+    }
+    // Up to date: nothing at all.
+    try (ChatClient cb = v2(b, new JsonObject().put(p, 6).put(g, 2))) {
+      assertEquals(List.of(), nextMessages(cb, 0));
+      cb.expectNothing(500);
+    }
+    // A malformed resume is refused clearly; the saved cursors apply.
+    ChatClient bad = TestServer.await(ChatClient.connect(server().app.vertx(), server().port,
+        "/chat?v=2&resume=1&token=" + b.token));
+    try (bad) {
+      bad.send(new JsonObject().put("Type", "resume").put("cursors", new JsonObject().put(p, "three")));
+      bad.nextError("bad_resume");
+      assertEquals(List.of(p + "#4", p + "#5", p + "#6"), nextMessages(bad, 3));
+    }
+  }
+
   @Test
   void aMessageThatWasNeverPushedIsFetchedBeforeTheNextOne() {
     User a = user("la");

@@ -105,6 +105,8 @@ class ProtectionTest {
       JsonObject onLaptop = laptop.nextJson();
       assertEquals("from my phone", onLaptop.getJsonObject("message").getString("Content"), "the other device sees it");
       assertEquals(ack.getLong("seq"), onLaptop.getLong("seq"));
+      assertTrue(onLaptop.getBoolean("copy", false), "marked as a copy: it does not move the laptop's cursor");
+      assertFalse(atB.containsKey("copy"));
       assertEquals(atB.getLong("seq"), onLaptop.getLong("seq"));
       phone.expectNothing(200);   // the sending device has the ack, not a copy
       old.expectNothing(0);       // v1 sessions are unchanged: no copies, no signals

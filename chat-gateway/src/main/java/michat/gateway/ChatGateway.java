@@ -485,11 +485,24 @@ public final class ChatGateway {
       ctx.response().setStatusCode(400).end("WebSocket upgrade expected");
       return;
     }
-    ctx.request().toWebSocket().onSuccess(ws -> {
-      channelSockets.add(ws);
-      ws.closeHandler(v -> channelSockets.remove(ws));
-      ws.textMessageHandler(ignored -> { });
-    });
+    // Unauthenticated, as in the seed: only the per-address limit applies.
+    String[] keys = ConnectionLimits.keys(ctx.request().remoteAddress().hostAddress());
+    String refused = limits.acquire(keys);
+    if (refused != null) {
+      ctx.response().setStatusCode(Frames.TOO_MANY).putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.TOO_MANY_CONNECTIONS + " " + refused).encode());
+      return;
+    }
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> {
+          channelSockets.add(ws);
+          ws.closeHandler(v -> {
+            channelSockets.remove(ws);
+            limits.release(keys);
+          });
+          ws.textMessageHandler(ignored -> { });
+        })
+        .onFailure(err -> limits.release(keys));
   }
 
   private void onChannel(Message<String> msg) {

@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 
 /**
- * Chat connections per user and per IP address on this node, counted in a node-local map that all
+ * Chat connections per user, and sockets per IP address (chat and pub/sub), on this node, counted in a node-local map that all
  * gateway instances (event loops) of the JVM share.
  */
 final class ConnectionLimits {
@@ -18,20 +18,30 @@ final class ConnectionLimits {
     this.maxPerIp = maxPerIp;
   }
 
-  /** The counters a connection of this user from this address holds. */
+  /** The counters a chat connection of this user from this address holds. */
   static String[] keys(long userId, String address) {
     return new String[] {"u:" + userId, "ip:" + address};
   }
 
+  /** The counter an unauthenticated socket ({@code /user/sendMsg}) from this address holds. */
+  static String[] keys(String address) {
+    return new String[] {"ip:" + address};
+  }
+
   /** Counts a connection; returns which limit it would exceed (and then counts nothing), or null. */
   String acquire(String[] keys) {
-    int user = counts.merge(keys[0], 1, Integer::sum);
-    int ip = counts.merge(keys[1], 1, Integer::sum);
-    if (user <= maxPerUser && (maxPerIp == 0 || ip <= maxPerIp)) {
-      return null;
+    String exceeded = null;
+    for (String key : keys) {
+      boolean perUser = key.startsWith("u:");
+      int max = perUser ? maxPerUser : maxPerIp;
+      if (counts.merge(key, 1, Integer::sum) > max && max > 0 && exceeded == null) {
+        exceeded = perUser ? "(at most " + maxPerUser + " per user)" : "(at most " + maxPerIp + " per address)";
+      }
     }
-    release(keys);
-    return user > maxPerUser ? "(at most " + maxPerUser + " per user)" : "(at most " + maxPerIp + " per address)";
+    if (exceeded != null) {
+      release(keys);
+    }
+    return exceeded;
   }
 
   void release(String[] keys) {

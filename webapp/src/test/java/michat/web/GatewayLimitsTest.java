@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import michat.gateway.ChatGateway;
 import michat.gateway.Frames;
 import michat.model.Addresses;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +52,40 @@ class GatewayLimitsTest {
   private static boolean online(TestServer server, long id) {
     return TestServer.await(server.app.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_ONLINE,
         new JsonObject().put("userIds", new JsonArray().add(id)))).body().getJsonArray("online").contains(id);
+  }
+
+  @Test
+  void socketsPerAddressAreLimitedForChatAndPubSubAlike() {
+    TestServer server = TestServer.embedded(TestServer.tempDir(), Map.of("MICHAT_GATEWAY_MAX_CONNECTIONS_PER_IP", "3"));
+    try {
+      JsonObject a = user(server, "ipa");
+      JsonObject b = user(server, "ipb");
+      ChatClient one = ChatClient.open(server, a.getString("Identity"));
+      ChatClient two = ChatClient.open(server, b.getString("Identity"));
+      ChatClient channel = TestServer.await(ChatClient.connect(server.app.vertx(), server.port, ChatGateway.CHANNEL_PATH));
+      assertEquals(429, rejection(server, "/chat?token=" + b.getString("Identity")), "a fourth socket from 127.0.0.1");
+      assertEquals(429, rejection(server, ChatGateway.CHANNEL_PATH), "pub/sub sockets count too");
+      channel.close();
+      one.close();
+      ChatClient again = TestServer.await(ChatClient.connect(server.app.vertx(), server.port, ChatGateway.CHANNEL_PATH));
+      ChatClient three = ChatClient.open(server, a.getString("Identity"));   // closing gave the slots back
+      three.close();
+      again.close();
+      two.close();
+    } finally {
+      server.close();
+    }
+  }
+
+  /** The HTTP status with which the upgrade was refused. */
+  private static int rejection(TestServer server, String uri) {
+    try {
+      TestServer.await(ChatClient.connect(server.app.vertx(), server.port, uri)).close();
+      return 101;
+    } catch (IllegalStateException e) {
+      Throwable cause = e.getCause() instanceof java.util.concurrent.ExecutionException ? e.getCause().getCause() : e.getCause();
+      return cause instanceof UpgradeRejectedException r ? r.getStatus() : -1;
+    }
   }
 
   @Test

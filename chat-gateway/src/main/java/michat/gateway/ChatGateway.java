@@ -48,6 +48,7 @@ public final class ChatGateway {
   public static final String CHANNEL_PATH = "/user/sendMsg";
   static final long NODE_ALIVE_INTERVAL_MS = 3_000;
   static final long CURSOR_FLUSH_INTERVAL_MS = 30_000;
+  static final long HEARTBEAT_FLUSH_INTERVAL_MS = 1_000;
   /** How long a connection opened with resume=1 waits for its resume frame before the saved cursors apply. */
   static final long RESUME_WAIT_MS = 10_000;
   /** The most conversations one resume frame may list. */
@@ -68,6 +69,7 @@ public final class ChatGateway {
   private final MichatMetrics metrics;
   private final Map<Long, Map<String, ChatSession>> sessions = new HashMap<>();
   private final Set<ServerWebSocket> channelSockets = new HashSet<>();
+  private final Set<Long> heartbeats = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
   private boolean stopping;
@@ -97,6 +99,7 @@ public final class ChatGateway {
     consumers.add(vertx.eventBus().<String>consumer(Addresses.PUBSUB_WEBSOCKET, this::onChannel));
     timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> nodeAlive()));
     timers.add(vertx.setPeriodic(firstSweepMs, sweepMs, id -> sweep()));
+    timers.add(vertx.setPeriodic(HEARTBEAT_FLUSH_INTERVAL_MS, id -> flushHeartbeats()));
     timers.add(vertx.setPeriodic(CURSOR_FLUSH_INTERVAL_MS, id -> forEachSession(this::flushCursors)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> nodeAlive().recover(err -> Future.succeededFuture()))
@@ -285,8 +288,7 @@ public final class ChatGateway {
     Object ref = field(frame, "createtime");
     Object clientMsgId = s.v2 ? field(frame, "clientmsgid") : null;
     if (isHeartbeat(frame)) {
-      request(Addresses.PRESENCE_HEARTBEAT, new JsonObject().put("userId", s.userId).put("nodeId", nodeId))
-          .onFailure(err -> LOG.debug("heartbeat of user {} not recorded: {}", s.userId, err.getMessage()));
+      heartbeats.add(s.userId);   // told to presence with the others, once a second
       return;
     }
     if (s.v2 && isSignal(frame)) {
@@ -390,8 +392,19 @@ public final class ChatGateway {
 
   // ---- deliveries to clients ----
 
+  /** From routers: {@code {"batch": [delivery, …]}} (stored messages, in order) or one signal. */
   private void deliver(Message<JsonObject> msg) {
-    JsonObject d = msg.body();
+    JsonArray batch = msg.body().getJsonArray("batch");
+    if (batch == null) {
+      deliverOne(msg.body());
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      deliverOne(batch.getJsonObject(i));
+    }
+  }
+
+  private void deliverOne(JsonObject d) {
     JsonArray to = d.getJsonArray("to");
     if (d.containsKey("signal") || d.containsKey("self")) {
       deliverToV2(d, to);
@@ -435,6 +448,17 @@ public final class ChatGateway {
         }
       }
     }
+  }
+
+  /** The users whose sessions sent heartbeats since the last call, in one presence request. */
+  private void flushHeartbeats() {
+    if (heartbeats.isEmpty()) {
+      return;
+    }
+    JsonArray users = new JsonArray(new ArrayList<>(heartbeats));
+    heartbeats.clear();
+    request(Addresses.PRESENCE_HEARTBEAT, new JsonObject().put("userIds", users).put("nodeId", nodeId))
+        .onFailure(err -> LOG.debug("{} heartbeats not recorded: {}", users.size(), err.getMessage()));
   }
 
   private void sweep() {

@@ -9,13 +9,18 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import michat.model.Conversations;
 import michat.storage.Database;
+import michat.storage.SqlBatches;
 import michat.storage.SqlErrors;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -25,9 +30,12 @@ import java.util.function.Function;
  */
 public final class MessageRepository {
   private final Pool pool;
+  /** H2 (embedded) rather than MySQL/MariaDB: the one statement whose fast form differs, see saveCounters. */
+  private final boolean h2;
 
-  public MessageRepository(Pool pool) {
+  public MessageRepository(Pool pool, boolean h2) {
     this.pool = pool;
+    this.h2 = h2;
   }
 
   /**
@@ -42,62 +50,217 @@ public final class MessageRepository {
     }
   }
 
-  /**
-   * Takes the conversation's next sequence number and stores the message, in one transaction. The
-   * upsert locks the conversation's counter row until commit, so concurrent routers serialize per
-   * conversation and ids grow in sequence order within a conversation.
-   */
-  public Future<Stored> store(String conversation, long senderId, ChatFrame f) {
-    LocalDateTime now = now();
-    return write(tx -> tx
-        .preparedQuery("INSERT INTO conversation_seq (conversation, last_seq) VALUES (?, 1)"
-            + " ON DUPLICATE KEY UPDATE last_seq = last_seq + 1")
-        .execute(Tuple.of(conversation))
-        .compose(r -> tx.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ?")
-            .execute(Tuple.of(conversation)))
-        .map(rows -> rows.iterator().next().getLong("last_seq"))
-        .compose(seq -> previousFor(tx, conversation, f, seq)
-            .compose(prev -> tx.preparedQuery("INSERT INTO messages (conversation, seq, sender_id, target_id, msg_type,"
-                    + " media, content, url, amount, client_msg_id, payload, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .execute(Tuple.from(Arrays.asList(conversation, seq, senderId, f.targetId(), f.type(), f.media(),
-                    f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), now)))
-                .compose(r -> tx.preparedQuery("SELECT id FROM messages WHERE conversation = ? AND seq = ?")
-                    .execute(Tuple.of(conversation, seq)))
-                .map(rows -> new Stored(rows.iterator().next().getLong("id"), conversation, seq, prev,
-                    f.payload(), false)))))
-        .recover(err -> f.clientMsgId() != null && SqlErrors.isDuplicate(err)
-            ? findByClientId(senderId, f.clientMsgId()) : Future.failedFuture(err));
+  /** A message to store: its conversation, authenticated sender and validated frame. */
+  public record NewMessage(String conversation, long senderId, ChatFrame frame) {
+    String clientKey() {
+      return frame.clientMsgId() == null ? null : senderId + "\u0000" + frame.clientMsgId();
+    }
   }
 
   /**
-   * A re-sent message (same sender, same client message id) is the one already stored: the whole
-   * transaction above rolled back, sequence number included.
+   * Stores a batch of messages in one transaction and returns them in the same order. Per
+   * conversation the batch takes a block of sequence numbers from the counter row, read with a lock
+   * (rows locked in conversation order, so concurrent batches of several routers serialize per
+   * conversation without deadlocking); messages with a (sender, clientMsgId) already stored — or
+   * twice in the batch — come back as that message with {@code duplicate} set. Round trips per batch,
+   * not per message: [client id check], counters locked, highest id, insert, [new counters], counters
+   * updated, ids.
    */
-  private Future<Stored> findByClientId(long senderId, String clientMsgId) {
-    return pool.preparedQuery("SELECT id, conversation, seq, payload FROM messages WHERE sender_id = ? AND client_msg_id = ?")
-        .execute(Tuple.of(senderId, clientMsgId))
+  public Future<List<Stored>> storeBatch(List<NewMessage> batch) {
+    return storeBatch(batch, 3);
+  }
+
+  private Future<List<Stored>> storeBatch(List<NewMessage> batch, int attempts) {
+    LocalDateTime now = now();
+    return write(tx -> alreadyStored(tx, batch).compose(known -> storeFresh(tx, batch, known, now)))
+        // Another batch took the same client id or a conflicting lock first: the whole transaction
+        // rolled back, sequence numbers included; the retry sees what the other one stored.
+        .recover(err -> attempts > 1 && (SqlErrors.isDuplicate(err) || SqlErrors.isTransient(err))
+            ? storeBatch(batch, attempts - 1) : Future.failedFuture(err));
+  }
+
+  /** Messages of this batch already stored under their (sender, clientMsgId), by client key. */
+  private static Future<Map<String, Stored>> alreadyStored(SqlConnection tx, List<NewMessage> batch) {
+    List<NewMessage> withIds = batch.stream().filter(m -> m.clientKey() != null).toList();
+    if (withIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    // Two IN lists on the unique key's columns (an OR of pairs makes H2 scan the table); the
+    // cross product they match is narrowed to the exact pairs below.
+    return tx.preparedQuery("SELECT id, conversation, seq, payload, sender_id, client_msg_id FROM messages"
+            + " WHERE sender_id IN " + SqlBatches.inList(withIds.size()) + " AND client_msg_id IN " + SqlBatches.inList(withIds.size()))
+        .execute(SqlBatches.inParams(SqlBatches.inParams(withIds.stream().map(m -> (Object) m.senderId()).toList()),
+            withIds.stream().map(m -> (Object) m.frame().clientMsgId()).toList()))
         .map(rows -> {
-          Row r = rows.iterator().next();
-          return new Stored(r.getLong("id"), r.getString("conversation"), r.getLong("seq"), 0, r.getString("payload"), true);
+          Set<String> wanted = new HashSet<>();
+          withIds.forEach(m -> wanted.add(m.clientKey()));
+          Map<String, Stored> found = new HashMap<>();
+          for (Row r : rows) {
+            String key = r.getLong("sender_id") + "\u0000" + r.getString("client_msg_id");
+            if (wanted.contains(key)) {
+              found.put(key, new Stored(r.getLong("id"), r.getString("conversation"), r.getLong("seq"), 0,
+                  r.getString("payload"), true));
+            }
+          }
+          return found;
         });
   }
 
-  /**
-   * Every group message goes to every member, so the previous one is seq - 1. In a private
-   * conversation the recipient gets only what the other one sent: the previous message addressed
-   * to the same target (the counter row is locked, so this cannot race with another insert).
-   */
-  private static Future<Long> previousFor(SqlConnection tx, String conversation, ChatFrame f, long seq) {
-    if (f.type() == ChatFrame.GROUP) {
-      return Future.succeededFuture(seq - 1);
+  /** Sequence state of one conversation while a batch is numbered. */
+  private static final class Counter {
+    final String conversation;
+    int count;
+    long next;
+    long lastToLow;
+    long lastToHigh;
+
+    Counter(String conversation) {
+      this.conversation = conversation;
     }
-    return tx.preparedQuery("SELECT MAX(seq) AS prev FROM messages WHERE target_id = ? AND msg_type = "
-            + ChatFrame.PRIVATE + " AND conversation = ? AND seq < ?")
-        .execute(Tuple.of(f.targetId(), conversation, seq))
+  }
+
+  private Future<List<Stored>> storeFresh(SqlConnection tx, List<NewMessage> batch, Map<String, Stored> known,
+                                                 LocalDateTime now) {
+    Stored[] out = new Stored[batch.size()];
+    int[] sameAs = new int[batch.size()];
+    Arrays.fill(sameAs, -1);
+    List<Integer> fresh = new ArrayList<>();
+    Map<String, Integer> firstWithKey = new HashMap<>();
+    TreeMap<String, Counter> counters = new TreeMap<>();   // sorted: the lock order
+    for (int i = 0; i < batch.size(); i++) {
+      NewMessage m = batch.get(i);
+      String key = m.clientKey();
+      if (key != null && known.containsKey(key)) {
+        out[i] = known.get(key);
+      } else if (key != null && firstWithKey.containsKey(key)) {
+        sameAs[i] = firstWithKey.get(key);
+      } else {
+        if (key != null) {
+          firstWithKey.put(key, i);
+        }
+        fresh.add(i);
+        counters.computeIfAbsent(m.conversation(), Counter::new).count++;
+      }
+    }
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture(finish(out, sameAs));
+    }
+    List<Counter> ordered = new ArrayList<>(counters.values());
+    long[] idsAbove = new long[1];
+    return lockCounters(tx, ordered)
+        .compose(maxId -> {
+          idsAbove[0] = maxId;
+          List<Tuple> rows = new ArrayList<>();
+          for (int i : fresh) {
+            NewMessage m = batch.get(i);
+            Counter c = counters.get(m.conversation());
+            long seq = c.next++;
+            long prev = previousAndAdvance(c, m, seq);
+            ChatFrame f = m.frame();
+            out[i] = new Stored(0, m.conversation(), seq, prev, f.payload(), false);
+            rows.add(Tuple.from(Arrays.asList(m.conversation(), seq, m.senderId(), f.targetId(), f.type(), f.media(),
+                f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), now)));
+          }
+          return SqlBatches.insertRows(tx, "INSERT INTO messages (conversation, seq, sender_id, target_id, msg_type,"
+              + " media, content, url, amount, client_msg_id, payload, created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        })
+        .compose(v -> saveCounters(tx, ordered))
+        .compose(v -> readIds(tx, idsAbove[0], out))
+        .map(v -> finish(out, sameAs));
+  }
+
+  /** Copies for in-batch repeats of a client id. */
+  private static List<Stored> finish(Stored[] out, int[] sameAs) {
+    for (int i = 0; i < out.length; i++) {
+      if (sameAs[i] >= 0) {
+        Stored first = out[sameAs[i]];
+        out[i] = new Stored(first.id(), first.conversation(), first.seq(), first.prev(), first.payload(), true);
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  /**
+   * Reads and locks the counter rows of the batch's conversations (in key order, as every batch
+   * does: no deadlocks); the batch's block of numbers starts after last_seq (0 for a conversation
+   * without a row yet). Also notes the highest message id so far: the batch's own ids will be above it.
+   */
+  private static Future<Long> lockCounters(SqlConnection tx, List<Counter> counters) {
+    return SqlBatches.selectIn(tx, "SELECT conversation, last_seq, last_to_low, last_to_high FROM conversation_seq"
+            + " WHERE conversation IN ", counters.stream().map(c -> (Object) c.conversation).toList(), " FOR UPDATE")
+        .compose(found -> {
+          Map<String, Row> byConversation = new HashMap<>();
+          found.forEach(r -> byConversation.put(r.getString("conversation"), r));
+          for (Counter c : counters) {
+            Row r = byConversation.get(c.conversation);
+            c.next = r == null ? 1 : r.getLong("last_seq") + 1;
+            c.lastToLow = r == null ? 0 : r.getLong("last_to_low");
+            c.lastToHigh = r == null ? 0 : r.getLong("last_to_high");
+          }
+          return tx.query("SELECT COALESCE(MAX(id), 0) AS max_id FROM messages").execute();
+        })
+        .map(rows -> rows.iterator().next().getLong("max_id"));
+  }
+
+  /**
+   * Writes the counters back after numbering, in one statement for the whole batch: MySQL's
+   * multi-row upsert, H2's MERGE (H2 runs ON DUPLICATE KEY UPDATE as a separately prepared update
+   * per row). A row created meanwhile by another router cannot happen unnoticed: that router's
+   * messages took the same sequence numbers, and one of the two batches fails on the messages' unique
+   * key and is retried.
+   */
+  private Future<Void> saveCounters(SqlConnection tx, List<Counter> counters) {
+    List<Tuple> rows = counters.stream()
+        .map(c -> Tuple.of(c.conversation, c.next - 1, c.lastToLow, c.lastToHigh)).toList();
+    return h2
+        ? SqlBatches.insertRows(tx, "MERGE INTO conversation_seq (conversation, last_seq, last_to_low, last_to_high)"
+            + " KEY (conversation) VALUES ", "(?, ?, ?, ?)", rows)
+        : SqlBatches.insertRows(tx, "INSERT INTO conversation_seq (conversation, last_seq, last_to_low, last_to_high)"
+            + " VALUES ", "(?, ?, ?, ?)", rows, " ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq),"
+            + " last_to_low = VALUES(last_to_low), last_to_high = VALUES(last_to_high)");
+  }
+
+  /**
+   * The previous message addressed to the same recipient(s): every group message goes to every
+   * member, so seq - 1; in a private conversation the recipient gets only what the other one sent,
+   * tracked per side of {@code p:<low>:<high>}.
+   */
+  private static long previousAndAdvance(Counter c, NewMessage m, long seq) {
+    if (m.frame().type() == ChatFrame.GROUP) {
+      return seq - 1;
+    }
+    long target = m.frame().targetId();
+    boolean toLow = target == Conversations.lowParticipant(c.conversation);
+    boolean toHigh = target == Conversations.highParticipant(c.conversation);
+    long prev = toLow ? c.lastToLow : c.lastToHigh;
+    if (toLow) {
+      c.lastToLow = seq;
+    }
+    if (toHigh) {
+      c.lastToHigh = seq;
+    }
+    return prev;
+  }
+
+  /**
+   * Fills in the server ids of the batch's new messages: ids are handed out as rows are inserted, so
+   * they are above the highest id seen before the insert; the few rows of other transactions in that
+   * range are skipped. (A range of the primary key: no per-message lookups.)
+   */
+  private static Future<Void> readIds(SqlConnection tx, long idsAbove, Stored[] out) {
+    return tx.preparedQuery("SELECT id, conversation, seq FROM messages WHERE id > ?")
+        .execute(Tuple.of(idsAbove))
         .map(rows -> {
-          Long prev = rows.iterator().next().getLong("prev");
-          return prev == null ? 0L : prev;
+          Map<String, Long> ids = new HashMap<>();
+          rows.forEach(r -> ids.put(r.getString("conversation") + "#" + r.getLong("seq"), r.getLong("id")));
+          for (int i = 0; i < out.length; i++) {
+            Stored s = out[i];
+            if (s != null && !s.duplicate()) {
+              out[i] = new Stored(ids.get(s.conversation() + "#" + s.seq()), s.conversation(), s.seq(), s.prev(),
+                  s.payload(), false);
+            }
+          }
+          return null;
         });
   }
 

@@ -37,6 +37,8 @@ public class RouterVerticle extends VerticleBase {
 
   private Pool pool;
   private MessageRepository repo;
+  private StoreQueue store;
+  private Pushes pushes;
   private Membership membership;
   private int maxContentBytes;
   private int catchUpLimit;
@@ -46,12 +48,16 @@ public class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MichatConfig cfg = MichatConfig.of(config());
-    pool = new Database(cfg).pool(vertx);
-    repo = new MessageRepository(pool);
+    Database database = new Database(cfg);
+    pool = database.pool(vertx);
+    repo = new MessageRepository(pool, database.isEmbedded());
+    metrics = MichatMetrics.of(cfg);
+    store = new StoreQueue(repo, cfg.integer(ConfigKeys.STORE_BATCH_MAX, 1, 10_000),
+        cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), metrics);
+    pushes = new Pushes(vertx);
     membership = new Membership(vertx);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
     catchUpLimit = cfg.integer(ConfigKeys.CATCH_UP_LIMIT, 1, 100_000);
-    metrics = MichatMetrics.of(cfg);
 
     serve(Addresses.ROUTER_INBOUND, this::inbound);
     serve(Addresses.ROUTER_CATCH_UP, this::catchUp);
@@ -100,7 +106,7 @@ public class RouterVerticle extends VerticleBase {
     return recipients
         .compose(to -> {
           long storeStart = System.nanoTime();
-          return repo.store(to.conversation, senderId, frame)
+          return store.store(new MessageRepository.NewMessage(to.conversation, senderId, frame))
               .compose(stored -> {
                 if (stored.duplicate()) {
                   return Future.succeededFuture(stored);
@@ -109,7 +115,7 @@ public class RouterVerticle extends VerticleBase {
                 metrics.messagesIn.increment();
                 // v2 multi-device: a private message also reaches the sender's other sessions.
                 Long copiesFor = frame.type() == ChatFrame.PRIVATE && frame.targetId() != senderId ? senderId : null;
-                return deliver(stored, to.userIds, copiesFor, req.getString("sessionId", ""), receivedAt).map(stored);
+                return pushes.push(stored, to.userIds, copiesFor, req.getString("sessionId", ""), receivedAt).map(stored);
               });
         })
         .map(stored -> stored.toJson().put("ok", true))
@@ -117,45 +123,6 @@ public class RouterVerticle extends VerticleBase {
   }
 
   private record Recipients(String conversation, List<Long> userIds) {}
-
-  /**
-   * One publish per gateway node holding recipients — and, with {@code copiesFor}, a copy for the
-   * sender's other sessions (v2, live only), found by the same presence lookup. Runs after the message
-   * is stored: whoever is not reached now gets it from catch-up when they connect. Never fails.
-   */
-  private Future<Void> deliver(MessageRepository.Stored stored, List<Long> recipients, Long copiesFor,
-                               String fromSession, long receivedAt) {
-    List<Long> lookup = new ArrayList<>(recipients);
-    if (copiesFor != null) {
-      lookup.add(copiesFor);
-    }
-    return locate(lookup)
-        .onSuccess(nodes -> {
-          for (String node : nodes.fieldNames()) {
-            JsonArray here = nodes.getJsonArray(node);
-            JsonArray to = new JsonArray();
-            here.forEach(id -> {
-              if (copiesFor == null || ((Number) id).longValue() != copiesFor) {
-                to.add(id);
-              }
-            });
-            if (!to.isEmpty()) {
-              vertx.eventBus().publish(Addresses.gatewayDeliver(node), new JsonObject().put("to", to)
-                  .put("conversation", stored.conversation()).put("seq", stored.seq()).put("prev", stored.prev())
-                  .put("frame", stored.payload()).put("t", receivedAt));
-            }
-            if (to.size() < here.size()) {
-              vertx.eventBus().publish(Addresses.gatewayDeliver(node), new JsonObject().put("to", new JsonArray().add(copiesFor))
-                  .put("self", fromSession).put("conversation", stored.conversation()).put("seq", stored.seq())
-                  .put("frame", stored.payload()));
-            }
-          }
-        })
-        .onFailure(err -> LOG.warn("message {} {}#{} stored but not pushed now (presence: {}); recipients get it on connect",
-            stored.id(), stored.conversation(), stored.seq(), err.getMessage()))
-        .<Void>mapEmpty()
-        .otherwiseEmpty();
-  }
 
   /** Typing, delivered and read signals of v2: checked and relayed to the conversation's others, never stored. */
   private Future<JsonObject> signal(JsonObject req) {
@@ -186,7 +153,7 @@ public class RouterVerticle extends VerticleBase {
         .compose(v -> Conversations.isGroup(conversation)
             ? membership.members(Conversations.groupId(conversation)).map(m -> m.stream().filter(id -> id != senderId).toList())
             : Future.succeededFuture(List.of(Conversations.otherParticipant(conversation, senderId))))
-        .compose(this::locate)
+        .compose(others -> pushes.locate(new java.util.LinkedHashSet<>(others)))
         .map(nodes -> {
           for (String node : nodes.fieldNames()) {
             vertx.eventBus().publish(Addresses.gatewayDeliver(node),
@@ -198,16 +165,6 @@ public class RouterVerticle extends VerticleBase {
             Failures.codeOf(err) == Failures.FORBIDDEN ? Rejection.NOT_A_MEMBER
                 : Failures.codeOf(err) == Failures.NOT_FOUND ? Rejection.NO_SUCH_GROUP : Rejection.UNAVAILABLE,
             String.valueOf(err.getMessage())).toReply()));
-  }
-
-  /** Which live gateway nodes hold sessions of these users: {nodeId: [userIds]} (presence). */
-  private Future<JsonObject> locate(List<Long> userIds) {
-    if (userIds.isEmpty()) {
-      return Future.succeededFuture(new JsonObject());
-    }
-    return vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
-            new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), REQUEST)
-        .map(reply -> reply.body().getJsonObject("nodes"));
   }
 
   /**

@@ -19,7 +19,8 @@ public interface PresenceStore {
   /** Returns true when this was the user's last session (the user is now offline). */
   Future<Boolean> disconnect(long userId, String nodeId, String sessionId);
 
-  Future<Void> heartbeat(long userId, String nodeId);
+  /** Heartbeats of these users' sessions on a node (gateways send them in batches, once a second). */
+  Future<Void> heartbeat(Collection<Long> userIds, String nodeId);
 
   /**
    * A gateway instance of a node is alive. Returns false when the store did not know the instance

@@ -40,7 +40,7 @@ public class PresenceVerticle extends VerticleBase {
         req.getString("sessionId")).map(new JsonObject()));
     serve(Addresses.PRESENCE_DISCONNECT, req -> store.disconnect(req.getLong("userId"), req.getString("nodeId"),
         req.getString("sessionId")).map(offline -> new JsonObject().put("offline", offline)));
-    serve(Addresses.PRESENCE_HEARTBEAT, req -> store.heartbeat(req.getLong("userId"), req.getString("nodeId"))
+    serve(Addresses.PRESENCE_HEARTBEAT, req -> store.heartbeat(ids(req), req.getString("nodeId"))
         .map(new JsonObject()));
     serve(Addresses.PRESENCE_NODE_ALIVE, req -> store.nodeAlive(req.getString("nodeId"), req.getString("instanceId", ""))
         .map(known -> new JsonObject().put("known", known)));

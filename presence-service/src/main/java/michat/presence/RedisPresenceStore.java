@@ -2,9 +2,11 @@ package michat.presence;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,9 +84,15 @@ public final class RedisPresenceStore implements PresenceStore {
         .map(r -> r.toInteger() == 1);
   }
 
+  /** One pipeline for all of them: one connection and one round trip, however many users. */
   @Override
-  public Future<Void> heartbeat(long userId, String nodeId) {
-    return redis.eval(List.of(HEARTBEAT, "2", SESSIONS + userId, ONLINE + userId, nodeId, ttlSeconds)).mapEmpty();
+  public Future<Void> heartbeat(Collection<Long> userIds, String nodeId) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Request> beats = userIds.stream().map(userId -> Request.cmd(Command.EVAL).arg(HEARTBEAT).arg(2)
+        .arg(SESSIONS + userId).arg(ONLINE + userId).arg(nodeId).arg(ttlSeconds)).toList();
+    return client.batch(beats).mapEmpty();
   }
 
   @Override
@@ -99,16 +107,21 @@ public final class RedisPresenceStore implements PresenceStore {
   @Override
   public Future<Map<String, List<Long>>> locate(Collection<Long> userIds) {
     List<Long> ids = new ArrayList<>(new HashSet<>(userIds));
-    List<Future<Response>> sessions = ids.stream().map(id -> redis.hgetall(SESSIONS + id)).toList();
-    return Future.all(sessions).compose(all -> {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    // The nodes of every user's sessions in one pipeline (HVALS of michat:sessions:<id>), then one
+    // MGET for which of those nodes are alive: two round trips for any number of users.
+    List<Request> lookups = ids.stream().map(id -> Request.cmd(Command.HVALS).arg(SESSIONS + id)).toList();
+    return client.batch(lookups).compose(all -> {
       Map<Long, Set<String>> nodesOf = new LinkedHashMap<>();
       Set<String> nodes = new HashSet<>();
       for (int i = 0; i < ids.size(); i++) {
-        Response hash = sessions.get(i).result();
+        Response values = all.get(i);
         Set<String> userNodes = new HashSet<>();
-        if (hash != null) {
-          for (String sid : hash.getKeys()) {
-            userNodes.add(hash.get(sid).toString());
+        if (values != null) {
+          for (Response node : values) {
+            userNodes.add(node.toString());
           }
         }
         nodesOf.put(ids.get(i), userNodes);

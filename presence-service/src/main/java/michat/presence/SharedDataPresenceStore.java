@@ -47,10 +47,11 @@ public final class SharedDataPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Void> heartbeat(long userId, String nodeId) {
+  public Future<Void> heartbeat(Collection<Long> userIds, String nodeId) {
     // Re-putting the same value restarts the entry's TTL.
-    return sessions.compose(map -> map.get(Long.toString(userId)).compose(current -> current == null
-        ? Future.succeededFuture() : map.put(Long.toString(userId), current, onlineTtlMs)));
+    return sessions.compose(map -> Future.all(userIds.stream().map(userId -> map.get(Long.toString(userId))
+        .compose(current -> current == null ? Future.succeededFuture()
+            : map.put(Long.toString(userId), current, onlineTtlMs))).toList())).mapEmpty();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package michat.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,7 +30,8 @@ import michat.config.MichatConfig;
  * <p>Names as Prometheus shows them: {@code michat_sessions_open}, {@code michat_messages_in_total}
  * (frames accepted and stored by the router), {@code michat_frames_out_total} (chat messages written
  * to sessions), {@code michat_outbound_queued_frames}, {@code michat_store_seconds} (storing one
- * message), {@code michat_delivery_seconds} (router received → written to the socket),
+ * message, waiting included), {@code michat_store_batch} (messages per store transaction),
+ * {@code michat_store_transaction_seconds}, {@code michat_store_waiting}, {@code michat_delivery_seconds} (router received → written to the socket),
  * {@code michat_heap_used_bytes}, {@code michat_heap_live_bytes} (heap after the last GC),
  * {@code michat_process_rss_bytes}.
  */
@@ -43,6 +45,9 @@ public final class MichatMetrics {
   public final Counter framesOut;
   public final Timer storeLatency;
   public final Timer deliveryLatency;
+  public final DistributionSummary storeBatch;
+  public final Timer storeTransaction;
+  public final AtomicLong storeWaiting = new AtomicLong();
 
   private MichatMetrics(MeterRegistry registry) {
     Gauge.builder("michat.sessions.open", sessionsOpen, AtomicLong::get)
@@ -53,8 +58,14 @@ public final class MichatMetrics {
         .register(registry);
     framesOut = Counter.builder("michat.frames.out").description("chat messages written to sessions")
         .register(registry);
-    storeLatency = Timer.builder("michat.store").description("storing one message (sequence + insert, one transaction)")
+    storeLatency = Timer.builder("michat.store").description("storing one message: waiting for and running its batch's transaction")
         .register(registry);
+    storeBatch = DistributionSummary.builder("michat.store.batch")
+        .description("messages stored per transaction (group commit)").register(registry);
+    storeTransaction = Timer.builder("michat.store.transaction")
+        .description("one store transaction of a batch of messages").register(registry);
+    Gauge.builder("michat.store.waiting", storeWaiting, AtomicLong::get)
+        .description("messages waiting for a store transaction").register(registry);
     deliveryLatency = Timer.builder("michat.delivery")
         .description("from the router receiving a message to a gateway writing it to a socket").register(registry);
     Gauge.builder("michat.heap.used", MichatMetrics::heapUsed).baseUnit("bytes")

@@ -38,6 +38,16 @@ public final class Conversations {
         && (parts[1].equals(Long.toString(userId)) || parts[2].equals(Long.toString(userId)));
   }
 
+  /** The smaller user id of a {@code p:} conversation. */
+  public static long lowParticipant(String conversation) {
+    return Long.parseLong(conversation.substring(2, conversation.indexOf(':', 2)));
+  }
+
+  /** The larger user id of a {@code p:} conversation. */
+  public static long highParticipant(String conversation) {
+    return Long.parseLong(conversation.substring(conversation.indexOf(':', 2) + 1));
+  }
+
   /** The other user of a {@code p:} conversation of which {@code userId} is one. */
   public static long otherParticipant(String conversation, long userId) {
     String[] parts = conversation.split(":");

@@ -70,7 +70,20 @@ public final class Database {
           .with(new PoolOptions().setMaxSize(m.poolSize()))
           .connectingTo(new MySQLConnectOptions().setHost(m.host()).setPort(m.port())
               .setDatabase(m.database()).setUser(m.user()).setPassword(m.password())
-              .setCharset("utf8mb4").setCollation("utf8mb4_bin"))
+              .setCharset("utf8mb4").setCollation("utf8mb4_bin")
+              // prepared once per connection; batched writes use few distinct statements (SqlBatches)
+              .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
+              .setPipeliningLimit(16))
+          // READ COMMITTED, as H2 runs: under InnoDB's default REPEATABLE READ, locking reads of
+          // counter rows that do not exist yet take gap locks, and concurrent batches that then insert
+          // into those gaps deadlock even though they touch different conversations.
+          .withConnectHandler(conn -> conn.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
+              .onComplete(done -> {
+                if (done.failed()) {
+                  LOG.warn("could not set READ COMMITTED on a new MySQL connection: {}", done.cause().getMessage());
+                }
+                conn.close();   // hands the connection to the pool
+              }))
           .using(vertx)
           .build();
     }
@@ -151,7 +164,8 @@ public final class Database {
   }
 
   private String h2Url() {
-    return "jdbc:h2:file:" + h2File() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+    // a larger parsed-statement cache: batched writes use a few dozen distinct statements (SqlBatches)
+    return "jdbc:h2:file:" + h2File() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;QUERY_CACHE_SIZE=128";
   }
 
   private static String rootMessage(Throwable e) {

@@ -19,4 +19,17 @@ public final class SqlErrors {
     }
     return false;
   }
+
+  /** True for a deadlock or lock-wait timeout: the transaction was rolled back and may be retried. */
+  public static boolean isTransient(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MySQLException m && (m.getErrorCode() == 1213 || m.getErrorCode() == 1205)) {
+        return true;
+      }
+      if (c instanceof SQLException s && ("40001".equals(s.getSQLState()) || "HYT00".equals(s.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

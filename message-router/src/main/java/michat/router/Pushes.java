@@ -1,0 +1,141 @@
+package michat.router;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import michat.model.Addresses;
+import michat.router.MessageRepository.Stored;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live pushes of stored messages to the gateway nodes holding their recipients. Every push asked for
+ * in one turn of the event loop — a stored batch completes all its messages in one turn — shares one
+ * presence lookup and one event-bus message per node, {@code {"batch": [delivery, …]}}, in the order
+ * asked. Used from the router verticle's event loop only.
+ */
+final class Pushes {
+  private static final Logger LOG = LoggerFactory.getLogger(Pushes.class);
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+
+  /**
+   * A stored message for {@code recipients}; with {@code copiesFor}, also a copy for that user's
+   * sessions other than {@code fromSession} (v2 multi-device).
+   */
+  private record Push(Stored stored, List<Long> recipients, Long copiesFor, String fromSession, long receivedAt,
+                      Promise<Void> done) {}
+
+  /** Attempts to push a batch when presence fails: now, after 1 s, after 2 more s. */
+  static final int RETRIES = 3;
+
+  private final Vertx vertx;
+  private List<Push> pending = new ArrayList<>();
+
+  Pushes(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /**
+   * Completes once the push is handed to the event bus, or presence could not be asked (then it is
+   * tried again in the background; see {@link #attempt}). Never fails.
+   */
+  Future<Void> push(Stored stored, List<Long> recipients, Long copiesFor, String fromSession, long receivedAt) {
+    Promise<Void> done = Promise.promise();
+    pending.add(new Push(stored, recipients, copiesFor, fromSession, receivedAt, done));
+    if (pending.size() == 1) {
+      vertx.runOnContext(v -> flush());
+    }
+    return done.future();
+  }
+
+  private void flush() {
+    List<Push> batch = pending;
+    pending = new ArrayList<>();
+    attempt(batch, 1).onComplete(ar -> batch.forEach(p -> p.done.complete()));
+  }
+
+  /**
+   * Locates the recipients and publishes. When presence cannot be asked (Redis down, say), tries again
+   * in the background a few times, so that the last messages of a conversation do not wait for the
+   * next one (or a reconnect) to be noticed; the sender's acknowledgement does not wait for that.
+   */
+  private Future<Void> attempt(List<Push> batch, int attempt) {
+    Set<Long> users = new LinkedHashSet<>();
+    for (Push p : batch) {
+      users.addAll(p.recipients);
+      if (p.copiesFor != null) {
+        users.add(p.copiesFor);
+      }
+    }
+    return locate(users)
+        .onSuccess(nodes -> publish(batch, nodesByUser(nodes)))
+        .onFailure(err -> {
+          if (attempt < RETRIES) {
+            LOG.warn("{} stored message(s) not pushed (presence: {}); trying again in {} s", batch.size(),
+                err.getMessage(), attempt);
+            vertx.setTimer(attempt * 1000L, id -> attempt(batch, attempt + 1));
+          } else {
+            LOG.warn("{} stored message(s) not pushed (presence: {}); recipients get them on connect or at the"
+                + " next gap check", batch.size(), err.getMessage());
+          }
+        })
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+
+  private void publish(List<Push> batch, Map<Long, List<String>> nodesOf) {
+    Map<String, JsonArray> perNode = new LinkedHashMap<>();
+    for (Push p : batch) {
+      Stored s = p.stored;
+      Map<String, JsonArray> toByNode = new HashMap<>();
+      for (Long user : p.recipients) {
+        for (String node : nodesOf.getOrDefault(user, List.of())) {
+          toByNode.computeIfAbsent(node, k -> new JsonArray()).add(user);
+        }
+      }
+      toByNode.forEach((node, to) -> perNode.computeIfAbsent(node, k -> new JsonArray()).add(new JsonObject()
+          .put("to", to).put("conversation", s.conversation()).put("seq", s.seq()).put("prev", s.prev())
+          .put("frame", s.payload()).put("t", p.receivedAt)));
+      if (p.copiesFor != null) {
+        for (String node : nodesOf.getOrDefault(p.copiesFor, List.of())) {
+          perNode.computeIfAbsent(node, k -> new JsonArray()).add(new JsonObject()
+              .put("to", new JsonArray().add(p.copiesFor)).put("self", p.fromSession)
+              .put("conversation", s.conversation()).put("seq", s.seq()).put("frame", s.payload()));
+        }
+      }
+    }
+    perNode.forEach((node, deliveries) ->
+        vertx.eventBus().publish(Addresses.gatewayDeliver(node), new JsonObject().put("batch", deliveries)));
+  }
+
+  private static Map<Long, List<String>> nodesByUser(JsonObject nodes) {
+    Map<Long, List<String>> out = new HashMap<>();
+    for (String node : nodes.fieldNames()) {
+      JsonArray here = nodes.getJsonArray(node);
+      for (int i = 0; i < here.size(); i++) {
+        out.computeIfAbsent(here.getLong(i), k -> new ArrayList<>(1)).add(node);
+      }
+    }
+    return out;
+  }
+
+  /** Which live gateway nodes hold sessions of these users: {nodeId: [userIds]} (presence). */
+  Future<JsonObject> locate(Set<Long> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture(new JsonObject());
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
+            new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), REQUEST)
+        .map(reply -> reply.body().getJsonObject("nodes"));
+  }
+}

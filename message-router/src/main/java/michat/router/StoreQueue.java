@@ -1,0 +1,115 @@
+package michat.router;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import michat.metrics.MichatMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import michat.router.MessageRepository.NewMessage;
+import michat.router.MessageRepository.Stored;
+
+/**
+ * Group commit for chat messages: a message that arrives while {@code concurrency} store
+ * transactions are running waits and is stored with the others that arrived meanwhile, in one
+ * transaction of at most {@code maxBatch}. An idle router stores a lone message at once, so batching
+ * costs no latency at low load and saves a transaction (and a disk sync) per message at high load.
+ * Used from the router verticle's event loop only.
+ */
+final class StoreQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreQueue.class);
+  private record Pending(NewMessage message, Promise<Stored> done) {}
+
+  private final MessageRepository repo;
+  private final MichatMetrics metrics;
+  private final int maxBatch;
+  private final int concurrency;
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private int running;
+  /** Conversations of the running batches. */
+  private final Set<String> busy = new HashSet<>();
+
+  StoreQueue(MessageRepository repo, int maxBatch, int concurrency, MichatMetrics metrics) {
+    this.repo = repo;
+    this.metrics = metrics;
+    this.maxBatch = maxBatch;
+    this.concurrency = concurrency;
+  }
+
+  /** Completes when the message is durably stored (or was already, for a repeated client id). */
+  Future<Stored> store(NewMessage message) {
+    Promise<Stored> done = Promise.promise();
+    waiting.add(new Pending(message, done));
+    metrics.storeWaiting.incrementAndGet();
+    startBatches();
+    return done.future();
+  }
+
+  /** Messages waiting for a transaction (for metrics and tests). */
+  int waiting() {
+    return waiting.size();
+  }
+
+  /**
+   * Starts batches while fewer than {@code concurrency} run. A batch leaves out conversations that a
+   * running one holds (their messages wait, in order): its transaction would only wait for that
+   * one's row locks, and every message of a conversation stays behind the earlier ones.
+   */
+  private void startBatches() {
+    while (running < concurrency && !waiting.isEmpty()) {
+      List<Pending> batch = new ArrayList<>(Math.min(maxBatch, waiting.size()));
+      Set<String> taken = new HashSet<>();
+      Iterator<Pending> it = waiting.iterator();
+      while (batch.size() < maxBatch && it.hasNext()) {
+        Pending p = it.next();
+        if (!busy.contains(p.message.conversation())) {
+          batch.add(p);
+          taken.add(p.message.conversation());
+          it.remove();
+        }
+      }
+      if (batch.isEmpty()) {
+        return;   // everything waiting belongs to running batches
+      }
+      metrics.storeWaiting.addAndGet(-batch.size());
+      metrics.storeBatch.record(batch.size());
+      running++;
+      busy.addAll(taken);
+      store(batch).onComplete(done -> {
+        running--;
+        busy.removeAll(taken);
+        startBatches();
+      });
+    }
+  }
+
+  /**
+   * One transaction for the batch. When it fails, each message is tried alone: one message the
+   * database refuses must not take the others with it (when the database is down, all fail anyway).
+   */
+  private Future<Void> store(List<Pending> batch) {
+    long start = System.nanoTime();
+    return repo.storeBatch(batch.stream().map(Pending::message).toList())
+        .onSuccess(stored -> {
+          metrics.storeTransaction.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+          for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done.complete(stored.get(i));
+          }
+        })
+        .<Void>mapEmpty()
+        .recover(err -> {
+          if (batch.size() == 1) {
+            batch.get(0).done.fail(err);
+            return Future.succeededFuture();
+          }
+          LOG.warn("storing a batch of {} messages failed ({}); storing each alone", batch.size(), err.toString());
+          return Future.join(batch.stream().map(p -> store(List.of(p))).toList()).mapEmpty();
+        });
+  }
+}

@@ -49,6 +49,8 @@ public final class ChatGateway {
   static final long NODE_ALIVE_INTERVAL_MS = 3_000;
   static final long CURSOR_FLUSH_INTERVAL_MS = 30_000;
   static final long HEARTBEAT_FLUSH_INTERVAL_MS = 1_000;
+  /** How long a session waits for a late push before fetching a gap from the store. */
+  static final long GAP_GRACE_MS = 100;
   /** How long a connection opened with resume=1 waits for its resume frame before the saved cursors apply. */
   static final long RESUME_WAIT_MS = 10_000;
   /** The most conversations one resume frame may list. */
@@ -162,9 +164,20 @@ public final class ChatGateway {
 
   private void open(long userId, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
     ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, v2, new TokenBucket(perSecond, burst),
-        limitKeys, maxQueued, metrics, this::onClose,
-        (conversation, after, upto) -> request(Addresses.ROUTER_FILL, new JsonObject().put("userId", userId)
-            .put("conversation", conversation).put("after", after).put("upto", upto)));
+        limitKeys, maxQueued, metrics, this::onClose, new ChatSession.Filler() {
+          @Override
+          public Future<JsonObject> fill(String conversation, Long after, long upto) {
+            return request(Addresses.ROUTER_FILL, new JsonObject().put("userId", userId)
+                .put("conversation", conversation).put("after", after).put("upto", upto));
+          }
+
+          @Override
+          public Future<Void> grace() {
+            Promise<Void> later = Promise.promise();
+            vertx.setTimer(GAP_GRACE_MS, id -> later.complete());
+            return later.future();
+          }
+        });
     sessions.computeIfAbsent(userId, k -> new HashMap<>()).put(s.id, s);
     metrics.sessionsOpen.incrementAndGet();
     ws.textMessageHandler(text -> onText(s, text));
@@ -415,14 +428,14 @@ public final class ChatGateway {
     long prev = d.getLong("prev", seq - 1);
     String frame = d.getString("frame");
     Long receivedAt = d.getLong("t");
-    if (receivedAt != null) {
-      metrics.recordDelivery(receivedAt);
-    }
     for (int i = 0; i < to.size(); i++) {
       Map<String, ChatSession> mine = sessions.get(to.getLong(i));
       if (mine != null) {
         for (ChatSession s : mine.values()) {
           s.deliver(conversation, seq, prev, frame);
+        }
+        if (receivedAt != null) {   // here, not per instance: every instance of the node sees every delivery
+          metrics.recordDelivery(receivedAt);
         }
       }
     }

@@ -39,6 +39,9 @@ final class ChatSession {
   /** Fetches the messages addressed to this session's user in (after, upto] of a conversation. */
   interface Filler {
     Future<JsonObject> fill(String conversation, Long after, long upto);
+
+    /** Completes after the grace given to a late push before a gap is fetched. */
+    Future<Void> grace();
   }
 
   private record Delivery(String conversation, long seq, long prev, String frame) {}
@@ -47,7 +50,22 @@ final class ChatSession {
   private static final class Chain {
     /** Everything addressed to the user up to here has been sent; null until known. */
     Long last;
-    final RecentSeqs sent = new RecentSeqs();
+    /**
+     * Sent although beyond {@code last} — copies of the user's own messages, and messages shown past a
+     * gap that could not be fetched — so never sent twice; created only when needed.
+     */
+    RecentSeqs ahead;
+
+    boolean sentAhead(long seq) {
+      return ahead != null && ahead.contains(seq);
+    }
+
+    boolean markAhead(long seq) {
+      if (ahead == null) {
+        ahead = new RecentSeqs();
+      }
+      return ahead.add(seq);
+    }
     /** Live messages beyond a gap, by sequence number, until the gap is filled. */
     final TreeMap<Long, Delivery> waiting = new TreeMap<>();
     boolean filling;
@@ -114,7 +132,7 @@ final class ChatSession {
     }
     Chain c = chains.computeIfAbsent(conversation, k -> new Chain());
     // At or below last: sent already, or (after a resume) held by the client already.
-    if (c.sent.contains(seq) || (c.last != null && seq <= c.last)) {
+    if ((c.last != null && seq <= c.last) || c.sentAhead(seq)) {
       return;
     }
     if (c.last == null && prev == 0) {
@@ -136,7 +154,7 @@ final class ChatSession {
     if (heldForCatchUp != null) {
       return;   // live only: the sending device has it, history has it
     }
-    if (chains.computeIfAbsent(conversation, k -> new Chain()).sent.add(seq)) {
+    if (chains.computeIfAbsent(conversation, k -> new Chain()).markAhead(seq)) {
       send(Frames.copy(conversation, seq, frame));
     }
   }
@@ -162,15 +180,16 @@ final class ChatSession {
   }
 
   private void sendInChain(Chain c, String conversation, long seq, String frame) {
-    if (c.sent.add(seq)) {
+    if (c.last != null && seq <= c.last) {
+      return;   // sent already (everything up to last has been)
+    }
+    if (!c.sentAhead(seq)) {
       send(messageFrame(conversation, seq, frame));
       metrics.framesOut.increment();
     }
-    if (c.last == null || seq > c.last) {
-      c.last = seq;
-      if (!v2) {
-        unflushed.put(conversation, seq);   // v1 has no acknowledgements: sent counts as delivered
-      }
+    c.last = seq;
+    if (!v2) {
+      unflushed.put(conversation, seq);   // v1 has no acknowledgements: sent counts as delivered
     }
   }
 
@@ -197,9 +216,7 @@ final class ChatSession {
       Delivery next = c.waiting.firstEntry().getValue();
       if (c.last != null && next.prev <= c.last) {
         c.waiting.pollFirstEntry();
-        if (!c.sent.contains(next.seq)) {
-          sendInChain(c, conversation, next.seq, next.frame);
-        }
+        sendInChain(c, conversation, next.seq, next.frame);
       } else {
         if (!c.filling) {
           fill(c, conversation, next.prev);
@@ -209,8 +226,27 @@ final class ChatSession {
     }
   }
 
+  /**
+   * Fetches a gap — after a short grace: the missing message is usually a push that another router
+   * (or another batch) sent a moment later, and then nothing needs fetching.
+   */
   private void fill(Chain c, String conversation, long upto) {
     c.filling = true;
+    filler.grace().onComplete(v -> {
+      if (closed) {
+        return;
+      }
+      Delivery next = c.waiting.isEmpty() ? null : c.waiting.firstEntry().getValue();
+      if (next == null || (c.last != null && next.prev <= c.last)) {
+        c.filling = false;   // the late push arrived meanwhile
+        continueChain(c, conversation);
+      } else {
+        fetch(c, conversation, next.prev);
+      }
+    });
+  }
+
+  private void fetch(Chain c, String conversation, long upto) {
     filler.fill(conversation, c.last, upto).onComplete(ar -> {
       c.filling = false;
       if (closed) {
@@ -221,7 +257,7 @@ final class ChatSession {
         // too and the next catch-up (or the next gap check) brings what is missing.
         LOG.warn("gap in {} for user {} not filled now: {}", conversation, userId, ar.cause().getMessage());
         c.waiting.values().forEach(d -> {
-          if (c.sent.add(d.seq)) {
+          if (c.markAhead(d.seq)) {
             send(messageFrame(conversation, d.seq, d.frame));
             metrics.framesOut.increment();
           }

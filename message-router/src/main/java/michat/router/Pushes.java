@@ -40,6 +40,8 @@ final class Pushes {
 
   private final Vertx vertx;
   private List<Push> pending = new ArrayList<>();
+  /** Completes when the latest batch has been published (or given to the retries). */
+  private Future<Void> published = Future.succeededFuture();
 
   Pushes(Vertx vertx) {
     this.vertx = vertx;
@@ -47,7 +49,8 @@ final class Pushes {
 
   /**
    * Completes once the push is handed to the event bus, or presence could not be asked (then it is
-   * tried again in the background; see {@link #attempt}). Never fails.
+   * tried again in the background; see {@link #attempt}). Never fails. Batches are published in the
+   * order they were asked for.
    */
   Future<Void> push(Stored stored, List<Long> recipients, Long copiesFor, String fromSession, long receivedAt) {
     Promise<Void> done = Promise.promise();
@@ -61,15 +64,22 @@ final class Pushes {
   private void flush() {
     List<Push> batch = pending;
     pending = new ArrayList<>();
-    attempt(batch, 1).onComplete(ar -> batch.forEach(p -> p.done.complete()));
+    // Lookups run side by side, publishing keeps the order of the batches: otherwise a later group
+    // message overtakes an earlier one and every member's gateway fetches the "gap" from the store.
+    Future<JsonObject> located = locate(recipientsOf(batch));
+    Future<Void> turn = published.transform(previous -> located.transform(ar -> {
+      if (ar.succeeded()) {
+        publish(batch, nodesByUser(ar.result()));
+      } else {
+        retryLater(batch, 1, ar.cause());
+      }
+      return Future.<Void>succeededFuture();
+    }));
+    published = turn;
+    turn.onComplete(ar -> batch.forEach(p -> p.done.complete()));
   }
 
-  /**
-   * Locates the recipients and publishes. When presence cannot be asked (Redis down, say), tries again
-   * in the background a few times, so that the last messages of a conversation do not wait for the
-   * next one (or a reconnect) to be noticed; the sender's acknowledgement does not wait for that.
-   */
-  private Future<Void> attempt(List<Push> batch, int attempt) {
+  private static Set<Long> recipientsOf(List<Push> batch) {
     Set<Long> users = new LinkedHashSet<>();
     for (Push p : batch) {
       users.addAll(p.recipients);
@@ -77,20 +87,29 @@ final class Pushes {
         users.add(p.copiesFor);
       }
     }
-    return locate(users)
+    return users;
+  }
+
+  private void retryLater(List<Push> batch, int attempt, Throwable err) {
+    if (attempt < RETRIES) {
+      LOG.warn("{} stored message(s) not pushed (presence: {}); trying again in {} s", batch.size(),
+          err.getMessage(), attempt);
+      vertx.setTimer(attempt * 1000L, id -> attempt(batch, attempt + 1));
+    } else {
+      LOG.warn("{} stored message(s) not pushed (presence: {}); recipients get them on connect or at the"
+          + " next gap check", batch.size(), err.getMessage());
+    }
+  }
+
+  /**
+   * A later attempt for a batch whose presence lookup failed (Redis down, say): so that the last
+   * messages of a conversation do not wait for the next one, or a reconnect, to be noticed. The
+   * sender's acknowledgement does not wait for it.
+   */
+  private void attempt(List<Push> batch, int attempt) {
+    locate(recipientsOf(batch))
         .onSuccess(nodes -> publish(batch, nodesByUser(nodes)))
-        .onFailure(err -> {
-          if (attempt < RETRIES) {
-            LOG.warn("{} stored message(s) not pushed (presence: {}); trying again in {} s", batch.size(),
-                err.getMessage(), attempt);
-            vertx.setTimer(attempt * 1000L, id -> attempt(batch, attempt + 1));
-          } else {
-            LOG.warn("{} stored message(s) not pushed (presence: {}); recipients get them on connect or at the"
-                + " next gap check", batch.size(), err.getMessage());
-          }
-        })
-        .<Void>mapEmpty()
-        .otherwiseEmpty();
+        .onFailure(err -> retryLater(batch, attempt, err));
   }
 
   private void publish(List<Push> batch, Map<Long, List<String>> nodesOf) {

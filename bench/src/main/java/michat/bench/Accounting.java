@@ -22,6 +22,8 @@ final class Accounting {
   /** Deliveries expected: one per private message, group size per group message. */
   final AtomicLong expected = new AtomicLong();
   final AtomicLong received = new AtomicLong();
+  /** Protocol 2: acknowledgements (the server stored the message). */
+  final AtomicLong acknowledged = new AtomicLong();
   final AtomicLong duplicates = new AtomicLong();
   final AtomicLong rejected = new AtomicLong();
   /** Deliveries of messages whose write failed on the client side (never reached the server). */

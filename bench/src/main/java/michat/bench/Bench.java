@@ -118,7 +118,8 @@ public final class Bench implements AutoCloseable {
       acct.sent.incrementAndGet();
       acct.expected.incrementAndGet();
       loop.write(from, "{\"TargetId\":" + all.get(to).userId + ",\"Type\":1,\"CreateTime\":" + System.currentTimeMillis()
-          + ",\"Media\":1,\"Content\":\"bench\",\"bs\":-1,\"bn\":" + n + ",\"bt\":" + System.nanoTime() + "}", 1);
+          + ",\"Media\":1,\"Content\":\"bench\",\"bs\":-1,\"bn\":" + n + clientId(opts, "i" + to, n)
+          + ",\"bt\":" + System.nanoTime() + "}", 1);
     };
     return traffic("private", opts, seed, acct, sender, 1);
   }
@@ -137,7 +138,8 @@ public final class Bench implements AutoCloseable {
       acct.sent.incrementAndGet();
       acct.expected.addAndGet(size);
       loop.write(from, "{\"TargetId\":" + groupIds[g] + ",\"Type\":2,\"CreateTime\":" + System.currentTimeMillis()
-          + ",\"Media\":1,\"Content\":\"bench\",\"bs\":" + g + ",\"bn\":" + n + ",\"bt\":" + System.nanoTime() + "}", size);
+          + ",\"Media\":1,\"Content\":\"bench\",\"bs\":" + g + ",\"bn\":" + n + clientId(opts, "g" + g, n)
+          + ",\"bt\":" + System.nanoTime() + "}", size);
     };
     Report r = traffic("group", opts, seed, acct, sender, size);
     return r;
@@ -205,7 +207,14 @@ public final class Bench implements AutoCloseable {
       }
       r.put("sessions", opts.sessions).put("offered_rate_per_s", opts.rate).put("duration_s", opts.durationSeconds)
           .put("sent", acct.sent.get()).put("sent_per_s", acct.sent.get() / sendSeconds)
-          .put("accepted", acct.sent.get() - acct.rejected.get())
+          .put("protocol", opts.protocol);
+      if (opts.protocol == 2) {
+        // every message written gets an acknowledgement or an error frame (rejected)
+        long unsentMessages = name.equals("group") ? acct.unsent.get() / Math.max(1, opts.groupSize) : acct.unsent.get();
+        r.put("acknowledged", acct.acknowledged.get()).put("acknowledged_per_s", acct.acknowledged.get() / sendSeconds)
+            .put("unacknowledged", Math.max(0, acct.sent.get() - unsentMessages - acct.rejected.get() - acct.acknowledged.get()));
+      }
+      r
           .put("expected_deliveries", acct.expected.get())
           .put("delivered", acct.received.get()).put("delivered_per_s", acct.received.get() / deliverSeconds)
           .put("latency_p50_ms", h.getValueAtPercentile(50) / 1000.0)
@@ -224,6 +233,11 @@ public final class Bench implements AutoCloseable {
   }
 
   // ---- helpers ----
+
+  /** Protocol 2: a client message id, unique per stream and index (so per sender too). */
+  private static String clientId(BenchOptions opts, String stream, int n) {
+    return opts.protocol == 2 ? ",\"clientMsgId\":\"" + stream + "." + n + "\"" : "";
+  }
 
   private Report base(String scenario, BenchOptions opts, Seeder.Seed seed) {
     return new Report().put("scenario", scenario).put("url", opts.url).put("seed_ms", seed.millis());

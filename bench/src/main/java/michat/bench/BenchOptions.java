@@ -25,6 +25,8 @@ final class BenchOptions {
   int groups = 10;
   int groupSize = 100;
   int heartbeatSeconds = 10;
+  /** The chat protocol: 2 (acknowledgements after storing, counted) or the seed's 1. */
+  int protocol = 2;
   int progressSeconds = 5;
   /** Most time to wait for messages still on their way after the last send. */
   int drainSeconds = 15;
@@ -60,6 +62,7 @@ final class BenchOptions {
       "  --seed-secret S           the server's bench.seedSecret (or env MICHAT_BENCH_SEED_SECRET)",
       "  --sessions N --rate R --duration S --connect-rate C --hold S --friends K --groups G --group-size S",
       "  --heartbeat S --progress S --drain S --loops N",
+      "  --protocol 2|1            2 (default): clientMsgId on every message, acknowledgements counted; 1: the seed's",
       "  --source-addresses 127.0.0.1,127.0.0.2,...   spread client connections (more than ~28k per address pair)",
       "  --server-pid PID          run jcmd PID GC.run before reading server memory (server on this machine)",
       "  --quiet                   no progress lines",
@@ -117,6 +120,12 @@ final class BenchOptions {
       case "groups" -> groups = positive(name, v);
       case "group-size" -> groupSize = positive(name, v);
       case "heartbeat" -> heartbeatSeconds = positive(name, v);
+      case "protocol" -> {
+        protocol = Integer.parseInt(v);
+        if (protocol != 1 && protocol != 2) {
+          throw new IllegalArgumentException("--protocol must be 1 or 2");
+        }
+      }
       case "progress" -> progressSeconds = positive(name, v);
       case "drain" -> drainSeconds = positive(name, v);
       case "loops" -> loops = positive(name, v);
@@ -162,6 +171,7 @@ final class BenchOptions {
     o.groups = groups;
     o.groupSize = groupSize;
     o.heartbeatSeconds = heartbeatSeconds;
+    o.protocol = protocol;
     o.progressSeconds = progressSeconds;
     o.drainSeconds = drainSeconds;
     o.sourceAddresses = sourceAddresses;

@@ -39,6 +39,10 @@ final class BenchSession {
       }
       return;
     }
+    if (text.startsWith(ACK)) {
+      acct.acknowledged.incrementAndGet();
+      return;
+    }
     long now = System.nanoTime();
     // The bench's own fields, read straight from the text: parsing every frame into a JsonObject
     // made the load generator, not the server, the bottleneck of fan-out runs on a small machine.
@@ -79,6 +83,8 @@ final class BenchSession {
   }
 
   static final long MISSING = Long.MIN_VALUE;
+  /** How protocol 2 acknowledgements start (the server writes Type first). */
+  static final String ACK = "{\"Type\":\"ack\"";
 
   /** The integer right after {@code key} in {@code text}, or {@link #MISSING}. */
   static long numberAfter(String text, String key) {

@@ -27,10 +27,14 @@ final class Report {
     return v instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
-  /** Zero lost, duplicated and rejected messages, and every session connected and kept. */
+  /**
+   * Zero lost, duplicated, rejected and (protocol 2) unacknowledged messages, and every session
+   * connected and kept.
+   */
   boolean ok() {
     return number("lost") == 0 && number("duplicated") == 0 && number("rejected") == 0
-        && number("connect_failures") == 0 && number("closed_by_server") == 0;
+        && number("connect_failures") == 0 && number("closed_by_server") == 0
+        && (!figures.containsKey("unacknowledged") || number("unacknowledged") == 0);
   }
 
   String table() {

@@ -105,7 +105,7 @@ final class SessionLoop extends VerticleBase {
     Promise<Void> welcome = Promise.promise();
     s.welcome = welcome;
     return client.connect(new WebSocketConnectOptions().setHost(o.host()).setPort(o.port())
-            .setURI("/chat?token=" + s.token))
+            .setURI("/chat?token=" + s.token + (o.protocol == 2 ? "&v=2" : "")))
         .compose(ws -> {
           s.ws = ws;
           ws.textMessageHandler(text -> s.onText(text, acct));

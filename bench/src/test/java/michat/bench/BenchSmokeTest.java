@@ -47,9 +47,10 @@ class BenchSmokeTest {
       priv.rate = 300;
       priv.durationSeconds = 3;
       Report p = bench.run(priv);
-      assertOk(p, "latency_p99_ms", "latency_p999_ms", "delivered_per_s", "server_store_mean_ms");
+      assertOk(p, "latency_p99_ms", "latency_p999_ms", "delivered_per_s", "server_store_mean_ms", "acknowledged_per_s");
       assertTrue(p.number("delivered") > 500, p.json());
       assertEquals(p.number("sent"), p.number("delivered"), p.json());
+      assertEquals(p.number("sent"), p.number("acknowledged"), "protocol 2: every message acknowledged once stored");
 
       BenchOptions group = options(env, "group");
       group.groups = 4;

@@ -27,7 +27,6 @@ import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
 import michat.model.Addresses;
-import michat.model.Conversations;
 import michat.model.SeedMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +50,6 @@ public final class ChatGateway {
   static final long HEARTBEAT_FLUSH_INTERVAL_MS = 1_000;
   /** How long a session waits for a late push before fetching a gap from the store. */
   static final long GAP_GRACE_MS = 100;
-  /** How long a connection opened with resume=1 waits for its resume frame before the saved cursors apply. */
-  static final long RESUME_WAIT_MS = 10_000;
-  /** The most conversations one resume frame may list. */
-  static final int MAX_RESUME_CURSORS = 10_000;
 
   private final Vertx vertx;
   private final SessionTokens tokens;
@@ -223,11 +218,11 @@ public final class ChatGateway {
     s.finishCatchUp(missed, kept);
   }
 
-  /** The cursors of the client's resume frame, or none after {@link #RESUME_WAIT_MS}. */
+  /** The cursors of the client's resume frame, or none after {@link ResumeFrame#WAIT_MS}. */
   private Future<Map<String, Long>> awaitResume(ChatSession s) {
     Promise<Map<String, Long>> pending = Promise.promise();
     s.awaitResume(pending);
-    vertx.setTimer(RESUME_WAIT_MS, id -> resumeWith(s, Map.of()));
+    vertx.setTimer(ResumeFrame.WAIT_MS, id -> resumeWith(s, Map.of()));
     return pending.future();
   }
 
@@ -293,7 +288,7 @@ public final class ChatGateway {
       s.send(Frames.error("bad_json", "a chat frame must be a JSON object", null));
       return;
     }
-    if (s.v2 && "resume".equals(frame.getValue("Type"))) {
+    if (s.v2 && ResumeFrame.is(frame)) {
       onResume(s, frame);
       return;
     }
@@ -352,7 +347,7 @@ public final class ChatGateway {
    */
   private void onResume(ChatSession s, JsonObject frame) {
     Map<String, Long> cursors = new HashMap<>();
-    String problem = resumeProblem(frame.getValue("cursors"), cursors);
+    String problem = ResumeFrame.read(frame, cursors);
     if (!s.awaitsResume()) {
       s.send(Frames.error("unexpected_resume", "resume is only the first frame of a connection opened with resume=1", null));
       return;
@@ -362,25 +357,6 @@ public final class ChatGateway {
       cursors.clear();
     }
     resumeWith(s, cursors);
-  }
-
-  /** Fills {@code out} from a resume frame's cursors; the reason they are unusable, or null. */
-  private static String resumeProblem(Object given, Map<String, Long> out) {
-    if (!(given instanceof JsonObject cursors)) {
-      return "cursors must be an object of conversation: seq";
-    }
-    if (cursors.size() > MAX_RESUME_CURSORS) {
-      return "at most " + MAX_RESUME_CURSORS + " cursors";
-    }
-    for (String conversation : cursors.fieldNames()) {
-      Object seq = cursors.getValue(conversation);
-      if (!Conversations.isWellFormed(conversation) || !(seq instanceof Integer || seq instanceof Long)
-          || ((Number) seq).longValue() < 0) {
-        return "bad cursor " + conversation + ": " + seq;
-      }
-      out.put(conversation, ((Number) seq).longValue());
-    }
-    return null;
   }
 
   /** v2 signals: typing, delivered, read — relayed, never stored. */

@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -85,22 +83,22 @@ public final class MessageRepository {
     if (withIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    // Two IN lists on the unique key's columns (an OR of pairs makes H2 scan the table); the
-    // cross product they match is narrowed to the exact pairs below.
-    return tx.preparedQuery("SELECT id, conversation, seq, payload, sender_id, client_msg_id FROM messages"
-            + " WHERE sender_id IN " + SqlBatches.inList(withIds.size()) + " AND client_msg_id IN " + SqlBatches.inList(withIds.size()))
-        .execute(SqlBatches.inParams(SqlBatches.inParams(withIds.stream().map(m -> (Object) m.senderId()).toList()),
-            withIds.stream().map(m -> (Object) m.frame().clientMsgId()).toList()))
+    // One point lookup of the unique key per message, as a UNION ALL: an IN list per column makes H2
+    // scan each sender's whole history, and an OR of pairs makes it scan the table.
+    int n = SqlBatches.roundUp(withIds.size());
+    Tuple params = Tuple.tuple();
+    for (int i = 0; i < n; i++) {
+      NewMessage m = withIds.get(Math.min(i, withIds.size() - 1));   // padded: repeats are harmless
+      params.addValue(m.senderId()).addValue(m.frame().clientMsgId());
+    }
+    return tx.preparedQuery(SqlBatches.repeat("SELECT id, conversation, seq, payload, sender_id, client_msg_id"
+            + " FROM messages WHERE sender_id = ? AND client_msg_id = ?", " UNION ALL ", n))
+        .execute(params)
         .map(rows -> {
-          Set<String> wanted = new HashSet<>();
-          withIds.forEach(m -> wanted.add(m.clientKey()));
           Map<String, Stored> found = new HashMap<>();
           for (Row r : rows) {
-            String key = r.getLong("sender_id") + "\u0000" + r.getString("client_msg_id");
-            if (wanted.contains(key)) {
-              found.put(key, new Stored(r.getLong("id"), r.getString("conversation"), r.getLong("seq"), 0,
-                  r.getString("payload"), true));
-            }
+            found.put(r.getLong("sender_id") + "\u0000" + r.getString("client_msg_id"), new Stored(r.getLong("id"),
+                r.getString("conversation"), r.getLong("seq"), 0, r.getString("payload"), true));
           }
           return found;
         });

@@ -2,7 +2,6 @@ package michat.router;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -10,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public class RouterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
   /** The most messages one history page returns. */
   static final int HISTORY_PAGE_MAX = 1000;
 
@@ -153,7 +152,7 @@ public class RouterVerticle extends VerticleBase {
         .compose(v -> Conversations.isGroup(conversation)
             ? membership.members(Conversations.groupId(conversation)).map(m -> m.stream().filter(id -> id != senderId).toList())
             : Future.succeededFuture(List.of(Conversations.otherParticipant(conversation, senderId))))
-        .compose(others -> pushes.locate(new java.util.LinkedHashSet<>(others)))
+        .compose(others -> pushes.locate(new LinkedHashSet<>(others)))
         .map(nodes -> {
           for (String node : nodes.fieldNames()) {
             vertx.eventBus().publish(Addresses.gatewayDeliver(node),

@@ -164,8 +164,12 @@ public final class Database {
   }
 
   private String h2Url() {
-    // a larger parsed-statement cache: batched writes use a few dozen distinct statements (SqlBatches)
-    return "jdbc:h2:file:" + h2File() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;QUERY_CACHE_SIZE=128";
+    // QUERY_CACHE_SIZE: batched writes use a few dozen distinct statements (SqlBatches).
+    // AUTO_COMPACT_FILL_RATE 50 (default 90): under a steady stream of messages H2's background
+    // compaction kept rewriting live pages and throughput fell by two thirds as the file grew
+    // (docs/benchmarks.md); now it compacts once half of the file is garbage. CACHE_SIZE in KB.
+    return "jdbc:h2:file:" + h2File() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;QUERY_CACHE_SIZE=128"
+        + ";AUTO_COMPACT_FILL_RATE=50;CACHE_SIZE=131072";
   }
 
   private static String rootMessage(Throwable e) {

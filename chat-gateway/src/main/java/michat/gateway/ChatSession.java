@@ -219,7 +219,7 @@ final class ChatSession {
         sendInChain(c, conversation, next.seq, next.frame);
       } else {
         if (!c.filling) {
-          fill(c, conversation, next.prev);
+          fill(c, conversation);
         }
         return;
       }
@@ -230,7 +230,7 @@ final class ChatSession {
    * Fetches a gap — after a short grace: the missing message is usually a push that another router
    * (or another batch) sent a moment later, and then nothing needs fetching.
    */
-  private void fill(Chain c, String conversation, long upto) {
+  private void fill(Chain c, String conversation) {
     c.filling = true;
     filler.grace().onComplete(v -> {
       if (closed) {

@@ -66,8 +66,10 @@ public final class RedisPresenceStore implements PresenceStore {
   private final String ttlSeconds;
 
   public RedisPresenceStore(Vertx vertx, String connectionString, long onlineTtlSeconds) {
+    // Thousands of sessions closing at once (a load balancer draining, a bench run ending) each send a
+    // disconnect: a queue of 1,024 waiters overflowed; a few more connections and a deep queue absorb it.
     this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(connectionString)
-        .setMaxPoolWaiting(1024));
+        .setMaxPoolSize(16).setMaxPoolWaiting(65_536));
     this.redis = RedisAPI.api(client);
     this.ttlSeconds = Long.toString(onlineTtlSeconds);
   }

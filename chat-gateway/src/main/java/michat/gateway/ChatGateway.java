@@ -97,7 +97,7 @@ public final class ChatGateway {
     timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> nodeAlive()));
     timers.add(vertx.setPeriodic(firstSweepMs, sweepMs, id -> sweep()));
     timers.add(vertx.setPeriodic(HEARTBEAT_FLUSH_INTERVAL_MS, id -> flushHeartbeats()));
-    timers.add(vertx.setPeriodic(CURSOR_FLUSH_INTERVAL_MS, id -> forEachSession(this::flushCursors)));
+    timers.add(vertx.setPeriodic(CURSOR_FLUSH_INTERVAL_MS, id -> flushAllCursors()));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> nodeAlive().recover(err -> Future.succeededFuture()))
         .mapEmpty();
@@ -458,6 +458,22 @@ public final class ChatGateway {
         s.close(Frames.CLOSE_IDLE, "no heartbeat for " + maxIdleMs / 1000 + " s");
       }
     });
+  }
+
+  /** Every session's advanced cursors in one request (one transaction), not one per session. */
+  private void flushAllCursors() {
+    JsonArray users = new JsonArray();
+    forEachSession(s -> {
+      Map<String, Long> cursors = s.takeCursors();
+      if (!cursors.isEmpty()) {
+        users.add(new JsonObject().put("userId", s.userId).put("cursors", new JsonObject(new HashMap<>(cursors))));
+      }
+    });
+    if (!users.isEmpty()) {
+      request(Addresses.ROUTER_CURSORS, new JsonObject().put("users", users))
+          .onFailure(err -> LOG.warn("cursors of {} sessions not saved (they may see some messages again): {}",
+              users.size(), err.getMessage()));
+    }
   }
 
   private Future<JsonObject> flushCursors(ChatSession s) {

@@ -338,13 +338,14 @@ public final class MessageRepository {
     });
   }
 
-  /** Moves cursors forward (never back). */
-  public Future<Void> advanceCursors(long userId, Map<String, Long> cursors) {
-    if (cursors.isEmpty()) {
+  /** Moves cursors forward (never back): user id → conversation → seq, in one transaction. */
+  public Future<Void> advanceCursors(Map<Long, Map<String, Long>> cursorsByUser) {
+    List<Tuple> batch = new ArrayList<>();
+    cursorsByUser.forEach((userId, cursors) ->
+        cursors.forEach((conversation, seq) -> batch.add(Tuple.of(userId, conversation, seq))));
+    if (batch.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> batch = new ArrayList<>();
-    cursors.forEach((conversation, seq) -> batch.add(Tuple.of(userId, conversation, seq)));
     return write(tx -> tx.preparedQuery("INSERT INTO delivery_cursors (user_id, conversation, delivered_seq)"
             + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE delivered_seq = GREATEST(delivered_seq, VALUES(delivered_seq))")
         .executeBatch(batch).mapEmpty());

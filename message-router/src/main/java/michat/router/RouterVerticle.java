@@ -192,14 +192,22 @@ public class RouterVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Saves how far users were served: {@code {userId, cursors: {conversation: seq}}}, or many at once
+   * as {@code {users: [{userId, cursors}, …]}} (a gateway's periodic flush: one transaction).
+   */
   private Future<JsonObject> cursors(JsonObject req) {
-    long userId = req.getLong("userId");
-    Map<String, Long> cursors = new HashMap<>();
-    JsonObject given = req.getJsonObject("cursors", new JsonObject());
-    for (String conversation : given.fieldNames()) {
-      cursors.put(conversation, given.getLong(conversation));
+    JsonArray users = req.getJsonArray("users", new JsonArray().add(req));
+    Map<Long, Map<String, Long>> all = new HashMap<>();
+    for (int i = 0; i < users.size(); i++) {
+      JsonObject u = users.getJsonObject(i);
+      JsonObject given = u.getJsonObject("cursors", new JsonObject());
+      Map<String, Long> cursors = all.computeIfAbsent(u.getLong("userId"), k -> new HashMap<>());
+      for (String conversation : given.fieldNames()) {
+        cursors.merge(conversation, given.getLong(conversation), Math::max);
+      }
     }
-    return repo.advanceCursors(userId, cursors).map(v -> new JsonObject());
+    return repo.advanceCursors(all).map(v -> new JsonObject());
   }
 
   /**

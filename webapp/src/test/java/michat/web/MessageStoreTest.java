@@ -126,6 +126,19 @@ class MessageStoreTest {
     assertEquals(2L, TestServer.await(repo.count("g:7")));
   }
 
+  /** A gateway's periodic flush saves many users' cursors in one call; cursors never move back. */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "mariadb"})
+  void cursorsOfManyUsersAdvanceTogetherAndNeverBack(String kind) {
+    MessageRepository repo = repo(database(kind, "michat_it_cursors"));
+    TestServer.await(repo.advanceCursors(Map.of(A, Map.of("p:11:22", 5L, "g:7", 9L), B, Map.of("p:11:22", 4L))));
+    TestServer.await(repo.advanceCursors(Map.of(A, Map.of("p:11:22", 3L), B, Map.of("p:11:22", 6L))));
+    Map<String, Long> saved = new HashMap<>();
+    TestServer.await(pool.query("SELECT user_id, conversation, delivered_seq FROM delivery_cursors").execute())
+        .forEach(r -> saved.put(r.getLong(0) + "/" + r.getString(1), r.getLong(2)));
+    assertEquals(Map.of(A + "/p:11:22", 5L, A + "/g:7", 9L, B + "/p:11:22", 6L), saved);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"h2", "mariadb"})
   void twoRoutersStoringIntoOneNewConversationAtOnceNeverShareASequenceNumber(String kind) {

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import michat.metrics.MichatMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import michat.router.MessageRepository.NewMessage;
 import michat.router.MessageRepository.Stored;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for chat messages: a message that arrives while {@code concurrency} store

@@ -51,11 +51,6 @@ final class StoreQueue {
     return done.future();
   }
 
-  /** Messages waiting for a transaction (for metrics and tests). */
-  int waiting() {
-    return waiting.size();
-  }
-
   /**
    * Starts batches while fewer than {@code concurrency} run. A batch leaves out conversations that a
    * running one holds (their messages wait, in order): its transaction would only wait for that

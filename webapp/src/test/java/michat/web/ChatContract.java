@@ -144,6 +144,33 @@ abstract class ChatContract {
     }
   }
 
+  @Test
+  void aPushWhosePresenceLookupFailsIsTriedAgainWithoutWaitingForTheNextMessage() {
+    User a = user("ra");
+    User b = user("rb");
+    AtomicBoolean armed = new AtomicBoolean();
+    AtomicBoolean failed = new AtomicBoolean();
+    // Presence answers the router's first lookup with a failure, as a Redis hiccup would.
+    Handler<DeliveryContext<Object>> failOnce = ctx -> {
+      if (armed.get() && ctx.message().address().equals(Addresses.PRESENCE_LOCATE) && failed.compareAndSet(false, true)) {
+        ctx.message().fail(500, "presence unavailable for a moment");
+        return;
+      }
+      ctx.next();
+    };
+    server().app.vertx().eventBus().addOutboundInterceptor(failOnce);
+    try (ChatClient ca = ChatClient.open(server(), a.token); ChatClient cb = ChatClient.open(server(), b.token)) {
+      armed.set(true);
+      ca.send(text(a.id, b.id, "the only message"));
+      // No later message comes to reveal a gap: only the router's retry can bring it.
+      assertEquals("the only message", cb.nextJson().getString("Content"));
+      assertTrue(failed.get(), "the first lookup failed");
+      cb.expectNothing(300);
+    } finally {
+      server().app.vertx().eventBus().removeOutboundInterceptor(failOnce);
+    }
+  }
+
   /** A v2 connection; with {@code resume} non-null, opened with resume=1 and resumed from these cursors. */
   ChatClient v2(User u, JsonObject resume) {
     ChatClient c = TestServer.await(ChatClient.connect(server().app.vertx(), server().port,

@@ -104,7 +104,12 @@ final class StoreQueue {
             return Future.succeededFuture();
           }
           LOG.warn("storing a batch of {} messages failed ({}); storing each alone", batch.size(), err.toString());
-          return Future.join(batch.stream().map(p -> store(List.of(p))).toList()).mapEmpty();
+          // one after the other, in arrival order: a sender's messages keep their order
+          Future<Void> inOrder = Future.succeededFuture();
+          for (Pending p : batch) {
+            inOrder = inOrder.compose(v -> store(List.of(p)));
+          }
+          return inOrder;
         });
   }
 }

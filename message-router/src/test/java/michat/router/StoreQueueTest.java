@@ -1,0 +1,81 @@
+package michat.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import michat.config.MichatConfig;
+import michat.metrics.MichatMetrics;
+import michat.router.MessageRepository.NewMessage;
+import michat.router.MessageRepository.Stored;
+import michat.storage.Database;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit on the embedded store: messages queued while a transaction runs share the next one,
+ * and one message the database refuses does not take the others of its batch down with it.
+ */
+class StoreQueueTest {
+  private final Vertx vertx = Vertx.vertx();
+  private Pool pool;
+
+  @AfterEach
+  void close() throws Exception {
+    if (pool != null) {
+      pool.close().await(10, TimeUnit.SECONDS);
+    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private StoreQueue queue(int maxBatch) throws Exception {
+    MichatConfig cfg = MichatConfig.load(null, Map.of("MICHAT_DATA_DIR",
+        Files.createTempDirectory("michat-store-queue-").toString()));
+    Database db = new Database(cfg);
+    db.migrate();
+    pool = db.pool(vertx);
+    return new StoreQueue(new MessageRepository(pool, true), maxBatch, 1, MichatMetrics.of(cfg));
+  }
+
+  private static NewMessage text(String conversation, long from, long to, String content) {
+    JsonObject raw = new JsonObject().put("TargetId", to).put("Type", 1).put("Media", 1).put("Content", content);
+    return new NewMessage(conversation, from, ChatFrame.parse(raw, from, 4096));
+  }
+
+  @Test
+  void aMessageTheDatabaseRefusesFailsAloneAndItsBatchIsStored() throws Exception {
+    StoreQueue queue = queue(256);
+    Promise<List<Future<Stored>>> queued = Promise.promise();
+    // Queued from one event-loop turn: the first runs alone, the rest share the next transaction.
+    vertx.runOnContext(v -> {
+      List<Future<Stored>> stores = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        // the sixth names a conversation longer than its column: the database refuses that row
+        String conversation = i == 5 ? "p:1:" + "9".repeat(60) : "p:1:2";
+        stores.add(queue.store(text(conversation, 1, 2, "m" + i)));
+      }
+      queued.complete(stores);
+    });
+    List<Future<Stored>> all = queued.future().await(10, TimeUnit.SECONDS);
+    Future.join(all).otherwiseEmpty().await(20, TimeUnit.SECONDS);
+    List<Long> seqs = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      if (i == 5) {
+        assertTrue(all.get(i).failed(), "the refused message fails");
+      } else {
+        assertTrue(all.get(i).succeeded(), "message " + i + " is stored: " + all.get(i).cause());
+        seqs.add(all.get(i).result().seq());
+      }
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seqs, "the others, numbered without a gap, in order");
+  }
+}

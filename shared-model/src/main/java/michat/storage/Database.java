@@ -2,6 +2,7 @@ package michat.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.mysqlclient.MySQLBuilder;
@@ -87,7 +88,8 @@ public final class Database {
           .using(vertx)
           .build();
     }
-    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword(""),
+    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword("")
+            .setExtraConfig(new JsonObject().put("encoderCls", DirectParameterEncoder.class.getName())),
         new PoolOptions().setMaxSize(cfg.integer(ConfigKeys.MYSQL_POOL_SIZE, 1, 256)));
   }
 

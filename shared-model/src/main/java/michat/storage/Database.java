@@ -89,7 +89,8 @@ public final class Database {
           .build();
     }
     return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword("")
-            .setExtraConfig(new JsonObject().put("encoderCls", DirectParameterEncoder.class.getName())),
+            .setExtraConfig(new JsonObject().put("encoderCls", DirectParameterEncoder.class.getName())
+                .put("decoderCls", ColumnCachingDecoder.class.getName())),
         new PoolOptions().setMaxSize(cfg.integer(ConfigKeys.MYSQL_POOL_SIZE, 1, 256)));
   }
 

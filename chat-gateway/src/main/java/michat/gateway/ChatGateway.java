@@ -234,7 +234,6 @@ public final class ChatGateway {
     }
   }
 
-  /** When the socket is gone or the server closes it, whichever comes first; runs once per session. */
   /**
    * Vert.x drops a message larger than gateway.maxFrameBytes and reports it here; the client is told
    * with 1009 ("message too big") rather than left wondering.
@@ -248,6 +247,7 @@ public final class ChatGateway {
     }
   }
 
+  /** When the socket is gone or the server closes it, whichever comes first; runs once per session. */
   private void onClose(ChatSession s) {
     s.closed();
     if (forget(s)) {

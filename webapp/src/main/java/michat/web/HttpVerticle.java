@@ -80,12 +80,13 @@ public class HttpVerticle extends VerticleBase {
     // Form fields may be as large as a whole body: the body limit, not the decoder, decides (413).
     int bodyLimit = (int) cfg.number(ConfigKeys.HTTP_BODY_LIMIT, 1024, 16L << 20);
     int maxFrame = cfg.integer(ConfigKeys.GATEWAY_MAX_FRAME_BYTES, 1024, 16 << 20);
-    // Strict thread mode: every response and WebSocket write of this server happens on its own event
-    // loop (handlers, event-bus replies and SQL results all complete there), so Vert.x can write to
-    // the channel directly instead of through a multi-producer queue. That queue is allocated per HTTP
-    // connection with a fixed 1,024-slot chunk (~4 KB) and stays alive as long as the WebSocket
-    // upgraded from it: a quarter of an idle session's heap (docs/benchmarks.md). A write from another
-    // thread would fail loudly ("Only the context thread can write a message"), never silently.
+    // Strict thread mode: every HTTP response of this server is written on the connection's own event
+    // loop (handlers, event-bus replies and SQL results all complete there), so Vert.x writes to the
+    // channel directly instead of through a multi-producer queue. That queue is allocated per HTTP
+    // connection with a fixed 1,024-slot chunk (~4 KB) and stays reachable as long as a WebSocket
+    // upgraded from the connection: a quarter of an idle session's heap (docs/benchmarks.md). A write
+    // from another thread would fail loudly ("Only the context thread can write a message"). The
+    // WebSocket connection itself keeps its own queue: Vert.x 5.0.7 gives it no strict mode.
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
         .setStrictThreadMode(true)
         .setMaxFormAttributeSize(bodyLimit * 2)

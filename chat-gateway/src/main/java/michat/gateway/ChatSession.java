@@ -315,7 +315,10 @@ final class ChatSession {
   }
 
   void send(String text) {
-    if (closed) {
+    // The client may have gone before Vert.x runs the close handler (which sets closed); writing to
+    // such a socket throws. What is not sent stays in history, and an unacknowledged v2 message is
+    // re-sent by its client under the same clientMsgId.
+    if (closed || socket.isClosed()) {
       return;
     }
     if (!queue.isEmpty() || socket.writeQueueFull()) {
@@ -332,7 +335,7 @@ final class ChatSession {
   }
 
   private void drain() {
-    while (!closed && !queue.isEmpty() && !socket.writeQueueFull()) {
+    while (!closed && !socket.isClosed() && !queue.isEmpty() && !socket.writeQueueFull()) {
       socket.writeTextMessage(queue.poll());
       metrics.queuedFrames.decrementAndGet();
     }

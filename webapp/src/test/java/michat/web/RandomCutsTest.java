@@ -3,6 +3,10 @@ package michat.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.filter.ThresholdFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +23,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * 10,000 messages between several users while their connections are cut at random moments — frames
@@ -97,6 +102,27 @@ class RandomCutsTest {
 
   @Test
   void everyAcknowledgedMessageArrivesOnceAndInOrderDespiteCuts() throws Exception {
+    // A cut must not surface as an error on the server (e.g. writing an acknowledgement to a socket the
+    // client just closed): Vert.x logs what a handler throws at ERROR level.
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ThresholdFilter errorsOnly = new ThresholdFilter();
+    errorsOnly.setLevel("ERROR");
+    errorsOnly.start();
+    ListAppender<ILoggingEvent> errors = new ListAppender<>();
+    errors.addFilter(errorsOnly);
+    errors.start();
+    root.addAppender(errors);
+    try {
+      cutAndCheck();
+    } finally {
+      root.detachAppender(errors);
+    }
+    assertEquals(List.of(), errors.list.stream().map(e -> e.getFormattedMessage()
+        + (e.getThrowableProxy() == null ? "" : ": " + e.getThrowableProxy().getMessage())).toList(),
+        "no errors logged on the server");
+  }
+
+  private void cutAndCheck() throws Exception {
     Random random = new Random(7);
     List<JsonObject> users = new ArrayList<>();
     for (int i = 0; i < USERS; i++) {

@@ -61,20 +61,27 @@ public final class MessageRepository {
    * (rows locked in conversation order, so concurrent batches of several routers serialize per
    * conversation without deadlocking); messages with a (sender, clientMsgId) already stored — or
    * twice in the batch — come back as that message with {@code duplicate} set. Round trips per batch,
-   * not per message: [client id check], counters locked, highest id, insert, [new counters], counters
-   * updated, ids.
+   * not per message: counters locked, highest id, insert, counters updated, ids.
+   *
+   * <p>Client ids are checked optimistically: re-sends are rare (a client that lost its connection
+   * before the acknowledgement), so the first attempt does not look them up and lets the unique key
+   * (sender, clientMsgId) refuse a repeat; only then is the batch stored again with the lookup. That
+   * spares every batch a query of one point lookup per message.
    */
   public Future<List<Stored>> storeBatch(List<NewMessage> batch) {
-    return storeBatch(batch, 3);
+    return storeBatch(batch, 3, false);
   }
 
-  private Future<List<Stored>> storeBatch(List<NewMessage> batch, int attempts) {
+  private Future<List<Stored>> storeBatch(List<NewMessage> batch, int attempts, boolean lookUpClientIds) {
     LocalDateTime now = now();
-    return write(tx -> alreadyStored(tx, batch).compose(known -> storeFresh(tx, batch, known, now)))
-        // Another batch took the same client id or a conflicting lock first: the whole transaction
-        // rolled back, sequence numbers included; the retry sees what the other one stored.
+    return write(tx -> (lookUpClientIds ? alreadyStored(tx, batch) : Future.succeededFuture(Map.<String, Stored>of()))
+            .compose(known -> storeFresh(tx, batch, known, now)))
+        // A client id stored before, or another batch took the same client id or a conflicting lock
+        // first: the whole transaction rolled back, sequence numbers included; the retry looks the
+        // client ids up and sees what is stored.
         .recover(err -> attempts > 1 && (SqlErrors.isDuplicate(err) || SqlErrors.isTransient(err))
-            ? storeBatch(batch, attempts - 1) : Future.failedFuture(err));
+            ? storeBatch(batch, attempts - 1, lookUpClientIds || SqlErrors.isDuplicate(err))
+            : Future.failedFuture(err));
   }
 
   /** Messages of this batch already stored under their (sender, clientMsgId), by client key. */

@@ -61,7 +61,8 @@ public final class MessageRepository {
    * (rows locked in conversation order, so concurrent batches of several routers serialize per
    * conversation without deadlocking); messages with a (sender, clientMsgId) already stored — or
    * twice in the batch — come back as that message with {@code duplicate} set. Round trips per batch,
-   * not per message: counters locked, highest id, insert, counters updated, ids.
+   * not per message: counters locked, highest id, insert, [new counters], counters updated, ids — and,
+   * only after a refused re-send, the client id check.
    *
    * <p>Client ids are checked optimistically: re-sends are rare (a client that lost its connection
    * before the acknowledgement), so the first attempt does not look them up and lets the unique key

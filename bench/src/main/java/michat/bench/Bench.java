@@ -214,8 +214,7 @@ public final class Bench implements AutoCloseable {
         r.put("acknowledged", acct.acknowledged.get()).put("acknowledged_per_s", acct.acknowledged.get() / sendSeconds)
             .put("unacknowledged", Math.max(0, acct.sent.get() - unsentMessages - acct.rejected.get() - acct.acknowledged.get()));
       }
-      r
-          .put("expected_deliveries", acct.expected.get())
+      r.put("expected_deliveries", acct.expected.get())
           .put("delivered", acct.received.get()).put("delivered_per_s", acct.received.get() / deliverSeconds)
           .put("latency_p50_ms", h.getValueAtPercentile(50) / 1000.0)
           .put("latency_p90_ms", h.getValueAtPercentile(90) / 1000.0)

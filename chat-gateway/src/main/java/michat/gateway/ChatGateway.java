@@ -97,7 +97,7 @@ public final class ChatGateway {
     timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> nodeAlive()));
     timers.add(vertx.setPeriodic(firstSweepMs, sweepMs, id -> sweep()));
     timers.add(vertx.setPeriodic(HEARTBEAT_FLUSH_INTERVAL_MS, id -> flushHeartbeats()));
-    timers.add(vertx.setPeriodic(CURSOR_FLUSH_INTERVAL_MS, id -> flushAllCursors()));
+    timers.add(vertx.setPeriodic(CURSOR_FLUSH_INTERVAL_MS, id -> saveCursors(allSessions())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> nodeAlive().recover(err -> Future.succeededFuture()))
         .mapEmpty();
@@ -272,7 +272,7 @@ public final class ChatGateway {
 
   /** Persists the session's cursors and tells presence it is gone. */
   private Future<?> leave(ChatSession s) {
-    return Future.join(flushCursors(s), request(Addresses.PRESENCE_DISCONNECT,
+    return Future.join(saveCursors(List.of(s)), request(Addresses.PRESENCE_DISCONNECT,
         new JsonObject().put("userId", s.userId).put("nodeId", nodeId).put("sessionId", s.id))
         .onFailure(err -> LOG.warn("presence not told that user {} left: {}", s.userId, err.getMessage())));
   }
@@ -460,32 +460,24 @@ public final class ChatGateway {
     });
   }
 
-  /** Every session's advanced cursors in one request (one transaction), not one per session. */
-  private void flushAllCursors() {
+  /**
+   * Saves how far these sessions were served, in one request (one transaction): every session's
+   * periodically, a leaving session's at once.
+   */
+  private Future<JsonObject> saveCursors(List<ChatSession> of) {
     JsonArray users = new JsonArray();
-    forEachSession(s -> {
+    for (ChatSession s : of) {
       Map<String, Long> cursors = s.takeCursors();
       if (!cursors.isEmpty()) {
         users.add(new JsonObject().put("userId", s.userId).put("cursors", new JsonObject(new HashMap<>(cursors))));
       }
-    });
-    if (!users.isEmpty()) {
-      request(Addresses.ROUTER_CURSORS, new JsonObject().put("users", users))
-          .onFailure(err -> LOG.warn("cursors of {} sessions not saved (they may see some messages again): {}",
-              users.size(), err.getMessage()));
     }
-  }
-
-  private Future<JsonObject> flushCursors(ChatSession s) {
-    Map<String, Long> cursors = s.takeCursors();
-    if (cursors.isEmpty()) {
+    if (users.isEmpty()) {
       return Future.succeededFuture(new JsonObject());
     }
-    JsonObject body = new JsonObject();
-    cursors.forEach(body::put);
-    return request(Addresses.ROUTER_CURSORS, new JsonObject().put("userId", s.userId).put("cursors", body))
-        .onFailure(err -> LOG.warn("cursors of user {} not saved (they may see some messages again): {}",
-            s.userId, err.getMessage()));
+    return request(Addresses.ROUTER_CURSORS, new JsonObject().put("users", users))
+        .onFailure(err -> LOG.warn("cursors of {} session(s) not saved (they may see some messages again): {}",
+            users.size(), err.getMessage()));
   }
 
   private Future<JsonObject> nodeAlive() {
@@ -547,10 +539,15 @@ public final class ChatGateway {
 
   // ---- helpers ----
 
-  private void forEachSession(java.util.function.Consumer<ChatSession> action) {
+  /** A snapshot: the action may close sessions, which removes them from the registry. */
+  private List<ChatSession> allSessions() {
     List<ChatSession> all = new ArrayList<>();
     sessions.values().forEach(m -> all.addAll(m.values()));
-    all.forEach(action);
+    return all;
+  }
+
+  private void forEachSession(java.util.function.Consumer<ChatSession> action) {
+    allSessions().forEach(action);
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {

@@ -120,8 +120,12 @@ final class ChatSession {
     return lastSeen;
   }
 
+  /**
+   * Closed by the server, by the close handler — or by the client before Vert.x ran that handler:
+   * writing to such a socket throws.
+   */
   boolean isClosed() {
-    return closed;
+    return closed || socket.isClosed();
   }
 
   /** A chat message pushed live by a router. */
@@ -315,10 +319,9 @@ final class ChatSession {
   }
 
   void send(String text) {
-    // The client may have gone before Vert.x runs the close handler (which sets closed); writing to
-    // such a socket throws. What is not sent stays in history, and an unacknowledged v2 message is
-    // re-sent by its client under the same clientMsgId.
-    if (closed || socket.isClosed()) {
+    // What is not sent stays in history; an unacknowledged v2 message is re-sent by its client under
+    // the same clientMsgId.
+    if (isClosed()) {
       return;
     }
     if (!queue.isEmpty() || socket.writeQueueFull()) {
@@ -335,7 +338,7 @@ final class ChatSession {
   }
 
   private void drain() {
-    while (!closed && !socket.isClosed() && !queue.isEmpty() && !socket.writeQueueFull()) {
+    while (!isClosed() && !queue.isEmpty() && !socket.writeQueueFull()) {
       socket.writeTextMessage(queue.poll());
       metrics.queuedFrames.decrementAndGet();
     }

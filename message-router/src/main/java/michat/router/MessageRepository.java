@@ -80,9 +80,11 @@ public final class MessageRepository {
         // A client id stored before, or another batch took the same client id or a conflicting lock
         // first: the whole transaction rolled back, sequence numbers included; the retry looks the
         // client ids up and sees what is stored.
-        .recover(err -> attempts > 1 && (SqlErrors.isDuplicate(err) || SqlErrors.isTransient(err))
-            ? storeBatch(batch, attempts - 1, lookUpClientIds || SqlErrors.isDuplicate(err))
-            : Future.failedFuture(err));
+        .recover(err -> {
+          boolean duplicate = SqlErrors.isDuplicate(err);
+          return attempts > 1 && (duplicate || SqlErrors.isTransient(err))
+              ? storeBatch(batch, attempts - 1, lookUpClientIds || duplicate) : Future.failedFuture(err);
+        });
   }
 
   /** Messages of this batch already stored under their (sender, clientMsgId), by client key. */

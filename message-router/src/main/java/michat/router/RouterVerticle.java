@@ -192,12 +192,9 @@ public class RouterVerticle extends VerticleBase {
         });
   }
 
-  /**
-   * Saves how far users were served: {@code {userId, cursors: {conversation: seq}}}, or many at once
-   * as {@code {users: [{userId, cursors}, …]}} (a gateway's periodic flush: one transaction).
-   */
+  /** Saves how far users were served, in one transaction: {@code {users: [{userId, cursors: {conversation: seq}}, …]}}. */
   private Future<JsonObject> cursors(JsonObject req) {
-    JsonArray users = req.getJsonArray("users", new JsonArray().add(req));
+    JsonArray users = req.getJsonArray("users", new JsonArray());
     Map<Long, Map<String, Long>> all = new HashMap<>();
     for (int i = 0; i < users.size(); i++) {
       JsonObject u = users.getJsonObject(i);

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -57,6 +58,8 @@ public final class ChatGateway {
   /** This gateway instance (one per event loop of the node). */
   private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
   private final int maxQueued;
+  private final int maxFrameBytes;
+  private final Flusher flusher = new Flusher();
   private final int perSecond;
   private final int burst;
   private final ConnectionLimits limits;
@@ -76,6 +79,7 @@ public final class ChatGateway {
     this.tokens = tokens;
     this.nodeId = cfg.string(ConfigKeys.NODE_ID);
     this.maxQueued = cfg.integer(ConfigKeys.GATEWAY_MAX_QUEUED_FRAMES, 1, 1_000_000);
+    this.maxFrameBytes = cfg.integer(ConfigKeys.GATEWAY_MAX_FRAME_BYTES, 1024, 16 << 20);
     this.perSecond = cfg.integer(ConfigKeys.GATEWAY_MESSAGES_PER_SECOND, 1, 1_000_000);
     this.burst = cfg.integer(ConfigKeys.GATEWAY_MESSAGE_BURST, 1, 1_000_000);
     this.limits = new ConnectionLimits(vertx, cfg.integer(ConfigKeys.GATEWAY_MAX_CONNECTIONS_PER_USER, 1, 1_000_000),
@@ -87,7 +91,7 @@ public final class ChatGateway {
   }
 
   public void mount(Router router) {
-    CHAT_PATHS.forEach(path -> router.get(path).handler(this::chat));
+    CHAT_PATHS.forEach(path -> router.get(path).handler(ctx -> chat(ctx.request())));
     router.get(CHANNEL_PATH).handler(this::channel);
   }
 
@@ -120,21 +124,31 @@ public final class ChatGateway {
 
   // ---- connections ----
 
-  private void chat(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
+  /**
+   * Whether the server should hand this request to {@link #chat(HttpServerRequest)} before its router:
+   * a socket upgraded from the server's own request is Vert.x's own and lets {@link FrameWriter} write
+   * to its channel; one upgraded through vertx-web's request wrapper is wrapped too and does not
+   * (it still works, through the router, with a flush per frame).
+   */
+  public boolean takesUpgrade(HttpServerRequest req) {
+    return req.method() == HttpMethod.GET && CHAT_PATHS.contains(req.path()) && req.canUpgradeToWebSocket();
+  }
+
+  /** A chat connection: the token checked, then the upgrade. */
+  public void chat(HttpServerRequest req) {
     if (!req.canUpgradeToWebSocket()) {
-      ctx.response().setStatusCode(400).end("WebSocket upgrade expected");
+      req.response().setStatusCode(400).end("WebSocket upgrade expected");
       return;
     }
     if (stopping) {
-      ctx.response().setStatusCode(503).putHeader("Retry-After", "1").end("shutting down, connect to another node");
+      req.response().setStatusCode(503).putHeader("Retry-After", "1").end("shutting down, connect to another node");
       return;
     }
     req.pause();
     tokens.verify(SessionTokens.tokenOf(req))
         .onFailure(err -> {
           req.resume();
-          ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json; charset=utf-8")
+          req.response().setStatusCode(401).putHeader("Content-Type", "application/json; charset=utf-8")
               .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.NOT_AUTHENTICATED).encode());
         })
         .onSuccess(userId -> {
@@ -142,7 +156,7 @@ public final class ChatGateway {
           String refused = limits.acquire(keys);
           if (refused != null) {
             req.resume();
-            ctx.response().setStatusCode(Frames.TOO_MANY).putHeader("Content-Type", "application/json; charset=utf-8")
+            req.response().setStatusCode(Frames.TOO_MANY).putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.TOO_MANY_CONNECTIONS + " " + refused).encode());
             return;
           }
@@ -158,7 +172,7 @@ public final class ChatGateway {
   }
 
   private void open(long userId, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
-    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, ws, v2, new TokenBucket(perSecond, burst),
+    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, new FrameWriter(ws, flusher, maxFrameBytes), v2, new TokenBucket(perSecond, burst),
         limitKeys, maxQueued, metrics, this::onClose, new ChatSession.Filler() {
           @Override
           public Future<JsonObject> fill(String conversation, Long after, long upto) {

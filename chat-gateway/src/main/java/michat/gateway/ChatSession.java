@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One WebSocket connection of a user.
  *
- * <p>Writes go through a bounded queue with Vert.x back-pressure: while the socket's write queue is
- * full, frames wait here; when more than {@code maxQueued} wait, the client is too slow and is closed
- * ({@link Frames#CLOSE_TOO_SLOW}) — what it missed stays in history for catch-up.
+ * <p>Writes go through a {@link FrameWriter} (flushed once per pass of the event loop) and a bounded
+ * queue with Vert.x back-pressure: while the socket's write queue is full, frames wait here; when more
+ * than {@code maxQueued} wait, the client is too slow and is closed ({@link Frames#CLOSE_TOO_SLOW}) —
+ * what it missed stays in history for catch-up.
  *
  * <p>Chat messages are delivered once and in order per conversation. Each delivery names the
  * previous message addressed to this user in its conversation ({@code prev}); the session knows up to
@@ -76,6 +77,7 @@ final class ChatSession {
   final String id;
   final long userId;
   final ServerWebSocket socket;
+  private final FrameWriter out;
   /** Protocol v2 (docs/protocol.md): acknowledgements, and messages framed with conversation and seq. */
   final boolean v2;
   final TokenBucket rate;
@@ -97,11 +99,12 @@ final class ChatSession {
    * {@code onServerClose} runs as soon as the server decides to close the session: the closing
    * handshake with a client that does not read can take long, its user must not look online meanwhile.
    */
-  ChatSession(String id, long userId, ServerWebSocket socket, boolean v2, TokenBucket rate, String[] limitKeys,
+  ChatSession(String id, long userId, FrameWriter out, boolean v2, TokenBucket rate, String[] limitKeys,
               int maxQueued, MichatMetrics metrics, Consumer<ChatSession> onServerClose, Filler filler) {
     this.id = id;
     this.userId = userId;
-    this.socket = socket;
+    this.out = out;
+    this.socket = out.socket;
     this.v2 = v2;
     this.rate = rate;
     this.limitKeys = limitKeys;
@@ -324,7 +327,7 @@ final class ChatSession {
     if (isClosed()) {
       return;
     }
-    if (!queue.isEmpty() || socket.writeQueueFull()) {
+    if (!queue.isEmpty() || out.writeQueueFull()) {
       if (queue.size() >= maxQueued) {
         LOG.info("closing session {} of user {}: it does not read ({} frames waiting)", id, userId, maxQueued);
         close(Frames.CLOSE_TOO_SLOW, "too slow: " + maxQueued + " frames waiting");
@@ -334,12 +337,12 @@ final class ChatSession {
       metrics.queuedFrames.incrementAndGet();
       return;
     }
-    socket.writeTextMessage(text);
+    out.write(text);
   }
 
   private void drain() {
-    while (!isClosed() && !queue.isEmpty() && !socket.writeQueueFull()) {
-      socket.writeTextMessage(queue.poll());
+    while (!isClosed() && !queue.isEmpty() && !out.writeQueueFull()) {
+      out.write(queue.poll());
       metrics.queuedFrames.decrementAndGet();
     }
   }

@@ -5,6 +5,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.freemarker.FreeMarkerTemplateEngine;
@@ -92,7 +94,7 @@ public class HttpVerticle extends VerticleBase {
         .setMaxFormAttributeSize(bodyLimit * 2)
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame));
     Future<Void> gatewayStarted = gateway == null ? Future.succeededFuture() : gateway.start();
-    return gatewayStarted.compose(v -> server.requestHandler(router).listen())
+    return gatewayStarted.compose(v -> server.requestHandler(req -> dispatch(req, router)).listen())
         .onSuccess(s -> LOG.debug("HTTP instance listening on http://{}:{}/", host, s.actualPort()))
         .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.HTTP_PORT,
             "cannot listen on " + host + ":" + port + ": " + err.getMessage())));
@@ -126,12 +128,26 @@ public class HttpVerticle extends VerticleBase {
     return gateway == null ? Future.succeededFuture() : gateway.stop();
   }
 
+  /** Chat upgrades go to the gateway before the router (ChatGateway.takesUpgrade says why). */
+  private void dispatch(HttpServerRequest req, Router router) {
+    if (gateway != null && gateway.takesUpgrade(req)) {
+      securityHeaders(req.response());
+      gateway.chat(req);
+    } else {
+      router.handle(req);
+    }
+  }
+
   private static void securityHeaders(RoutingContext ctx) {
-    ctx.response()
+    securityHeaders(ctx.response());
+    ctx.next();
+  }
+
+  private static void securityHeaders(HttpServerResponse response) {
+    response
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Referrer-Policy", "same-origin");
-    ctx.next();
   }
 
   /** Every failure ends here and is answered in the route's shape, never with internals. */

@@ -163,12 +163,27 @@ public final class ChatGateway {
           boolean v2 = "2".equals(req.getParam("v"));
           boolean resume = v2 && "1".equals(req.getParam("resume"));
           req.toWebSocket()
-              .onSuccess(ws -> open(userId, ws, v2, resume, keys))
+              .onSuccess(ws -> {
+                dropUpgradeState(req);
+                open(userId, ws, v2, resume, keys);
+              })
               .onFailure(err -> {
                 limits.release(keys);
                 LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage());
               });
         });
+  }
+
+  /**
+   * Vert.x keeps the upgrade request and its response reachable as long as the socket lives, with their
+   * headers and the query's parameters (the token among them); nothing reads them after the handshake
+   * (the socket's {@code headers()} are the request's, unused here). Emptied, they stop costing ~1 KB
+   * per idle session (docs/benchmarks.md, item 15).
+   */
+  private static void dropUpgradeState(HttpServerRequest req) {
+    req.headers().clear();
+    req.params().clear();
+    req.response().headers().clear();
   }
 
   private void open(long userId, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {

@@ -187,7 +187,8 @@ public final class ChatGateway {
   }
 
   private void open(long userId, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
-    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, new FrameWriter(ws, flusher, maxFrameBytes), v2, new TokenBucket(perSecond, burst),
+    FrameWriter out = new FrameWriter(ws, flusher, maxFrameBytes);
+    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, out, v2, new TokenBucket(perSecond, burst),
         limitKeys, maxQueued, metrics, this::onClose, new ChatSession.Filler() {
           @Override
           public Future<JsonObject> fill(String conversation, Long after, long upto) {

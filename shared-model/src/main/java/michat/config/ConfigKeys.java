@@ -107,6 +107,9 @@ public final class ConfigKeys {
       List.of(), "members a group may have");
   public static final ConfigKey CATCH_UP_LIMIT = key("router.catchUpLimit", List.of("MICHAT_ROUTER_CATCH_UP_LIMIT"),
       List.of(), "most missed messages sent on connect (older ones stay in history)");
+  public static final ConfigKey CATCH_UP_CONCURRENCY = key("router.catchUpConcurrency",
+      List.of("MICHAT_ROUTER_CATCH_UP_CONCURRENCY"), List.of(),
+      "catch-ups (backlogs of connecting sessions) a router answers at once; the others wait in order");
   public static final ConfigKey STORE_BATCH_MAX = key("router.storeBatchMax", List.of("MICHAT_ROUTER_STORE_BATCH_MAX"),
       List.of(), "most messages stored in one transaction");
   public static final ConfigKey STORE_CONCURRENCY = key("router.storeConcurrency",
@@ -133,8 +136,9 @@ public final class ConfigKeys {
       HEARTBEAT_FIRST_SWEEP, HEARTBEAT_SWEEP, HEARTBEAT_MAX_IDLE, ONLINE_TTL_HOURS,
       NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, GATEWAY_MAX_FRAME_BYTES,
       GATEWAY_MESSAGES_PER_SECOND, GATEWAY_MESSAGE_BURST, GATEWAY_MAX_CONNECTIONS_PER_USER,
-      GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT, STORE_BATCH_MAX, STORE_CONCURRENCY,
-      UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, LOG_LEVEL, METRICS_ENABLED, BENCH_SEED_SECRET);
+      GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT, CATCH_UP_CONCURRENCY,
+      STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, LOG_LEVEL, METRICS_ENABLED,
+      BENCH_SEED_SECRET);
 
   private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {
     return new ConfigKey(name, env, aliases, description);

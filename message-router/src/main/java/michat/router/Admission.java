@@ -10,7 +10,8 @@ import michat.model.Failures;
 /**
  * Runs at most {@code limit} tasks of one kind at once and queues the others in arrival order. A task
  * that waited longer than {@code maxWaitMs} is refused without running: whoever asked has given up
- * (the gateway waits 10 s for a catch-up), and running it anyway would only lengthen the queue.
+ * (the gateway waits 10 s for a catch-up, then lets the session go live; gap fills and the next
+ * connect bring the backlog), and running it anyway would only lengthen the queue.
  *
  * <p>Why: on connect every session asks for its backlog. A reconnect storm beyond what the store can
  * answer — 16,000 sessions at ~1,000/s on the embedded store — queued catch-up queries in the SQL

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatGateway {
   private static final Logger LOG = LoggerFactory.getLogger(ChatGateway.class);
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
   /** The chat WebSocket and its seed alias. */
   public static final List<String> CHAT_PATHS = List.of("/chat", "/user/sendUserMsg");
   /** The seed's pub/sub socket. */

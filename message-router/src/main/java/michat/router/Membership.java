@@ -23,7 +23,7 @@ import michat.model.Failures;
  */
 final class Membership {
   static final long TTL_MS = 60_000;
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
 
   private record Entry<T>(T value, long expires) {}
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Pushes {
   private static final Logger LOG = LoggerFactory.getLogger(Pushes.class);
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
 
   /**
    * A stored message for {@code recipients}; with {@code copiesFor}, also a copy for that user's

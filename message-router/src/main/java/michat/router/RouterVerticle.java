@@ -33,8 +33,6 @@ public class RouterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
   /** The most messages one history page returns. */
   static final int HISTORY_PAGE_MAX = 1000;
-  /** A queued catch-up older than this is refused unrun: the gateway asking waits 10 s at most. */
-  static final long CATCH_UP_MAX_WAIT_MS = 10_000;
 
   private Pool pool;
   private MessageRepository repo;
@@ -60,7 +58,8 @@ public class RouterVerticle extends VerticleBase {
     membership = new Membership(vertx);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
     catchUpLimit = cfg.integer(ConfigKeys.CATCH_UP_LIMIT, 1, 100_000);
-    catchUps = new Admission(cfg.integer(ConfigKeys.CATCH_UP_CONCURRENCY, 1, 1_000), CATCH_UP_MAX_WAIT_MS);
+    catchUps = new Admission(cfg.integer(ConfigKeys.CATCH_UP_CONCURRENCY, 1, 1_000),
+        Addresses.REQUEST_TIMEOUT_MS);   // a catch-up queued longer than its gateway waits is dropped
 
     serve(Addresses.ROUTER_INBOUND, this::inbound);
     serve(Addresses.ROUTER_CATCH_UP, this::catchUp);
@@ -176,12 +175,12 @@ public class RouterVerticle extends VerticleBase {
    * left out and listed as {@code ignored}.
    */
   private Future<JsonObject> catchUp(JsonObject req) {
-    return catchUps.run(() -> backlog(req));
-  }
-
-  private Future<JsonObject> backlog(JsonObject req) {
     long userId = req.getLong("userId");
     JsonObject given = req.getJsonObject("cursors", new JsonObject());
+    return catchUps.run(() -> backlog(userId, given));
+  }
+
+  private Future<JsonObject> backlog(long userId, JsonObject given) {
     return membership.groupConversations(userId)
         .compose(groups -> {
           Map<String, Long> resumed = new HashMap<>();

@@ -8,6 +8,9 @@ package michat.model;
 public final class Addresses {
   private Addresses() {}
 
+  /** How long a caller waits for a service's reply; a service may drop work queued longer than this. */
+  public static final long REQUEST_TIMEOUT_MS = 10_000;
+
   /** Answers when user-service and its SQL store are up (used by /ready). */
   public static final String USER_HEALTH = "michat.user.health";
 

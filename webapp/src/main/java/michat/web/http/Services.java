@@ -5,10 +5,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import michat.model.Addresses;
 
 /** Requests to the other services over the event bus. */
 public final class Services {
-  private static final DeliveryOptions OPTIONS = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions OPTIONS = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
 
   private final Vertx vertx;
 

@@ -59,7 +59,7 @@ public final class ChatGateway {
   private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
   private final int maxQueued;
   private final int maxFrameBytes;
-  private final Flusher flusher = new Flusher();
+  private final Flusher flusher;
   private final int perSecond;
   private final int burst;
   private final ConnectionLimits limits;
@@ -88,6 +88,7 @@ public final class ChatGateway {
     this.sweepMs = Math.max(1, cfg.number(ConfigKeys.HEARTBEAT_SWEEP, 1, 86_400) * 1000);
     this.maxIdleMs = cfg.number(ConfigKeys.HEARTBEAT_MAX_IDLE, 1, 31L * 86_400) * 1000;
     this.metrics = MichatMetrics.of(cfg);
+    this.flusher = new Flusher(metrics);
   }
 
   public void mount(Router router) {
@@ -352,7 +353,7 @@ public final class ChatGateway {
     }
     // One frame at a time per connection: a sender's messages are stored in the order sent, and a
     // client that floods is slowed down by TCP rather than by growing memory here.
-    s.socket.pause();
+    s.socket().pause();
     request(Addresses.ROUTER_INBOUND, new JsonObject().put("senderId", s.userId).put("sessionId", s.id).put("frame", frame))
         .onSuccess(reply -> {
           if (!reply.getBoolean("ok", false)) {
@@ -365,7 +366,7 @@ public final class ChatGateway {
             "the message was not accepted, please send it again (" + err.getMessage() + ")", ref, clientMsgId)))
         .onComplete(done -> {
           if (!s.isClosed()) {
-            s.socket.resume();
+            s.socket().resume();
           }
         });
   }

@@ -76,7 +76,6 @@ final class ChatSession {
 
   final String id;
   final long userId;
-  final ServerWebSocket socket;
   private final FrameWriter out;
   /** Protocol v2 (docs/protocol.md): acknowledgements, and messages framed with conversation and seq. */
   final boolean v2;
@@ -104,7 +103,6 @@ final class ChatSession {
     this.id = id;
     this.userId = userId;
     this.out = out;
-    this.socket = out.socket;
     this.v2 = v2;
     this.rate = rate;
     this.limitKeys = limitKeys;
@@ -112,7 +110,11 @@ final class ChatSession {
     this.metrics = metrics;
     this.onServerClose = onServerClose;
     this.filler = filler;
-    socket.drainHandler(v -> drain());
+    out.socket.drainHandler(v -> drain());
+  }
+
+  ServerWebSocket socket() {
+    return out.socket;
   }
 
   void touch() {
@@ -128,7 +130,7 @@ final class ChatSession {
    * writing to such a socket throws.
    */
   boolean isClosed() {
-    return closed || socket.isClosed();
+    return closed || out.socket.isClosed();
   }
 
   /** A chat message pushed live by a router. */
@@ -351,7 +353,7 @@ final class ChatSession {
     if (!closed) {
       closed = true;
       dropQueue();
-      socket.close(code, reason);
+      out.socket.close(code, reason);
       onServerClose.accept(this);
     }
   }

@@ -3,6 +3,7 @@ package michat.gateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import michat.metrics.MichatMetrics;
 
 /**
  * Flushes the sockets {@link FrameWriter}s wrote to, once per pass of the event loop: the flush is a
@@ -10,10 +11,15 @@ import java.util.concurrent.Executor;
  * to the same sockets leaves in the same system call. One per gateway instance; event loop only.
  */
 final class Flusher {
+  private final MichatMetrics metrics;
   private List<FrameWriter> written = new ArrayList<>();
   /** The list being flushed: a flush can make Vert.x drain its queue and a drain handler write more. */
   private List<FrameWriter> flushing = new ArrayList<>();
   private boolean scheduled;
+
+  Flusher(MichatMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   /** {@code loop}: the event loop running this gateway instance, where the writer just wrote. */
   void add(FrameWriter writer, Executor loop) {
@@ -36,6 +42,7 @@ final class Flusher {
     for (FrameWriter w : batch) {
       w.flush();
     }
+    metrics.socketFlushes.increment(batch.size());
     batch.clear();
   }
 }

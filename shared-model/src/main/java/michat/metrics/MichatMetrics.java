@@ -29,7 +29,8 @@ import michat.config.MichatConfig;
  *
  * <p>Names as Prometheus shows them: {@code michat_sessions_open}, {@code michat_messages_in_total}
  * (frames accepted and stored by the router), {@code michat_frames_out_total} (chat messages written
- * to sessions), {@code michat_outbound_queued_frames}, {@code michat_store_seconds} (storing one
+ * to sessions), {@code michat_socket_flushes_total} (flushes of sockets written to without a flush
+ * per frame: frames out per flush is the coalescing), {@code michat_outbound_queued_frames}, {@code michat_store_seconds} (storing one
  * message, waiting included), {@code michat_store_batch} (messages per store transaction),
  * {@code michat_store_transaction_seconds}, {@code michat_store_waiting}, {@code michat_delivery_seconds} (router received → written to the socket),
  * {@code michat_heap_used_bytes}, {@code michat_heap_live_bytes} (heap after the last GC),
@@ -43,6 +44,7 @@ public final class MichatMetrics {
   public final AtomicLong queuedFrames = new AtomicLong();
   public final Counter messagesIn;
   public final Counter framesOut;
+  public final Counter socketFlushes;
   public final Timer storeLatency;
   public final Timer deliveryLatency;
   public final DistributionSummary storeBatch;
@@ -57,6 +59,9 @@ public final class MichatMetrics {
     messagesIn = Counter.builder("michat.messages.in").description("chat frames accepted and stored by the router")
         .register(registry);
     framesOut = Counter.builder("michat.frames.out").description("chat messages written to sessions")
+        .register(registry);
+    socketFlushes = Counter.builder("michat.socket.flushes")
+        .description("flushes of chat sockets, each sending every frame written to it since the last")
         .register(registry);
     storeLatency = Timer.builder("michat.store").description("storing one message: waiting for and running its batch's transaction")
         .register(registry);

@@ -109,14 +109,50 @@ class GatewayLimitsTest {
     beating.close();
   }
 
-  /** The server's count of frames held for clients that read too slowly (all sessions). */
-  private static double queuedFrames(TestServer server) {
+  /** One of the server's untagged meters, as GET /metrics shows it. */
+  private static double metric(TestServer server, String name) {
     for (String line : server.get("/metrics").bodyAsString().split("\n")) {
-      if (line.startsWith("michat_outbound_queued_frames")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1));
       }
     }
-    throw new AssertionError("no michat_outbound_queued_frames in /metrics");
+    throw new AssertionError("no " + name + " in /metrics");
+  }
+
+  /** The server's count of frames held for clients that read too slowly (all sessions). */
+  private static double queuedFrames(TestServer server) {
+    return metric(server, "michat_outbound_queued_frames");
+  }
+
+  /**
+   * Frames written in one pass of the event loop leave in one flush (FrameWriter, Flusher): the welcome
+   * and a backlog of 20 are written together on connect, so they take one or two flushes, not 21 — and
+   * at least one, so they did not go the way of a flush per frame.
+   */
+  @Test
+  void framesWrittenTogetherLeaveInOneFlush() throws Exception {
+    TestServer server = smallQueue;
+    JsonObject sender = user(server, "burst");
+    JsonObject later = user(server, "later");
+    long laterId = later.getLong("ID");
+    try (ChatClient from = ChatClient.open(server, sender.getString("Identity"))) {
+      for (int i = 0; i < 20; i++) {
+        from.send(ChatContract.text(sender.getLong("ID"), laterId, "b" + i));
+      }
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (server.count("SELECT COUNT(*) FROM messages WHERE target_id = ?", laterId) < 20) {
+        assertTrue(System.currentTimeMillis() < deadline, "the backlog is stored");
+        Thread.sleep(20);
+      }
+    }
+    double flushesBefore = metric(server, "michat_socket_flushes_total");
+    try (ChatClient reader = ChatClient.open(server, later.getString("Identity"))) {
+      for (int i = 0; i < 20; i++) {
+        assertEquals("b" + i, reader.nextJson().getString("Content"));
+      }
+      double flushes = metric(server, "michat_socket_flushes_total") - flushesBefore;
+      assertTrue(flushes >= 1 && flushes <= 2, flushes + " flushes for 21 frames");
+    }
   }
 
   /**

@@ -60,6 +60,13 @@ public final class RedisPresenceStore implements PresenceStore {
       "for i = 1, #all, 2 do if all[i + 1] == ARGV[1] then redis.call('HDEL', KEYS[1], all[i]) end end",
       "if redis.call('HLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) return 1 end",
       "return 0");
+  /**
+   * Commands per pipeline. A connection keeps at most 2,048 replies outstanding (RedisOptions'
+   * maxWaitingHandlers) and refuses a longer pipeline whole ("Redis waiting queue is full"): a stored
+   * batch addressed to three 1,000-member groups went unpushed, and a second of heartbeats from
+   * ~50,000 sessions would have gone unrecorded. Longer ones go out in chunks, side by side.
+   */
+  static final int PIPELINE_CHUNK = 500;
 
   private final Redis client;
   private final RedisAPI redis;
@@ -86,7 +93,7 @@ public final class RedisPresenceStore implements PresenceStore {
         .map(r -> r.toInteger() == 1);
   }
 
-  /** One pipeline for all of them: one connection and one round trip, however many users. */
+  /** One pipeline (a few for thousands of users): one round trip, however many users. */
   @Override
   public Future<Void> heartbeat(Collection<Long> userIds, String nodeId) {
     if (userIds.isEmpty()) {
@@ -94,7 +101,7 @@ public final class RedisPresenceStore implements PresenceStore {
     }
     List<Request> beats = userIds.stream().map(userId -> Request.cmd(Command.EVAL).arg(HEARTBEAT).arg(2)
         .arg(SESSIONS + userId).arg(ONLINE + userId).arg(nodeId).arg(ttlSeconds)).toList();
-    return client.batch(beats).mapEmpty();
+    return pipeline(beats).mapEmpty();
   }
 
   @Override
@@ -112,10 +119,11 @@ public final class RedisPresenceStore implements PresenceStore {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    // The nodes of every user's sessions in one pipeline (HVALS of michat:sessions:<id>), then one
-    // MGET for which of those nodes are alive: two round trips for any number of users.
+    // The nodes of every user's sessions in one pipeline (HVALS of michat:sessions:<id>; chunked for
+    // thousands), then one MGET for which of those nodes are alive: two round trips for any number
+    // of users.
     List<Request> lookups = ids.stream().map(id -> Request.cmd(Command.HVALS).arg(SESSIONS + id)).toList();
-    return client.batch(lookups).compose(all -> {
+    return pipeline(lookups).compose(all -> {
       Map<Long, Set<String>> nodesOf = new LinkedHashMap<>();
       Set<String> nodes = new HashSet<>();
       for (int i = 0; i < ids.size(); i++) {
@@ -135,6 +143,22 @@ public final class RedisPresenceStore implements PresenceStore {
             .forEach(n -> byNode.computeIfAbsent(n, k -> new ArrayList<>()).add(user)));
         return byNode;
       });
+    });
+  }
+
+  /** The requests in pipelines of at most {@link #PIPELINE_CHUNK}; the replies in the order asked. */
+  private Future<List<Response>> pipeline(List<Request> requests) {
+    if (requests.size() <= PIPELINE_CHUNK) {
+      return client.batch(requests);
+    }
+    List<Future<List<Response>>> chunks = new ArrayList<>();
+    for (int from = 0; from < requests.size(); from += PIPELINE_CHUNK) {
+      chunks.add(client.batch(new ArrayList<>(requests.subList(from, Math.min(requests.size(), from + PIPELINE_CHUNK)))));
+    }
+    return Future.all(chunks).map(done -> {
+      List<Response> all = new ArrayList<>(requests.size());
+      chunks.forEach(chunk -> all.addAll(chunk.result()));
+      return all;
     });
   }
 

@@ -42,16 +42,35 @@ public final class Bench implements AutoCloseable {
       if (o.scenario.equals("charts")) {
         code = Charts.sweep(bench, o) ? 0 : 1;
       } else {
+        boolean warmupOk = bench.warmUp(o);
         Report r = bench.run(o);
         System.out.print(r.table());
         System.out.println(r.json());
-        code = r.ok() ? 0 : 1;
+        code = r.ok() && warmupOk ? 0 : 1;
       }
     } catch (RuntimeException e) {
       System.err.println("bench: " + e.getMessage());
       code = 2;
     }
     System.exit(code);
+  }
+
+  /**
+   * With {@code --warmup S}: the scenario once for S seconds (its own users), not counted; its summary
+   * on standard error. False when it lost or duplicated anything: that fails the bench too.
+   */
+  boolean warmUp(BenchOptions opts) {
+    if (opts.warmupSeconds == 0) {
+      return true;
+    }
+    BenchOptions w = opts.copy();
+    w.durationSeconds = opts.warmupSeconds;
+    Report r = run(w);
+    System.err.println("bench: warm-up (" + opts.warmupSeconds + " s, not counted): " + r.summary());
+    if (!r.ok()) {
+      System.err.print(r.table());
+    }
+    return r.ok();
   }
 
   /** Runs one scenario (connections, private or group) with these options. */

@@ -30,6 +30,11 @@ final class BenchOptions {
   int progressSeconds = 5;
   /** Most time to wait for messages still on their way after the last send. */
   int drainSeconds = 15;
+  /**
+   * private, group: a run of this many seconds first, in the same process and not counted, so that the
+   * measured run does not share the two cores with the load generator's own JIT compilation.
+   */
+  int warmupSeconds;
   List<String> sourceAddresses = List.of();
   /** A local server's pid: "jcmd PID GC.run" before reading its memory, for live heap per session. */
   String serverPid;
@@ -62,6 +67,7 @@ final class BenchOptions {
       "  --seed-secret S           the server's bench.seedSecret (or env MICHAT_BENCH_SEED_SECRET)",
       "  --sessions N --rate R --duration S --connect-rate C --hold S --friends K --groups G --group-size S",
       "  --heartbeat S --progress S --drain S --loops N",
+      "  --warmup S                private, group: first a run of S s in this process, not counted (the bench's JIT)",
       "  --protocol 2|1            2 (default): clientMsgId on every message, acknowledgements counted; 1: the seed's",
       "  --source-addresses 127.0.0.1,127.0.0.2,...   spread client connections (more than ~28k per address pair)",
       "  --server-pid PID          run jcmd PID GC.run before reading server memory (server on this machine)",
@@ -128,6 +134,12 @@ final class BenchOptions {
       }
       case "progress" -> progressSeconds = positive(name, v);
       case "drain" -> drainSeconds = positive(name, v);
+      case "warmup" -> {
+        warmupSeconds = Integer.parseInt(v);
+        if (warmupSeconds < 0 || (warmupSeconds > 0 && !List.of("private", "group").contains(scenario))) {
+          throw new IllegalArgumentException("--warmup takes seconds (0 or more) and applies to private and group");
+        }
+      }
       case "loops" -> loops = positive(name, v);
       case "source-addresses" -> sourceAddresses = Arrays.stream(v.split(",")).map(String::trim)
           .filter(s -> !s.isEmpty()).toList();
@@ -174,6 +186,7 @@ final class BenchOptions {
     o.protocol = protocol;
     o.progressSeconds = progressSeconds;
     o.drainSeconds = drainSeconds;
+    o.warmupSeconds = warmupSeconds;
     o.sourceAddresses = sourceAddresses;
     o.serverPid = serverPid;
     o.loops = loops;

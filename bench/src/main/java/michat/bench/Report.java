@@ -37,6 +37,13 @@ final class Report {
         && (!figures.containsKey("unacknowledged") || number("unacknowledged") == 0);
   }
 
+  /** One line: rate, latency, and what went wrong. */
+  String summary() {
+    return String.format(Locale.ROOT, "delivered %.0f/s, p50 %.1f ms, p99 %.1f ms, lost %d, duplicated %d, unacknowledged %d%s",
+        decimal("delivered_per_s"), decimal("latency_p50_ms"), decimal("latency_p99_ms"), number("lost"),
+        number("duplicated"), number("unacknowledged"), ok() ? "" : " - FAILED");
+  }
+
   String table() {
     StringBuilder sb = new StringBuilder();
     int width = figures.keySet().stream().mapToInt(String::length).max().orElse(10);

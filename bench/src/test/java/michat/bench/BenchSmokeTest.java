@@ -81,6 +81,8 @@ class BenchSmokeTest {
       priv.sessions = 60;
       priv.rate = 200;
       priv.durationSeconds = 2;
+      priv.warmupSeconds = 1;
+      assertTrue(bench.warmUp(priv), "the warm-up run lost or duplicated nothing");
       Report p = bench.run(priv);
       assertOk(p, "latency_p99_ms", "delivered_per_s");
       assertEquals(p.number("sent"), p.number("delivered"), p.json());

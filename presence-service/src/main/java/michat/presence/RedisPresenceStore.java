@@ -63,8 +63,9 @@ public final class RedisPresenceStore implements PresenceStore {
   /**
    * Commands per pipeline. A connection keeps at most 2,048 replies outstanding (RedisOptions'
    * maxWaitingHandlers) and refuses a longer pipeline whole ("Redis waiting queue is full"): a stored
-   * batch addressed to three 1,000-member groups went unpushed, and a second of heartbeats from
-   * ~50,000 sessions would have gone unrecorded. Longer ones go out in chunks, side by side.
+   * batch addressed to three 1,000-member groups went unpushed, and a second of heartbeats from more
+   * than ~20,000 sessions on one gateway instance (one every 10 s each) went unrecorded. Longer ones go
+   * out in chunks, side by side, each on a connection of its own from the pool.
    */
   static final int PIPELINE_CHUNK = 500;
 

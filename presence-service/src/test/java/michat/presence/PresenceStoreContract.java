@@ -93,7 +93,7 @@ abstract class PresenceStoreContract {
   @Test
   void heartbeatsOfThousandsOfUsersAtOnceAreTaken() throws Exception {
     await(store.nodeAlive("node-a", "i1"));
-    int n = 2_345;   // a second of heartbeats of ~25,000 sessions on one gateway instance
+    int n = 2_345;   // a second of heartbeats of ~23,000 sessions (one every 10 s) on one gateway instance
     List<Future<Void>> connects = new ArrayList<>();
     for (long user = 1; user <= n; user++) {
       connects.add(store.connect(user, "node-a", "s" + user));

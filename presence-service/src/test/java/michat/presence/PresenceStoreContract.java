@@ -41,7 +41,7 @@ abstract class PresenceStoreContract {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  /** The result with each node's users sorted, for comparison. */
+  /** The result as a set of users per node (checking that nobody is listed twice on one), for comparison. */
   private Map<String, Set<Long>> locate(List<Long> users) throws Exception {
     Map<String, Set<Long>> sorted = new TreeMap<>();
     await(store.locate(users)).forEach((node, ids) -> {

@@ -53,15 +53,16 @@ final class FrameWriter {
   }
 
   void write(String text) {
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    if (channel != null && inVertx == 0 && utf8.length <= maxFrameBytes
-        && channel.executor().inEventLoop() && channel.channel().isWritable()) {
-      channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), noListener);
-      flusher.add(this, channel.executor());
-    } else {
-      inVertx++;
-      socket.writeTextMessage(text).onComplete(this::writtenByVertx);
+    if (channel != null && inVertx == 0 && channel.executor().inEventLoop() && channel.channel().isWritable()) {
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);   // encoded here only: Vert.x takes the String
+      if (utf8.length <= maxFrameBytes) {
+        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), noListener);
+        flusher.add(this, channel.executor());
+        return;
+      }
     }
+    inVertx++;
+    socket.writeTextMessage(text).onComplete(this::writtenByVertx);
   }
 
   private void writtenByVertx(AsyncResult<Void> ignored) {

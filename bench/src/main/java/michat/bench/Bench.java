@@ -42,11 +42,11 @@ public final class Bench implements AutoCloseable {
       if (o.scenario.equals("charts")) {
         code = Charts.sweep(bench, o) ? 0 : 1;
       } else {
-        boolean warmupOk = bench.warmUp(o);
+        Report warmup = bench.warmUp(o);
         Report r = bench.run(o);
         System.out.print(r.table());
         System.out.println(r.json());
-        code = r.ok() && warmupOk ? 0 : 1;
+        code = r.ok() && (warmup == null || warmup.ok()) ? 0 : 1;
       }
     } catch (RuntimeException e) {
       System.err.println("bench: " + e.getMessage());
@@ -57,11 +57,12 @@ public final class Bench implements AutoCloseable {
 
   /**
    * With {@code --warmup S}: the scenario once for S seconds (its own users), not counted; its summary
-   * on standard error. False when it lost or duplicated anything: that fails the bench too.
+   * on standard error. Its report, or null without a warm-up; one that lost or duplicated anything
+   * fails the bench too.
    */
-  boolean warmUp(BenchOptions opts) {
+  Report warmUp(BenchOptions opts) {
     if (opts.warmupSeconds == 0) {
-      return true;
+      return null;
     }
     BenchOptions w = opts.copy();
     w.durationSeconds = opts.warmupSeconds;
@@ -70,7 +71,7 @@ public final class Bench implements AutoCloseable {
     if (!r.ok()) {
       System.err.print(r.table());
     }
-    return r.ok();
+    return r;
   }
 
   /** Runs one scenario (connections, private or group) with these options. */

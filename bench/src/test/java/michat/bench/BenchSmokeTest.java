@@ -82,7 +82,10 @@ class BenchSmokeTest {
       priv.rate = 200;
       priv.durationSeconds = 2;
       priv.warmupSeconds = 1;
-      assertTrue(bench.warmUp(priv), "the warm-up run lost or duplicated nothing");
+      Report w = bench.warmUp(priv);
+      assertOk(w, "latency_p99_ms", "delivered_per_s");
+      assertEquals(1L, w.number("duration_s"), "the warm-up runs for --warmup seconds: " + w.json());
+      assertTrue(w.number("delivered") > 0, w.json());
       Report p = bench.run(priv);
       assertOk(p, "latency_p99_ms", "delivered_per_s");
       assertEquals(p.number("sent"), p.number("delivered"), p.json());

@@ -1,6 +1,7 @@
 package michat.presence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,33 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     }
     assertEquals(0L, await(redis.exists(List.of(RedisPresenceStore.NODE_USERS + "node-dead"))).toLong());
     assertEquals(0L, await(redis.sismember(RedisPresenceStore.NODES, "node-dead")).toLong(), "the node is forgotten");
+  }
+
+  @Test
+  void heartbeatsOfThousandsOfUsersAtOnceRefreshEveryOnlineKey() throws Exception {
+    int n = 2_345;
+    List<Future<Void>> connects = new ArrayList<>();
+    for (long user = 1; user <= n; user++) {
+      connects.add(store.connect(user, "node-a", "s" + user));
+    }
+    await(Future.all(connects));
+    RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, URL));
+    List<Long> sample = new ArrayList<>();
+    for (long user = 1; user <= n; user += 97) {
+      sample.add(user);
+    }
+    sample.add((long) n);   // in the last pipeline
+    for (long user : sample) {   // about to expire
+      await(redis.expire(List.of(RedisPresenceStore.ONLINE + user, "5")));
+      await(redis.expire(List.of(RedisPresenceStore.SESSIONS + user, "5")));
+    }
+
+    await(store.heartbeat(LongStream.rangeClosed(1, n).boxed().toList(), "node-a"));
+
+    for (long user : sample) {
+      assertTrue(await(redis.ttl(RedisPresenceStore.ONLINE + user)).toLong() > 3000, "online_" + user + " refreshed");
+      assertTrue(await(redis.ttl(RedisPresenceStore.SESSIONS + user)).toLong() > 3000, "sessions of " + user + " refreshed");
+    }
   }
 
   private static void requireRedis() {

@@ -91,8 +91,9 @@ public final class ChatGateway {
     this.flusher = new Flusher(metrics);
   }
 
+  /** Upgrades never get here ({@link #takesUpgrade}); a plain GET of a chat path is told what it lacks. */
   public void mount(Router router) {
-    CHAT_PATHS.forEach(path -> router.get(path).handler(ctx -> chat(ctx.request())));
+    CHAT_PATHS.forEach(path -> router.get(path).handler(ctx -> upgradeExpected(ctx.request())));
     router.get(CHANNEL_PATH).handler(this::channel);
   }
 
@@ -126,10 +127,9 @@ public final class ChatGateway {
   // ---- connections ----
 
   /**
-   * Whether the server should hand this request to {@link #chat(HttpServerRequest)} before its router:
-   * a socket upgraded from the server's own request is Vert.x's own and lets {@link FrameWriter} write
-   * to its channel; one upgraded through vertx-web's request wrapper is wrapped too and does not
-   * (it still works, through the router, with a flush per frame).
+   * Whether the server must hand this request to {@link #chat(HttpServerRequest)} before its router:
+   * only a socket upgraded from the server's own request is Vert.x's own, with a channel that
+   * {@link ChatSocket} can take over; one upgraded through vertx-web's request wrapper is wrapped too.
    */
   public boolean takesUpgrade(HttpServerRequest req) {
     return req.method() == HttpMethod.GET && CHAT_PATHS.contains(req.path()) && req.canUpgradeToWebSocket();
@@ -138,7 +138,7 @@ public final class ChatGateway {
   /** A chat connection: the token checked, then the upgrade. */
   public void chat(HttpServerRequest req) {
     if (!req.canUpgradeToWebSocket()) {
-      req.response().setStatusCode(400).end("WebSocket upgrade expected");
+      upgradeExpected(req);
       return;
     }
     if (stopping) {
@@ -164,10 +164,7 @@ public final class ChatGateway {
           boolean v2 = "2".equals(req.getParam("v"));
           boolean resume = v2 && "1".equals(req.getParam("resume"));
           req.toWebSocket()
-              .onSuccess(ws -> {
-                dropUpgradeState(req);
-                open(userId, ws, v2, resume, keys);
-              })
+              .onSuccess(ws -> open(userId, ws, v2, resume, keys))
               .onFailure(err -> {
                 limits.release(keys);
                 LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage());
@@ -175,22 +172,23 @@ public final class ChatGateway {
         });
   }
 
-  /**
-   * Vert.x keeps the upgrade request and its response reachable as long as the socket lives, with their
-   * headers and the query's parameters (the token among them); nothing reads them after the handshake
-   * (the socket's {@code headers()} are the request's, unused here). Emptied, they stop costing ~1 KB
-   * per idle session (docs/benchmarks.md, item 15).
-   */
-  private static void dropUpgradeState(HttpServerRequest req) {
-    req.headers().clear();
-    req.params().clear();
-    req.response().headers().clear();
+  private static void upgradeExpected(HttpServerRequest req) {
+    req.response().setStatusCode(400).end("WebSocket upgrade expected");
   }
 
+  /** Runs in the event-loop task that completed the upgrade: nothing has been read from the socket yet. */
   private void open(long userId, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
-    FrameWriter out = new FrameWriter(ws, flusher, maxFrameBytes);
-    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, out, v2, new TokenBucket(perSecond, burst),
-        limitKeys, maxQueued, metrics, this::onClose, new ChatSession.Filler() {
+    ChatSocket socket;
+    try {
+      socket = ChatSocket.takeOver(ws, maxFrameBytes, flusher);
+    } catch (RuntimeException e) {
+      LOG.error("chat socket of user {} not taken over, closed: {}", userId, e.toString());
+      limits.release(limitKeys);
+      ws.close((short) 1011, "server error");
+      return;
+    }
+    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, socket, v2, new TokenBucket(perSecond, burst),
+        limitKeys, maxQueued, metrics, new ChatSession.Filler() {
           @Override
           public Future<JsonObject> fill(String conversation, Long after, long upto) {
             return request(Addresses.ROUTER_FILL, new JsonObject().put("userId", userId)
@@ -206,13 +204,7 @@ public final class ChatGateway {
         });
     sessions.computeIfAbsent(userId, k -> new HashMap<>()).put(s.id, s);
     metrics.sessionsOpen.incrementAndGet();
-    ws.textMessageHandler(text -> onText(s, text));
-    ws.binaryMessageHandler(bytes -> {
-      s.touch();
-      s.send(Frames.error("binary_not_supported", "send chat messages as JSON text frames", null));
-    });
-    ws.exceptionHandler(err -> onSocketError(s, err));
-    ws.closeHandler(v -> onClose(s));
+    socket.listen(new SocketEvents(s));
     LOG.debug("user {} connected, session {}", userId, s.id);
     Future<Map<String, Long>> cursors = resume ? awaitResume(s) : Future.succeededFuture(Map.of());
     // Registered here first, then online, then the backlog: a message stored before presence knew
@@ -265,20 +257,42 @@ public final class ChatGateway {
     }
   }
 
-  /**
-   * Vert.x drops a message larger than gateway.maxFrameBytes and reports it here; the client is told
-   * with 1009 ("message too big") rather than left wondering.
-   */
-  private void onSocketError(ChatSession s, Throwable err) {
-    if (err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
-      LOG.info("closing session {} of user {}: message over the size limit", s.id, s.userId);
-      s.close(Frames.CLOSE_TOO_BIG, "message too big");
-    } else {
-      LOG.debug("session {} of user {}: {}", s.id, s.userId, err.getMessage());
+  /** What a session's socket tells the gateway. */
+  private final class SocketEvents implements ChatSocket.Listener {
+    private final ChatSession s;
+
+    SocketEvents(ChatSession s) {
+      this.s = s;
+    }
+
+    @Override
+    public void onText(String text) {
+      ChatGateway.this.onText(s, text);
+    }
+
+    @Override
+    public void onBinary() {
+      s.touch();
+      s.send(Frames.error("binary_not_supported", "send chat messages as JSON text frames", null));
+    }
+
+    @Override
+    public void onWritable() {
+      s.drain();
+    }
+
+    @Override
+    public void onClosed() {
+      onClose(s);
+    }
+
+    @Override
+    public String toString() {
+      return "session " + s.id + " of user " + s.userId;
     }
   }
 
-  /** When the socket is gone or the server closes it, whichever comes first; runs once per session. */
+  /** When the socket closes, whoever started it; runs once per session. */
   private void onClose(ChatSession s) {
     s.closed();
     if (forget(s)) {

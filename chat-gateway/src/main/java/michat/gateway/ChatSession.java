@@ -2,7 +2,6 @@ package michat.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import michat.metrics.MichatMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One WebSocket connection of a user.
  *
- * <p>Writes go through a {@link FrameWriter} (flushed once per pass of the event loop) and a bounded
- * queue with Vert.x back-pressure: while the socket's write queue is full, frames wait here; when more
- * than {@code maxQueued} wait, the client is too slow and is closed ({@link Frames#CLOSE_TOO_SLOW}) —
- * what it missed stays in history for catch-up.
+ * <p>Writes go to its {@link ChatSocket} (flushed once per pass of the event loop) through a bounded
+ * queue: while the socket's write queue is full, frames wait here; when more than {@code maxQueued}
+ * wait, the client is too slow and is closed ({@link Frames#CLOSE_TOO_SLOW}) — what it missed stays in
+ * history for catch-up.
  *
  * <p>Chat messages are delivered once and in order per conversation. Each delivery names the
  * previous message addressed to this user in its conversation ({@code prev}); the session knows up to
@@ -76,7 +74,7 @@ final class ChatSession {
 
   final String id;
   final long userId;
-  private final FrameWriter out;
+  private final ChatSocket socket;
   /** Protocol v2 (docs/protocol.md): acknowledgements, and messages framed with conversation and seq. */
   final boolean v2;
   final TokenBucket rate;
@@ -84,7 +82,6 @@ final class ChatSession {
   final String[] limitKeys;
   private final int maxQueued;
   private final MichatMetrics metrics;
-  private final Consumer<ChatSession> onServerClose;
   private final Filler filler;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private final Map<String, Chain> chains = new HashMap<>();
@@ -94,27 +91,21 @@ final class ChatSession {
   private Promise<Map<String, Long>> resume;
   private boolean closed;
 
-  /**
-   * {@code onServerClose} runs as soon as the server decides to close the session: the closing
-   * handshake with a client that does not read can take long, its user must not look online meanwhile.
-   */
-  ChatSession(String id, long userId, FrameWriter out, boolean v2, TokenBucket rate, String[] limitKeys,
-              int maxQueued, MichatMetrics metrics, Consumer<ChatSession> onServerClose, Filler filler) {
+  ChatSession(String id, long userId, ChatSocket socket, boolean v2, TokenBucket rate, String[] limitKeys,
+              int maxQueued, MichatMetrics metrics, Filler filler) {
     this.id = id;
     this.userId = userId;
-    this.out = out;
+    this.socket = socket;
     this.v2 = v2;
     this.rate = rate;
     this.limitKeys = limitKeys;
     this.maxQueued = maxQueued;
     this.metrics = metrics;
-    this.onServerClose = onServerClose;
     this.filler = filler;
-    out.socket.drainHandler(v -> drain());
   }
 
-  ServerWebSocket socket() {
-    return out.socket;
+  ChatSocket socket() {
+    return socket;
   }
 
   void touch() {
@@ -125,12 +116,9 @@ final class ChatSession {
     return lastSeen;
   }
 
-  /**
-   * Closed by the server, by the close handler — or by the client before Vert.x ran that handler:
-   * writing to such a socket throws.
-   */
+  /** Closed by the server, or the socket is closing (whoever started it). */
   boolean isClosed() {
-    return closed || out.socket.isClosed();
+    return closed || socket.isClosed();
   }
 
   /** A chat message pushed live by a router. */
@@ -329,7 +317,7 @@ final class ChatSession {
     if (isClosed()) {
       return;
     }
-    if (!queue.isEmpty() || out.writeQueueFull()) {
+    if (!queue.isEmpty() || socket.writeQueueFull()) {
       if (queue.size() >= maxQueued) {
         LOG.info("closing session {} of user {}: it does not read ({} frames waiting)", id, userId, maxQueued);
         close(Frames.CLOSE_TOO_SLOW, "too slow: " + maxQueued + " frames waiting");
@@ -339,22 +327,27 @@ final class ChatSession {
       metrics.queuedFrames.incrementAndGet();
       return;
     }
-    out.write(text);
+    socket.write(text);
   }
 
-  private void drain() {
-    while (!isClosed() && !queue.isEmpty() && !out.writeQueueFull()) {
-      out.write(queue.poll());
+  /** The socket has room again: what waits here goes first. */
+  void drain() {
+    while (!isClosed() && !queue.isEmpty() && !socket.writeQueueFull()) {
+      socket.write(queue.poll());
       metrics.queuedFrames.decrementAndGet();
     }
   }
 
+  /**
+   * Closes the session now; the socket's closing handshake follows (its listener hears of it at once:
+   * with a client that does not read, the handshake can take long, and its user must not look online
+   * meanwhile).
+   */
   void close(short code, String reason) {
     if (!closed) {
       closed = true;
       dropQueue();
-      out.socket.close(code, reason);
-      onServerClose.accept(this);
+      socket.close(code, reason);
     }
   }
 

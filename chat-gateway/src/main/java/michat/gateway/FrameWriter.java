@@ -1,76 +1,71 @@
 package michat.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.vertx.core.AsyncResult;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes the text frames of one session without flushing each: the socket is flushed once the event
- * loop has run the tasks already queued ({@link Flusher}), so a group message to a thousand members on
- * one event loop, or a batch of deliveries to one member, costs one {@code write} system call per
- * socket instead of one per frame. That call was more than half of the server's CPU in fan-out runs
- * (docs/benchmarks.md, item 14); Vert.x 5's WebSocket API flushes every frame.
+ * Writes the text frames of one {@link ChatSocket} without flushing each: the socket is flushed once the
+ * event loop has run the tasks already queued ({@link Flusher}), so a group message to a thousand
+ * members on one event loop, or a batch of deliveries to one member, costs one {@code write} system
+ * call per socket instead of one per frame. That call was more than half of the server's CPU in
+ * fan-out runs (docs/benchmarks.md, item 14).
  *
- * <p>So frames go to the Netty channel handler context Vert.x itself writes to, with the guarantees
- * Vert.x keeps: only on the connection's event loop, only while the channel is writable and no frame
- * handed to Vert.x is still on its way (order). Otherwise a frame goes through Vert.x, whose queue then
- * holds it and reports back-pressure ({@link #writeQueueFull()}, the socket's drain handler) as
- * before; so do frames larger than the WebSocket frame size (Vert.x splits them), and every frame of
- * a socket that does not expose its channel (one upgraded through vertx-web's request wrapper).
+ * <p>Frames go into Netty's outbound buffer whether or not the channel is writable; the session holds
+ * its frames while {@link ChatSocket#writeQueueFull()} says so, which bounds what waits here. A message
+ * larger than the frame size limit leaves in fragments of that size (clients have such a limit too:
+ * Vert.x's WebSocket client, 64 KB by default).
  */
 final class FrameWriter {
-  final ServerWebSocket socket;
-  /** Where Vert.x writes this socket's frames; null when the socket does not say. */
-  private final ChannelHandlerContext channel;
-  /** Write outcomes are not needed: a failed write closes the channel, which the close handler sees. */
+  private final ChannelHandlerContext ctx;
+  /** Write outcomes are not needed: a failed write closes the channel, which the socket sees. */
   private final VoidChannelPromise noListener;
   private final Flusher flusher;
   private final int maxFrameBytes;
-  /**
-   * Frames handed to Vert.x and not yet written out: the frames after them follow the same way. A guard
-   * more than a path: Vert.x empties its queue the moment the channel is writable again.
-   */
-  private int inVertx;
   /** Listed in the flusher already. */
   boolean awaitingFlush;
 
-  FrameWriter(ServerWebSocket socket, Flusher flusher, int maxFrameBytes) {
-    this.socket = socket;
-    this.channel = socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
-    this.noListener = channel == null ? null : new VoidChannelPromise(channel.channel(), false);
+  FrameWriter(ChannelHandlerContext ctx, Flusher flusher, int maxFrameBytes) {
+    this.ctx = ctx;
+    this.noListener = new VoidChannelPromise(ctx.channel(), false);
     this.flusher = flusher;
     this.maxFrameBytes = maxFrameBytes;
   }
 
-  /** Vert.x holds as many frames as it takes: the caller keeps the next ones until the drain handler. */
-  boolean writeQueueFull() {
-    return socket.writeQueueFull();
-  }
-
   void write(String text) {
-    if (channel != null && inVertx == 0 && channel.executor().inEventLoop() && channel.channel().isWritable()) {
-      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);   // encoded here only: Vert.x takes the String
-      if (utf8.length <= maxFrameBytes) {
-        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), noListener);
-        flusher.add(this, channel.executor());
-        return;
+    if (!ctx.executor().inEventLoop()) {
+      // michat writes on the socket's own event loop (the gateway instance's); this is a safety net.
+      ctx.executor().execute(() -> write(text));
+      return;
+    }
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= maxFrameBytes) {
+      ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), noListener);
+    } else {
+      for (int offset = 0; offset < utf8.length; offset += maxFrameBytes) {
+        int length = Math.min(maxFrameBytes, utf8.length - offset);
+        boolean last = offset + length == utf8.length;
+        ByteBuf part = Unpooled.wrappedBuffer(utf8, offset, length);
+        ctx.write(offset == 0 ? new TextWebSocketFrame(last, 0, part) : new ContinuationWebSocketFrame(last, 0, part),
+            noListener);
       }
     }
-    inVertx++;
-    socket.writeTextMessage(text).onComplete(this::writtenByVertx);
+    flusher.add(this, ctx.executor());
   }
 
-  private void writtenByVertx(AsyncResult<Void> ignored) {
-    inVertx--;
+  /** A control frame (close, pong), written and flushed at once, behind the frames already written. */
+  ChannelFuture writeNow(WebSocketFrame frame) {
+    return ctx.writeAndFlush(frame);
   }
 
   void flush() {
     awaitingFlush = false;
-    channel.flush();
+    ctx.flush();
   }
 }

@@ -87,8 +87,8 @@ public class HttpVerticle extends VerticleBase {
     // channel directly instead of through a multi-producer queue. That queue is allocated per HTTP
     // connection with a fixed 1,024-slot chunk (~4 KB) and stays reachable as long as a WebSocket
     // upgraded from the connection: a quarter of an idle session's heap (docs/benchmarks.md). A write
-    // from another thread would fail loudly ("Only the context thread can write a message"). The
-    // WebSocket connection itself keeps its own queue: Vert.x 5.0.7 gives it no strict mode.
+    // from another thread would fail loudly ("Only the context thread can write a message"). A chat
+    // WebSocket is then taken over from Vert.x, with its own such queue (ChatSocket).
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
         .setStrictThreadMode(true)
         .setMaxFormAttributeSize(bodyLimit * 2)

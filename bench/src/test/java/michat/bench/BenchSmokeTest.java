@@ -67,6 +67,28 @@ class BenchSmokeTest {
   }
 
   @Test
+  void sessionsHeartbeatWhileOthersAreStillConnecting() throws Exception {
+    Map<String, String> env = baseEnv();
+    env.put("MICHAT_HEARTBEAT_MAX_IDLE_SECONDS", "3");   // a connect phase of 6 s outlasts it
+    env.put("MICHAT_HEARTBEAT_FIRST_SWEEP_SECONDS", "1");
+    env.put("MICHAT_HEARTBEAT_SWEEP_SECONDS", "1");
+    MichatApp app = start(env);
+    try (Bench bench = new Bench(options(env, "connections"))) {
+      BenchOptions conn = options(env, "connections");
+      conn.sessions = 60;
+      conn.connectRate = 10;
+      conn.holdSeconds = 2;
+      conn.heartbeatSeconds = 1;
+      Report c = bench.run(conn);
+      assertOk(c);
+      assertEquals(0L, c.number("closed_by_server"), "no session was idle while others connected: " + c.json());
+      assertEquals(60.0, c.decimal("server_sessions_open"), 0.0, c.json());
+    } finally {
+      app.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void privateAndGroupOnMariaDbAndRedis() throws Exception {
     require(3306, "MariaDB");
     require(6379, "Redis");

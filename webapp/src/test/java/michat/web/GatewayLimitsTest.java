@@ -8,6 +8,13 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import michat.gateway.ChatGateway;
 import michat.gateway.Frames;
@@ -107,6 +114,69 @@ class GatewayLimitsTest {
     assertTrue(online(server, alive.getLong("ID")));
     quiet.close();
     beating.close();
+  }
+
+  /**
+   * A client that never answers the server's close frame (a dead peer whose TCP still stands) is
+   * dropped after the closing timeout (10 s, ChatSocket.CLOSING_TIMEOUT_MS) rather than kept forever.
+   * A raw socket, because a WebSocket library answers close frames by itself.
+   */
+  @Test
+  void aClientThatNeverAnswersTheServersCloseIsDroppedAfterTheTimeout() throws Exception {
+    TestServer server = impatient;
+    JsonObject mute = user(server, "mute");
+    try (Socket raw = new Socket("127.0.0.1", server.port)) {
+      OutputStream out = raw.getOutputStream();
+      out.write(("GET /chat?token=" + mute.getString("Identity") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+      String head = readHead(in);
+      assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      raw.setSoTimeout(10_000);
+      int closeCode = -1;
+      while (closeCode < 0) {   // the welcome, then (idle after 2 s) the close frame
+        int opcode = in.readUnsignedByte() & 0x0F;
+        byte[] payload = readPayload(in);
+        if (opcode == 0x8) {
+          closeCode = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+        }
+      }
+      assertEquals(Frames.CLOSE_IDLE, closeCode);
+      long closeSeen = System.nanoTime();
+      raw.setSoTimeout(20_000);
+      try {
+        assertEquals(-1, in.read(), "nothing after the close frame but the end of the connection");
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("the connection was still open 20 s after the close frame", e);
+      } catch (IOException reset) {
+        // a reset ends it too
+      }
+      long waitedMs = (System.nanoTime() - closeSeen) / 1_000_000;
+      assertTrue(waitedMs >= 8_000, "the server waited for an answer before dropping the connection: " + waitedMs + " ms");
+    }
+  }
+
+  private static String readHead(DataInputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+      head.write(in.readUnsignedByte());
+    }
+    return head.toString(StandardCharsets.US_ASCII);
+  }
+
+  /** The rest of an unmasked server frame after its first byte. */
+  private static byte[] readPayload(DataInputStream in) throws IOException {
+    long length = in.readUnsignedByte() & 0x7F;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    byte[] payload = new byte[(int) length];
+    in.readFully(payload);
+    return payload;
   }
 
   /** One of the server's untagged meters, as GET /metrics shows it. */

@@ -167,6 +167,11 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
     closeSent = true;
     out.writeNow(new CloseWebSocketFrame(code, fitReason(reason)));
     closingTimeout = ctx.executor().schedule(this::closeConnection, CLOSING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    // Read on, even if paused for a message still being handled: the client's answer ends the
+    // connection now rather than at the timeout (data frames after closing are dropped).
+    paused = false;
+    held = null;
+    ctx.channel().config().setAutoRead(true);
   }
 
   // ---- reading ----

@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>What Vert.x did for the socket is done here: text messages reassembled from fragments up to the
  * size limit (closed with 1009 beyond it), pings answered, the closing handshake (echoed when the
  * client starts it; when the server does, the connection ends when the client answers or after
- * {@link #CLOSING_TIMEOUT_MS}), read pauses that hold messages already decoded, and writability for
- * back-pressure. Everything runs on the connection's event loop, which is the gateway instance's:
- * Vert.x runs a connection on the event loop of the context that accepted it.
+ * {@link #CLOSING_TIMEOUT_MS}), pauses that hold the messages arriving meanwhile (reading stops while
+ * {@link #HOLD_LIMIT} wait), and writability for back-pressure. Everything runs on the connection's
+ * event loop, which is the gateway instance's: Vert.x runs a connection on the event loop of the
+ * context that accepted it.
  */
 final class ChatSocket extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ChatSocket.class);
@@ -53,6 +54,13 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
   private static final int MAX_REASON_BYTES = 123;
   /** Held while paused: a binary message (michat has no use for its content). */
   private static final Object BINARY = new Object();
+  /**
+   * Messages held while paused before reading stops, and how few restart it (Vert.x's own queue used
+   * 16 and 8): a client that sends faster than its messages are handled is slowed down by TCP, while a
+   * pause per message — the gateway handles one at a time — costs no system call.
+   */
+  static final int HOLD_LIMIT = 16;
+  static final int HOLD_RESUME = 8;
 
   /** What the gateway hears from a socket, on its event loop. */
   interface Listener {
@@ -73,8 +81,10 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
   private FrameWriter out;
   private Listener listener;
   private boolean paused;
-  /** Messages decoded while paused (the rest of a read), in order; created when needed. */
+  /** Messages decoded while paused, in order; created when needed. */
   private ArrayDeque<Object> held;
+  /** Reading stopped because {@link #HOLD_LIMIT} messages are held. */
+  private boolean readsStopped;
   /** A message arriving in fragments; null between messages. */
   private CompositeByteBuf fragments;
   private boolean fragmentsAreText;
@@ -83,7 +93,8 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
   private boolean closeSent;
   private ScheduledFuture<?> closingTimeout;
 
-  private ChatSocket(int maxMessageBytes, Flusher flusher) {
+  /** Not yet on a channel: {@link #takeOver} puts it on one (tests: a channel of their own). */
+  ChatSocket(int maxMessageBytes, Flusher flusher) {
     this.maxMessageBytes = maxMessageBytes;
     this.flusher = flusher;
   }
@@ -171,18 +182,17 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
     // connection now rather than at the timeout (data frames after closing are dropped).
     paused = false;
     held = null;
-    ctx.channel().config().setAutoRead(true);
+    readOn();
   }
 
   // ---- reading ----
 
-  /** Stops reading after what was read already; messages decoded meanwhile are held. */
+  /** Holds the messages that arrive from now on, in order; reading stops once {@link #HOLD_LIMIT} wait. */
   void pause() {
     paused = true;
-    ctx.channel().config().setAutoRead(false);
   }
 
-  /** Hands over the held messages, in order, until one pauses again; then reads on. */
+  /** Hands over the held messages, in order, until one pauses again; reads on once few are left. */
   void resume() {
     if (!paused) {
       return;
@@ -191,8 +201,8 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
     while (!paused && !closing && held != null && !held.isEmpty()) {
       dispatch(held.poll());
     }
-    if (!paused && !closing) {
-      ctx.channel().config().setAutoRead(true);
+    if (held == null || held.size() <= HOLD_RESUME) {
+      readOn();
     }
   }
 
@@ -262,6 +272,10 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
         held = new ArrayDeque<>(4);
       }
       held.add(message);
+      if (held.size() >= HOLD_LIMIT && !readsStopped) {
+        readsStopped = true;
+        ctx.channel().config().setAutoRead(false);
+      }
     } else {
       dispatch(message);
     }
@@ -345,6 +359,13 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
   }
 
   // ---- helpers ----
+
+  private void readOn() {
+    if (readsStopped) {
+      readsStopped = false;
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
 
   private void startClosing() {
     if (!closing) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Pausing a socket, as the gateway does for every chat message: no change to the channel's reading
  * (a system call each way) until {@link ChatSocket#HOLD_LIMIT} messages wait, then reading stops until
- * few are left — and the held messages come out in order.
+ * few are left — and the held messages come out in order; a server close reads on for the client's
+ * answer even while messages wait. On an embedded Netty channel.
  */
 class ChatSocketPauseTest {
   private final List<String> handled = new ArrayList<>();
@@ -27,11 +29,8 @@ class ChatSocketPauseTest {
     return new ChatSocket(4096, new Flusher(metrics));
   }
 
-  @Test
-  void aPausePerMessageLeavesReadingOnAndAFloodStopsItUntilFewAreLeft() {
-    ChatSocket socket = socket();
-    EmbeddedChannel channel = new EmbeddedChannel(socket);
-    // Handles one message at a time, like the gateway: pauses on each until the test resumes.
+  /** Handles one message at a time, like the gateway: pauses on each until the test resumes. */
+  private void listenOneAtATime(ChatSocket socket) {
     socket.listen(new ChatSocket.Listener() {
       @Override
       public void onText(String text) {
@@ -51,6 +50,13 @@ class ChatSocketPauseTest {
       public void onClosed() {
       }
     });
+  }
+
+  @Test
+  void aPausePerMessageLeavesReadingOnAndAFloodStopsItUntilFewAreLeft() {
+    ChatSocket socket = socket();
+    EmbeddedChannel channel = new EmbeddedChannel(socket);
+    listenOneAtATime(socket);
 
     channel.writeInbound(new TextWebSocketFrame("m0"));
     assertEquals(List.of("m0"), handled);
@@ -80,6 +86,29 @@ class ChatSocketPauseTest {
       expected.add("m" + i);
     }
     assertEquals(expected, handled, "every message once, in order");
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void afterItsCloseFrameTheServerReadsOnForTheAnswerEvenWhileMessagesWait() {
+    ChatSocket socket = socket();
+    EmbeddedChannel channel = new EmbeddedChannel(socket);
+    listenOneAtATime(socket);
+    for (int i = 0; i <= ChatSocket.HOLD_LIMIT; i++) {
+      channel.writeInbound(new TextWebSocketFrame("m" + i));
+    }
+    assertFalse(channel.config().isAutoRead(), "a flood stopped reading");
+
+    socket.close(4001, "too slow");
+    CloseWebSocketFrame sent = channel.readOutbound();
+    assertEquals(4001, sent.statusCode());
+    sent.release();
+    assertTrue(channel.config().isAutoRead(), "reading again, for the client's answer");
+    assertTrue(channel.isOpen(), "open until the answer (or the timeout)");
+    channel.writeInbound(new TextWebSocketFrame("late"));
+    channel.writeInbound(new CloseWebSocketFrame(4001, ""));
+    assertFalse(channel.isOpen(), "the answer ends the connection");
+    assertEquals(List.of("m0"), handled, "nothing handled after closing");
     channel.finishAndReleaseAll();
   }
 }

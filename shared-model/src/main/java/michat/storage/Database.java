@@ -72,8 +72,13 @@ public final class Database {
           .connectingTo(new MySQLConnectOptions().setHost(m.host()).setPort(m.port())
               .setDatabase(m.database()).setUser(m.user()).setPassword(m.password())
               .setCharset("utf8mb4").setCollation("utf8mb4_bin")
-              // prepared once per connection; batched writes use few distinct statements (SqlBatches)
+              // Prepared once per connection, whatever their length: batched writes use a few dozen
+              // distinct statements (SqlBatches), and the client's default caches only those shorter
+              // than 2,048 characters - a 64-row insert is longer, so every large batch (the load
+              // peaks) was prepared, run and closed anew: two more round trips and a parse of the
+              // whole text in MariaDB (docs/benchmarks.md, item 20).
               .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
+              .setPreparedStatementCacheSqlFilter(sql -> true)
               .setPipeliningLimit(16))
           // READ COMMITTED, as H2 runs: under InnoDB's default REPEATABLE READ, locking reads of
           // counter rows that do not exist yet take gap locks, and concurrent batches that then insert

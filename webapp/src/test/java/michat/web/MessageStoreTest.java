@@ -26,6 +26,7 @@ import michat.router.MessageRepository.Stored;
 import michat.storage.Database;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -124,6 +125,34 @@ class MessageStoreTest {
     assertEquals(1L, second.get(3).prev(), "group: the one before");
     assertEquals(5L, TestServer.await(repo.count(p)));
     assertEquals(2L, TestServer.await(repo.count("g:7")));
+  }
+
+  /**
+   * Large batches reuse their prepared statements: a 100-message batch is a 64-row insert and
+   * longer statements, beyond the MySQL client's default cache limit of 2,048 characters; without
+   * michat's setting each such batch was prepared anew (Com_stmt_prepare counted per connection,
+   * the pool holding one).
+   */
+  @Test
+  void largeBatchesArePreparedOnceOnMariaDb() {
+    TestServer.requireMariaDb();
+    dropMariaDb("michat_it_prepared");
+    Map<String, String> env = TestServer.baseEnv(TestServer.tempDir());
+    env.put("MICHAT_MYSQL_URL", TestServer.MARIADB_URL + "michat_it_prepared");
+    env.put("MICHAT_MYSQL_POOL_SIZE", "1");
+    MessageRepository repo = repo(new Database(MichatConfig.load(null, env)));
+    long[] prepares = new long[3];
+    for (int round = 0; round < 3; round++) {
+      List<NewMessage> batch = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        batch.add(privateText(A + i, B + 1000, "m" + round + "." + i, "c-" + round + "." + i));
+      }
+      assertEquals(100, TestServer.await(repo.storeBatch(batch)).stream().filter(m -> !m.duplicate()).count());
+      prepares[round] = TestServer.await(pool.query("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").execute())
+          .iterator().next().getString(1).transform(Long::parseLong);
+    }
+    assertEquals(prepares[1], prepares[2], "the third batch of the same shape prepared nothing new");
+    assertEquals(prepares[0], prepares[1], "nor did the second");
   }
 
   /** A gateway's periodic flush saves many users' cursors in one call; cursors never move back. */

@@ -14,8 +14,10 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,63 @@ class LauncherIT {
       assertEquals("登录成功", post(port, "/user/findUserByNameAndPwd", Map.of("name", "小明", "password", "pw"), null)
           .bodyAsJsonObject().getString("message"));
     }
+  }
+
+  /**
+   * The embedded default acknowledges a message only once it would survive the process dying: the
+   * JVM is killed (SIGKILL) the moment the last of a stream of acknowledgements arrives, and after a
+   * restart on the same data the recipient gets every acknowledged message. (H2 used to write
+   * committed transactions to its file up to half a second later, and lost them with the process.)
+   */
+  @Test
+  void embeddedDefaultKeepsEveryAcknowledgedMessageWhenKilled() throws Exception {
+    int port = TestServer.freePort();
+    Map<String, String> env = Map.of("PORT", Integer.toString(port), "MICHAT_PASSWORD_ITERATIONS", "1000",
+        "MICHAT_GATEWAY_MESSAGES_PER_SECOND", "10000", "MICHAT_GATEWAY_MESSAGE_BURST", "10000");
+    int messages = 200;
+    long senderId;
+    JsonObject receiver;
+    try (JarProcess first = JarProcess.start(dir, "killed", env).awaitStarted(Duration.ofSeconds(60))) {
+      JsonObject sender = register(port, "kill-a");
+      receiver = register(port, "kill-b");
+      senderId = sender.getLong("ID");
+      ChatClient c = TestServer.await(ChatClient.connect(vertx, port, "/chat?v=2&token=" + sender.getString("Identity")));
+      assertEquals("欢迎进入聊天系统", c.next());
+      Set<String> unacked = new HashSet<>();
+      for (int i = 0; i < messages; i++) {
+        unacked.add("k" + i);
+        c.send(ChatContract.text(senderId, receiver.getLong("ID"), "k" + i).put("clientMsgId", "k" + i));
+        if (i % 20 == 19) {   // a steady stream, each message stored in its own small batch
+          while (unacked.size() > 0) {
+            JsonObject f = new JsonObject(c.next(10_000));
+            if ("ack".equals(f.getString("Type"))) {
+              unacked.remove(f.getString("clientMsgId"));
+            }
+          }
+        }
+      }
+      first.kill9();   // at once after the last acknowledgement
+      c.close();
+    }
+    try (JarProcess second = JarProcess.start(dir, "restarted", env).awaitStarted(Duration.ofSeconds(60))) {
+      ChatClient c = TestServer.await(ChatClient.connect(vertx, port, "/chat?v=2&token=" + receiver.getString("Identity")));
+      assertEquals("欢迎进入聊天系统", c.next());
+      Set<String> got = new HashSet<>();
+      for (String text : c.drain(2_000)) {
+        JsonObject f = new JsonObject(text);
+        if ("msg".equals(f.getString("Type"))) {
+          got.add(f.getJsonObject("message").getString("Content"));
+        }
+      }
+      assertEquals(messages, got.size(), "every acknowledged message survived the kill");
+      c.close();
+    }
+  }
+
+  private static JsonObject register(int port, String name) {
+    assertEquals(200, post(port, "/user/createUser", Map.of("name", name, "password", "pw", "Identity", "pw"), null).statusCode());
+    return post(port, "/user/findUserByNameAndPwd", Map.of("name", name, "password", "pw"), null)
+        .bodyAsJsonObject().getJsonObject("data");
   }
 
   @Test

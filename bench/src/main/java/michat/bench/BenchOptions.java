@@ -121,13 +121,13 @@ final class BenchOptions {
       case "rate" -> rate = positive(name, v);
       case "duration" -> durationSeconds = positive(name, v);
       case "connect-rate" -> connectRate = positive(name, v);
-      case "hold" -> holdSeconds = Integer.parseInt(v);
-      case "friends" -> friends = Integer.parseInt(v);
+      case "hold" -> holdSeconds = atLeast(name, v, 0);
+      case "friends" -> friends = atLeast(name, v, 1);
       case "groups" -> groups = positive(name, v);
       case "group-size" -> groupSize = positive(name, v);
       case "heartbeat" -> heartbeatSeconds = positive(name, v);
       case "protocol" -> {
-        protocol = Integer.parseInt(v);
+        protocol = atLeast(name, v, 1);
         if (protocol != 1 && protocol != 2) {
           throw new IllegalArgumentException("--protocol must be 1 or 2");
         }
@@ -135,9 +135,9 @@ final class BenchOptions {
       case "progress" -> progressSeconds = positive(name, v);
       case "drain" -> drainSeconds = positive(name, v);
       case "warmup" -> {
-        warmupSeconds = Integer.parseInt(v);
-        if (warmupSeconds < 0 || (warmupSeconds > 0 && !List.of("private", "group").contains(scenario))) {
-          throw new IllegalArgumentException("--warmup takes seconds (0 or more) and applies to private and group");
+        warmupSeconds = atLeast(name, v, 0);
+        if (warmupSeconds > 0 && !List.of("private", "group").contains(scenario)) {
+          throw new IllegalArgumentException("--warmup applies to private and group only");
         }
       }
       case "loops" -> loops = positive(name, v);
@@ -145,26 +145,36 @@ final class BenchOptions {
           .filter(s -> !s.isEmpty()).toList();
       case "server-pid" -> serverPid = v;
       case "charts-dir" -> chartsDir = v;
-      case "chart-rates" -> chartRates = ints(v);
-      case "chart-sessions" -> chartSessions = ints(v);
-      case "chart-group-sizes" -> chartGroupSizes = ints(v);
+      case "chart-rates" -> chartRates = ints(name, v);
+      case "chart-sessions" -> chartSessions = ints(name, v);
+      case "chart-group-sizes" -> chartGroupSizes = ints(name, v);
       case "quiet" -> quiet = Boolean.parseBoolean(v);
       default -> throw new IllegalArgumentException("unknown option --" + name);
     }
   }
 
   private static int positive(String name, String v) {
-    int n = Integer.parseInt(v);
-    if (n < 1) {
-      throw new IllegalArgumentException("--" + name + " must be at least 1");
+    return atLeast(name, v, 1);
+  }
+
+  /** A whole number of at least {@code min}, or an error that names the option and the value. */
+  private static int atLeast(String name, String v, int min) {
+    int n;
+    try {
+      n = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " takes a whole number, not '" + v + "'");
+    }
+    if (n < min) {
+      throw new IllegalArgumentException("--" + name + " must be at least " + min + ", not " + n);
     }
     return n;
   }
 
-  private static List<Integer> ints(String v) {
+  private static List<Integer> ints(String name, String v) {
     List<Integer> out = new ArrayList<>();
     for (String s : v.split(",")) {
-      out.add(Integer.parseInt(s.trim()));
+      out.add(atLeast(name, s, 1));
     }
     return out;
   }

@@ -112,7 +112,7 @@ class LauncherIT {
       for (int i = 0; i < messages; i++) {
         unacked.add("k" + i);
         c.send(ChatContract.text(senderId, receiver.getLong("ID"), "k" + i).put("clientMsgId", "k" + i));
-        if (i % 20 == 19) {   // a steady stream, each message stored in its own small batch
+        if (i % 20 == 19) {   // a steady stream: 20 at a time, each 20 acknowledged before the next
           while (unacked.size() > 0) {
             JsonObject f = new JsonObject(c.next(10_000));
             if ("ack".equals(f.getString("Type"))) {

@@ -31,13 +31,8 @@ class BenchSmokeTest {
   @Test
   void everyScenarioOnTheEmbeddedDefault() throws Exception {
     Map<String, String> env = baseEnv();
-    MichatApp app = start(env);
-    try (Bench bench = new Bench(options(env, "connections"))) {
-      BenchOptions conn = options(env, "connections");
-      conn.sessions = 200;
-      conn.connectRate = 400;
-      conn.holdSeconds = 2;
-      Report c = bench.run(conn);
+    onServer(env, bench -> {
+      Report c = bench.run(connections(env, 200, 400, 2));
       assertOk(c, "connect_rate_per_s", "server_heap_used_bytes_per_session", "server_rss_bytes_per_session");
       assertEquals(200L, c.number("connected"));
       assertEquals(200.0, c.decimal("server_sessions_open"), 0.0, c.json());
@@ -52,18 +47,10 @@ class BenchSmokeTest {
       assertEquals(p.number("sent"), p.number("delivered"), p.json());
       assertEquals(p.number("sent"), p.number("acknowledged"), "protocol 2: every message acknowledged once stored");
 
-      BenchOptions group = options(env, "group");
-      group.groups = 4;
-      group.groupSize = 25;
-      group.sessions = 100;
-      group.rate = 40;
-      group.durationSeconds = 3;
-      Report g = bench.run(group);
+      Report g = bench.run(group(env, 4, 25, 40, 3));
       assertOk(g, "latency_p99_ms", "delivered_per_s");
       assertEquals(g.number("sent") * 25, g.number("delivered"), g.json());
-    } finally {
-      app.close().await(30, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
@@ -72,20 +59,14 @@ class BenchSmokeTest {
     env.put("MICHAT_HEARTBEAT_MAX_IDLE_SECONDS", "3");   // a connect phase of 6 s outlasts it
     env.put("MICHAT_HEARTBEAT_FIRST_SWEEP_SECONDS", "1");
     env.put("MICHAT_HEARTBEAT_SWEEP_SECONDS", "1");
-    MichatApp app = start(env);
-    try (Bench bench = new Bench(options(env, "connections"))) {
-      BenchOptions conn = options(env, "connections");
-      conn.sessions = 60;
-      conn.connectRate = 10;
-      conn.holdSeconds = 2;
+    onServer(env, bench -> {
+      BenchOptions conn = connections(env, 60, 10, 2);
       conn.heartbeatSeconds = 1;
       Report c = bench.run(conn);
       assertOk(c);
       assertEquals(0L, c.number("closed_by_server"), "no session was idle while others connected: " + c.json());
       assertEquals(60.0, c.decimal("server_sessions_open"), 0.0, c.json());
-    } finally {
-      app.close().await(30, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
@@ -97,36 +78,33 @@ class BenchSmokeTest {
     env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:3306/" + database);
     env.put("MICHAT_REDIS_URL", "redis://127.0.0.1:6379/12");
     env.put("MICHAT_TOKEN_SECRET", "bench-smoke-token-secret-0123456789-abcdef");
-    MichatApp app = start(env);
-    try (Bench bench = new Bench(options(env, "private"))) {
-      BenchOptions priv = options(env, "private");
-      priv.sessions = 60;
-      priv.rate = 200;
-      priv.durationSeconds = 2;
-      priv.warmupSeconds = 1;
-      Report w = bench.warmUp(priv);
-      assertOk(w, "latency_p99_ms", "delivered_per_s");
-      assertEquals(1L, w.number("duration_s"), "the warm-up runs for --warmup seconds: " + w.json());
-      assertTrue(w.number("delivered") > 0, w.json());
-      Report p = bench.run(priv);
-      assertOk(p, "latency_p99_ms", "delivered_per_s");
-      assertEquals(p.number("sent"), p.number("delivered"), p.json());
-
-      BenchOptions group = options(env, "group");
-      group.groups = 3;
-      group.groupSize = 20;
-      group.sessions = 60;
-      group.rate = 30;
-      group.durationSeconds = 2;
-      Report g = bench.run(group);
-      assertOk(g, "latency_p99_ms", "delivered_per_s");
+    try {
+      onServer(env, bench -> privateAndGroup(env, bench));
     } finally {
-      app.close().await(30, TimeUnit.SECONDS);
       try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
            Statement st = c.createStatement()) {
         st.execute("DROP DATABASE IF EXISTS `" + database + "`");
       }
     }
+  }
+
+  /** Private messages with a warm-up, then group messages, on one server. */
+  private static void privateAndGroup(Map<String, String> env, Bench bench) {
+    BenchOptions priv = options(env, "private");
+    priv.sessions = 60;
+    priv.rate = 200;
+    priv.durationSeconds = 2;
+    priv.warmupSeconds = 1;
+    Report w = bench.warmUp(priv);
+    assertOk(w, "latency_p99_ms", "delivered_per_s");
+    assertEquals(1L, w.number("duration_s"), "the warm-up runs for --warmup seconds: " + w.json());
+    assertTrue(w.number("delivered") > 0, w.json());
+    Report p = bench.run(priv);
+    assertOk(p, "latency_p99_ms", "delivered_per_s");
+    assertEquals(p.number("sent"), p.number("delivered"), p.json());
+
+    Report g = bench.run(group(env, 3, 20, 30, 2));
+    assertOk(g, "latency_p99_ms", "delivered_per_s");
   }
 
   private static void assertOk(Report r, String... figures) {
@@ -142,6 +120,41 @@ class BenchSmokeTest {
     for (String f : figures) {
       assertTrue(parsed.getValue(f) instanceof Number, f + " missing in " + json);
     }
+  }
+
+  /** What a test does with a running server and a bench pointed at it. */
+  private interface OnServer {
+    void run(Bench bench) throws Exception;
+  }
+
+  /** Starts michat with these settings, runs the body against it, stops it. */
+  private static void onServer(Map<String, String> env, OnServer body) throws Exception {
+    MichatApp app = start(env);
+    try (Bench bench = new Bench(options(env, "connections"))) {
+      body.run(bench);
+    } finally {
+      app.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The connections scenario: this many sessions at this rate per second, held for so many seconds. */
+  private static BenchOptions connections(Map<String, String> env, int sessions, int connectRate, int holdSeconds) {
+    BenchOptions o = options(env, "connections");
+    o.sessions = sessions;
+    o.connectRate = connectRate;
+    o.holdSeconds = holdSeconds;
+    return o;
+  }
+
+  /** The group scenario: groups of this size (every member a session), group messages per second, seconds. */
+  private static BenchOptions group(Map<String, String> env, int groups, int groupSize, int rate, int seconds) {
+    BenchOptions o = options(env, "group");
+    o.groups = groups;
+    o.groupSize = groupSize;
+    o.sessions = groups * groupSize;
+    o.rate = rate;
+    o.durationSeconds = seconds;
+    return o;
   }
 
   private static BenchOptions options(Map<String, String> env, String scenario) {

@@ -100,12 +100,11 @@ class LauncherIT {
     Map<String, String> env = Map.of("PORT", Integer.toString(port), "MICHAT_PASSWORD_ITERATIONS", "1000",
         "MICHAT_GATEWAY_MESSAGES_PER_SECOND", "10000", "MICHAT_GATEWAY_MESSAGE_BURST", "10000");
     int messages = 200;
-    long senderId;
     JsonObject receiver;
     try (JarProcess first = JarProcess.start(dir, "killed", env).awaitStarted(Duration.ofSeconds(60))) {
       JsonObject sender = register(port, "kill-a");
       receiver = register(port, "kill-b");
-      senderId = sender.getLong("ID");
+      long senderId = sender.getLong("ID");
       ChatClient c = TestServer.await(ChatClient.connect(vertx, port, "/chat?v=2&token=" + sender.getString("Identity")));
       assertEquals("欢迎进入聊天系统", c.next());
       Set<String> unacked = new HashSet<>();

@@ -50,9 +50,15 @@ class MessageStoreTest {
     TestServer.await(vertx.close());
   }
 
-  /** A migrated, empty store of the kind asked for; returns its JDBC URL for direct checks. */
+  /** An empty store of the kind asked for (a MariaDB database is dropped first; repo() migrates it). */
   private Database database(String kind, String name) {
+    return database(kind, name, Map.of());
+  }
+
+  /** The same with further settings. */
+  private Database database(String kind, String name, Map<String, String> extra) {
     Map<String, String> env = TestServer.baseEnv(TestServer.tempDir());
+    env.putAll(extra);
     if (kind.equals("mariadb")) {
       TestServer.requireMariaDb();
       dropMariaDb(name);
@@ -135,12 +141,7 @@ class MessageStoreTest {
    */
   @Test
   void largeBatchesArePreparedOnceOnMariaDb() {
-    TestServer.requireMariaDb();
-    dropMariaDb("michat_it_prepared");
-    Map<String, String> env = TestServer.baseEnv(TestServer.tempDir());
-    env.put("MICHAT_MYSQL_URL", TestServer.MARIADB_URL + "michat_it_prepared");
-    env.put("MICHAT_MYSQL_POOL_SIZE", "1");
-    MessageRepository repo = repo(new Database(MichatConfig.load(null, env)));
+    MessageRepository repo = repo(database("mariadb", "michat_it_prepared", Map.of("MICHAT_MYSQL_POOL_SIZE", "1")));
     long[] prepares = new long[3];
     for (int round = 0; round < 3; round++) {
       List<NewMessage> batch = new ArrayList<>();

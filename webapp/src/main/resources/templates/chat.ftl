@@ -220,6 +220,12 @@
     </div>
     <div class="field-row">
       <label class="field">
+        <span class="field-label">当前密码 / Current password</span>
+        <input type="password" name="currentPassword" maxlength="128" autocomplete="current-password" placeholder="改密码时填写 / To change the password">
+      </label>
+    </div>
+    <div class="field-row">
+      <label class="field">
         <span class="field-label">新密码 / New password</span>
         <input type="password" name="password" maxlength="128" autocomplete="new-password" placeholder="留空不改 / Keep blank">
       </label>

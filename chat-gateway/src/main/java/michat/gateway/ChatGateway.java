@@ -23,11 +23,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import michat.auth.Origins;
+import michat.auth.Session;
+import michat.auth.SessionRevocations;
 import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
 import michat.model.Addresses;
+import michat.model.Failures;
 import michat.model.SeedMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +58,8 @@ public final class ChatGateway {
 
   private final Vertx vertx;
   private final SessionTokens tokens;
+  private final SessionRevocations revocations;
+  private final Origins origins;
   private final String nodeId;
   /** This gateway instance (one per event loop of the node). */
   private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
@@ -74,9 +80,12 @@ public final class ChatGateway {
   private final List<Long> timers = new ArrayList<>();
   private boolean stopping;
 
-  public ChatGateway(Vertx vertx, MichatConfig cfg, SessionTokens tokens) {
+  public ChatGateway(Vertx vertx, MichatConfig cfg, SessionTokens tokens, SessionRevocations revocations,
+                     Origins origins) {
     this.vertx = vertx;
     this.tokens = tokens;
+    this.revocations = revocations;
+    this.origins = origins;
     this.nodeId = cfg.string(ConfigKeys.NODE_ID);
     this.maxQueued = cfg.integer(ConfigKeys.GATEWAY_MAX_QUEUED_FRAMES, 1, 1_000_000);
     this.maxFrameBytes = cfg.integer(ConfigKeys.GATEWAY_MAX_FRAME_BYTES, 1024, 16 << 20);
@@ -100,6 +109,7 @@ public final class ChatGateway {
   public Future<Void> start() {
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(nodeId), this::deliver));
     consumers.add(vertx.eventBus().<String>consumer(Addresses.PUBSUB_WEBSOCKET, this::onChannel));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED, this::sessionsEnded));
     timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> nodeAlive()));
     timers.add(vertx.setPeriodic(firstSweepMs, sweepMs, id -> sweep()));
     timers.add(vertx.setPeriodic(HEARTBEAT_FLUSH_INTERVAL_MS, id -> flushHeartbeats()));
@@ -145,14 +155,25 @@ public final class ChatGateway {
       req.response().setStatusCode(503).putHeader("Retry-After", "1").end("shutting down, connect to another node");
       return;
     }
+    String token = SessionTokens.upgradeTokenOf(req);
+    if (SessionTokens.fromCookie(req, token) && !origins.fromAllowedPage(req)) {
+      // The browser added the cookie to a socket another site's page opened: it would chat as the victim.
+      refuse(req, 403, SeedMessages.CROSS_SITE);
+      return;
+    }
     req.pause();
-    tokens.verify(SessionTokens.tokenOf(req))
+    tokens.decode(token).compose(revocations::check)
         .onFailure(err -> {
           req.resume();
-          req.response().setStatusCode(401).putHeader("Content-Type", "application/json; charset=utf-8")
-              .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.NOT_AUTHENTICATED).encode());
+          if (Failures.codeOf(err) == Failures.UNAUTHORIZED) {
+            refuse(req, 401, err.getMessage());
+          } else {   // the session could not be checked (user-service unreachable): not the client's fault
+            req.response().putHeader("Retry-After", "5");
+            refuse(req, 503, "sessions cannot be checked right now, please reconnect in a few seconds");
+          }
         })
-        .onSuccess(userId -> {
+        .onSuccess(login -> {
+          long userId = login.userId();
           String[] keys = ConnectionLimits.keys(userId, req.remoteAddress().hostAddress());
           String refused = limits.acquire(keys);
           if (refused != null) {
@@ -164,7 +185,7 @@ public final class ChatGateway {
           boolean v2 = "2".equals(req.getParam("v"));
           boolean resume = v2 && "1".equals(req.getParam("resume"));
           req.toWebSocket()
-              .onSuccess(ws -> open(userId, ws, v2, resume, keys))
+              .onSuccess(ws -> open(login, ws, v2, resume, keys))
               .onFailure(err -> {
                 limits.release(keys);
                 LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage());
@@ -172,12 +193,18 @@ public final class ChatGateway {
         });
   }
 
+  private static void refuse(HttpServerRequest req, int status, String message) {
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(new JsonObject().put("Code", -1).put("Msg", message).encode());
+  }
+
   private static void upgradeExpected(HttpServerRequest req) {
     req.response().setStatusCode(400).end("WebSocket upgrade expected");
   }
 
   /** Runs in the event-loop task that completed the upgrade: nothing has been read from the socket yet. */
-  private void open(long userId, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
+  private void open(Session login, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
+    long userId = login.userId();
     ChatSocket socket;
     try {
       socket = ChatSocket.takeOver(ws, maxFrameBytes, flusher);
@@ -187,7 +214,7 @@ public final class ChatGateway {
       ws.close((short) 1011, "server error");
       return;
     }
-    ChatSession s = new ChatSession(UUID.randomUUID().toString(), userId, socket, v2, new TokenBucket(perSecond, burst),
+    ChatSession s = new ChatSession(UUID.randomUUID().toString(), login, socket, v2, new TokenBucket(perSecond, burst),
         limitKeys, maxQueued, metrics, new ChatSession.Filler() {
           @Override
           public Future<JsonObject> fill(String conversation, Long after, long upto) {
@@ -480,6 +507,27 @@ public final class ChatGateway {
         } else if (!s.id.equals(exceptSession)) {
           s.deliverCopy(d.getString("conversation"), d.getLong("seq"), d.getString("frame"));
         }
+      }
+    }
+  }
+
+  /**
+   * user-service ended sessions (a logout, a password change, a deletion): their sockets on this
+   * instance close with 4003, so an ended session cannot go on chatting on a socket it already had.
+   */
+  private void sessionsEnded(Message<JsonObject> msg) {
+    JsonObject event = msg.body();
+    Map<String, ChatSession> mine = sessions.get(event.getLong("userId"));
+    if (mine == null) {
+      return;
+    }
+    boolean deleted = event.getBoolean("deleted", false);
+    Integer generation = event.getInteger("generation");
+    String sessionId = event.getString("sessionId");
+    for (ChatSession s : new ArrayList<>(mine.values())) {
+      if (deleted || (generation != null && s.login.generation() < generation) || s.login.id().equals(sessionId)) {
+        LOG.info("closing session {} of user {}: its login ended", s.id, s.userId);
+        s.close(Frames.CLOSE_SESSION_ENDED, "session ended, please log in again");
       }
     }
   }

@@ -1,5 +1,6 @@
 package michat.gateway;
 
+import michat.auth.Session;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
@@ -74,6 +75,8 @@ final class ChatSession {
 
   final String id;
   final long userId;
+  /** The login this connection was opened with: a logout or password change that ends it closes the socket. */
+  final Session login;
   private final ChatSocket socket;
   /** Protocol v2 (docs/protocol.md): acknowledgements, and messages framed with conversation and seq. */
   final boolean v2;
@@ -91,10 +94,11 @@ final class ChatSession {
   private Promise<Map<String, Long>> resume;
   private boolean closed;
 
-  ChatSession(String id, long userId, ChatSocket socket, boolean v2, TokenBucket rate, String[] limitKeys,
+  ChatSession(String id, Session login, ChatSocket socket, boolean v2, TokenBucket rate, String[] limitKeys,
               int maxQueued, MichatMetrics metrics, Filler filler) {
     this.id = id;
-    this.userId = userId;
+    this.login = login;
+    this.userId = login.userId();
     this.socket = socket;
     this.v2 = v2;
     this.rate = rate;

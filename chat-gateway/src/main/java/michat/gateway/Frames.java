@@ -15,6 +15,8 @@ public final class Frames {
   public static final short CLOSE_IDLE = 4000;
   /** Closed because the client did not read fast enough and its queue filled up. */
   public static final short CLOSE_TOO_SLOW = 4001;
+  /** The session ended: logged out, password changed or account deleted. Log in again. */
+  public static final short CLOSE_SESSION_ENDED = 4003;
   /** A message larger than gateway.maxFrameBytes. */
   public static final short CLOSE_TOO_BIG = 1009;
   /** The server is shutting down: reconnect (to another node). */

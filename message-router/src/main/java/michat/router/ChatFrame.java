@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import michat.model.MediaUrls;
 
 /**
  * A client's chat message, validated. Keys are matched case-insensitively as the seed's clients send
@@ -20,7 +21,7 @@ public record ChatFrame(int type, long targetId, int media, String content, Stri
   static final int MAX_URL_CHARS = 512;
   static final int MAX_CLIENT_ID_CHARS = 64;
 
-  public static ChatFrame parse(JsonObject raw, long senderId, int maxContentBytes) {
+  public static ChatFrame parse(JsonObject raw, long senderId, int maxContentBytes, MediaUrls mediaUrls) {
     Map<String, Object> fields = new java.util.HashMap<>();
     for (Map.Entry<String, Object> e : raw) {
       fields.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
@@ -50,6 +51,10 @@ public record ChatFrame(int type, long targetId, int media, String content, Stri
     if (url.length() > MAX_URL_CHARS) {
       throw new Rejection(Rejection.TOO_LARGE, "url is longer than " + MAX_URL_CHARS + " characters");
     }
+    // Recipients' browsers fetch it as soon as the conversation shows: a static file of this server only.
+    mediaUrls.problem("url", url).ifPresent(problem -> {
+      throw new Rejection(Rejection.BAD_URL, problem);
+    });
     int amount = fields.get("amount") == null ? 0 : intField(fields, "amount");
     String clientMsgId = stringField(fields, "clientmsgid");
     if (clientMsgId.length() > MAX_CLIENT_ID_CHARS) {

@@ -16,6 +16,7 @@ public final class Rejection extends RuntimeException {
   public static final String NOT_A_MEMBER = "not_a_member";
   public static final String TOO_LARGE = "too_large";
   public static final String BAD_FIELD = "bad_field";
+  public static final String BAD_URL = "bad_url";
   public static final String UNAVAILABLE = "unavailable";
 
   private final String code;

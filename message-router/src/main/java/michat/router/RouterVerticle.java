@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import michat.config.ConfigKeys;
+import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
 import michat.model.Addresses;
+import michat.model.MediaUrls;
 import michat.model.Conversations;
 import michat.model.Failures;
 import michat.model.ServiceConsumers;
@@ -40,6 +42,7 @@ public class RouterVerticle extends VerticleBase {
   private Pushes pushes;
   private Membership membership;
   private int maxContentBytes;
+  private MediaUrls mediaUrls;
   private int catchUpLimit;
   private Admission catchUps;
   private MichatMetrics metrics;
@@ -57,6 +60,7 @@ public class RouterVerticle extends VerticleBase {
     pushes = new Pushes(vertx);
     membership = new Membership(vertx);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
+    mediaUrls = MediaUrlSettings.from(cfg);
     catchUpLimit = cfg.integer(ConfigKeys.CATCH_UP_LIMIT, 1, 100_000);
     catchUps = new Admission(cfg.integer(ConfigKeys.CATCH_UP_CONCURRENCY, 1, 1_000),
         Addresses.REQUEST_TIMEOUT_MS);   // a catch-up queued longer than its gateway waits is dropped
@@ -90,7 +94,7 @@ public class RouterVerticle extends VerticleBase {
     long senderId = req.getLong("senderId");
     ChatFrame frame;
     try {
-      frame = ChatFrame.parse(req.getJsonObject("frame"), senderId, maxContentBytes);
+      frame = ChatFrame.parse(req.getJsonObject("frame"), senderId, maxContentBytes, mediaUrls);
     } catch (Rejection r) {
       return Future.succeededFuture(r.toReply());
     }

@@ -48,7 +48,7 @@ class StoreQueueTest {
 
   private static NewMessage text(String conversation, long from, long to, String content) {
     JsonObject raw = new JsonObject().put("TargetId", to).put("Type", 1).put("Media", 1).put("Content", content);
-    return new NewMessage(conversation, from, ChatFrame.parse(raw, from, 4096));
+    return new NewMessage(conversation, from, ChatFrame.parse(raw, from, 4096, michat.model.MediaUrls.sameOriginOnly()));
   }
 
   @Test

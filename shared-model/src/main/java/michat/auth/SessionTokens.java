@@ -10,6 +10,8 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.model.Failures;
@@ -17,8 +19,9 @@ import michat.model.SeedMessages;
 
 /**
  * Signed, expiring session tokens (JWT, HMAC-SHA256). user-service issues them at login; the web
- * routes and the chat gateway verify them locally with the same secret, so verification costs no
- * event-bus round trip. The subject is the user id.
+ * routes and the chat gateway check them locally with the same secret, so a signature check costs no
+ * event-bus round trip; whether the session was ended early is {@link SessionRevocations}'s job. The
+ * subject is the user id; {@code sid} names the login and {@code gen} is the user's token generation.
  */
 public final class SessionTokens {
   /** Name of the HttpOnly cookie that carries the token for browsers. */
@@ -26,6 +29,7 @@ public final class SessionTokens {
 
   private final JWTAuth jwt;
   private final int ttlSeconds;
+  private final SecureRandom random = new SecureRandom();
 
   public SessionTokens(Vertx vertx, MichatConfig cfg) {
     String secret = cfg.string(ConfigKeys.TOKEN_SECRET);
@@ -37,39 +41,83 @@ public final class SessionTokens {
     this.ttlSeconds = (int) cfg.number(ConfigKeys.TOKEN_TTL_HOURS, 1, 24L * 365) * 3600;
   }
 
-  public String issue(long userId) {
-    return jwt.generateToken(new JsonObject().put("sub", Long.toString(userId)),
+  /** A token for a new login of {@code userId}, whose token generation is now {@code generation}. */
+  public String issue(long userId, int generation) {
+    byte[] sid = new byte[12];
+    random.nextBytes(sid);
+    return jwt.generateToken(new JsonObject().put("sub", Long.toString(userId))
+            .put("sid", Base64.getUrlEncoder().withoutPadding().encodeToString(sid)).put("gen", generation),
         new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
   }
 
   /**
-   * The token a request carries: {@code Authorization: Bearer}, then a {@code token} parameter (query
-   * or form), then the {@code michat_token} cookie; null when there is none.
+   * The token a REST request carries: {@code Authorization: Bearer}, else the {@code michat_token}
+   * cookie; null when there is none. Never the URL: a link or an {@code <img src>} could otherwise
+   * act with (or plant) a session.
    */
   public static String tokenOf(HttpServerRequest req) {
-    String auth = req.getHeader("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.substring(7).trim();
-    }
-    String param = req.getParam("token");
-    if (param != null && !param.isBlank()) {
-      return param;
+    String bearer = bearerOf(req);
+    if (bearer != null) {
+      return bearer;
     }
     Cookie cookie = req.getCookie(COOKIE);
-    return cookie == null ? null : cookie.getValue();
+    return cookie == null || cookie.getValue().isBlank() ? null : cookie.getValue();
+  }
+
+  /**
+   * The token of a chat WebSocket upgrade: as {@link #tokenOf}, but a {@code token} query parameter
+   * comes before the cookie — browsers cannot put headers on a WebSocket, so the ginchat clients send
+   * it in the URL, and an upgrade needs script on a page to start, which no link or image can do.
+   */
+  public static String upgradeTokenOf(HttpServerRequest req) {
+    String bearer = bearerOf(req);
+    if (bearer != null) {
+      return bearer;
+    }
+    String param = req.getParam("token");
+    return param != null && !param.isBlank() ? param : tokenOf(req);
+  }
+
+  /** Whether the request's credentials are the cookie (which a browser adds by itself, even cross-site). */
+  public static boolean fromCookie(HttpServerRequest req, String token) {
+    Cookie cookie = req.getCookie(COOKIE);
+    return token != null && cookie != null && token.equals(cookie.getValue());
+  }
+
+  private static String bearerOf(HttpServerRequest req) {
+    String auth = req.getHeader("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && !auth.substring(7).isBlank()) {
+      return auth.substring(7).trim();
+    }
+    return null;
   }
 
   public int ttlSeconds() {
     return ttlSeconds;
   }
 
-  /** The user id of a valid token; fails with 401 for a missing, forged or expired one. */
-  public Future<Long> verify(String token) {
+  /**
+   * The session of a well-signed, unexpired token; fails with 401 for a missing, forged or expired
+   * one, and for tokens from before sessions could be ended (no {@code sid}: their users log in again).
+   */
+  public Future<Session> decode(String token) {
     if (token == null || token.isBlank()) {
       return Failures.fail(Failures.UNAUTHORIZED, SeedMessages.NOT_AUTHENTICATED);
     }
     return jwt.authenticate(new TokenCredentials(token))
-        .map(user -> Long.parseLong(user.principal().getString("sub")))
+        .compose(user -> {
+          // The verified claims (the principal holds only those the token was issued with, without exp).
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          Object sub = claims.getValue("sub");
+          Object sid = claims.getValue("sid");
+          Object gen = claims.getValue("gen");
+          Object exp = claims.getValue("exp");
+          if (!(sub instanceof String s && s.matches("\\d{1,18}")) || !(sid instanceof String id)
+              || !(gen instanceof Integer g) || !(exp instanceof Number e)) {
+            return Failures.<Session>fail(Failures.UNAUTHORIZED, SeedMessages.NOT_AUTHENTICATED);
+          }
+          return Future.succeededFuture(new Session(Long.parseLong(s), id, g, e.longValue()));
+        })
         .recover(err -> Failures.fail(Failures.UNAUTHORIZED, SeedMessages.NOT_AUTHENTICATED));
   }
 }

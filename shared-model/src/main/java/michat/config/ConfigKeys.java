@@ -119,6 +119,12 @@ public final class ConfigKeys {
       List.of(), "largest accepted upload in bytes");
   public static final ConfigKey HTTP_BODY_LIMIT = key("http.bodyLimitBytes", List.of("MICHAT_HTTP_BODY_LIMIT_BYTES"),
       List.of(), "largest accepted request body (other than uploads) in bytes");
+  public static final ConfigKey HTTP_ALLOWED_ORIGINS = key("http.allowedOrigins", List.of("MICHAT_HTTP_ALLOWED_ORIGINS"),
+      List.of(), "origins (scheme://host[:port], comma-separated) whose pages may send cookie-authenticated requests and"
+          + " open the chat WebSocket; empty = the request's own host only");
+  public static final ConfigKey MEDIA_EXTERNAL_URLS = key("media.externalUrls", List.of("MICHAT_MEDIA_EXTERNAL_URLS"),
+      List.of(), "https hosts (comma-separated, or * for any) whose URLs avatars, group icons and messages may use;"
+          + " empty = only files under /asset/ on this server");
   public static final ConfigKey LOG_LEVEL = key("log.level", List.of("MICHAT_LOG_LEVEL"),
       List.of(), "root log level: TRACE, DEBUG, INFO, WARN or ERROR");
 
@@ -137,7 +143,8 @@ public final class ConfigKeys {
       NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, GATEWAY_MAX_FRAME_BYTES,
       GATEWAY_MESSAGES_PER_SECOND, GATEWAY_MESSAGE_BURST, GATEWAY_MAX_CONNECTIONS_PER_USER,
       GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT, CATCH_UP_CONCURRENCY,
-      STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, LOG_LEVEL, METRICS_ENABLED,
+      STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, HTTP_ALLOWED_ORIGINS,
+      MEDIA_EXTERNAL_URLS, LOG_LEVEL, METRICS_ENABLED,
       BENCH_SEED_SECRET);
 
   private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {

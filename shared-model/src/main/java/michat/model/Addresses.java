@@ -21,6 +21,19 @@ public final class Addresses {
   public static final String USER_FIND = "michat.user.find";
   public static final String USER_UPDATE = "michat.user.update";
   public static final String USER_DELETE = "michat.user.delete";
+  /** Ends one session (a logout): {userId, sessionId, expiresAt (epoch s)}; reply {}. */
+  public static final String USER_LOGOUT = "michat.user.logout";
+  /**
+   * What token verifiers cache about a user's sessions: {userId}; reply {exists, generation,
+   * revoked:[session ids ended before their expiry]}.
+   */
+  public static final String USER_SESSION_STATE = "michat.user.sessionState";
+  /**
+   * user-service tells every token verifier and gateway (publish) that sessions ended:
+   * {userId, sessionId} for a logout, {userId, generation} when a password change ended every older
+   * session, {userId, deleted: true} when the account was deleted.
+   */
+  public static final String SESSION_REVOKED = "michat.session.revoked";
 
   /**
    * user-service, only with {@code bench.seedSecret} set: bulk users, friends and groups for the load

@@ -45,6 +45,10 @@ public final class SeedMessages {
   public static final String GROUP_FULL = "the group is full";
   public static final String TOO_MANY_CONNECTIONS = "too many chat connections";
   public static final String NOT_AUTHENTICATED = "please log in: missing, invalid or expired session token";
+  public static final String SESSION_ENDED = "your session has ended (logged out, password changed or account deleted): please log in again";
+  public static final String CURRENT_PASSWORD_REQUIRED = "修改密码需要提供当前密码";
+  public static final String CURRENT_PASSWORD_WRONG = "当前密码不正确";
+  public static final String CROSS_SITE = "refused: this request came from another site's page";
   public static final String NOT_YOURSELF = "you can only read or change your own data";
   public static final String INTERNAL_ERROR = "internal error, please try again";
   public static final String BODY_TOO_LARGE = "request body too large";

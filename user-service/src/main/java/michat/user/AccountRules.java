@@ -42,13 +42,4 @@ final class AccountRules {
   static boolean validEmail(String email) {
     return email.isEmpty() || (email.length() <= EMAIL_MAX && EMAIL.matcher(email).matches());
   }
-
-  /**
-   * Avatars and group images are shown as {@code <img src>}: only uploaded files and http(s) URLs,
-   * never {@code javascript:} or {@code data:} URLs.
-   */
-  static boolean validImageUrl(String url) {
-    return url.isEmpty() || url.startsWith("./asset/") || url.startsWith("/asset/")
-        || url.startsWith("https://") || url.startsWith("http://");
-  }
 }

@@ -84,7 +84,7 @@ final class BenchSeed {
   private JsonObject reply(List<Long> ids, List<Long> groupIds, List<List<Long>> members, int friends) {
     JsonArray users = new JsonArray();
     for (long id : ids) {
-      users.add(new JsonObject().put("id", id).put("token", tokens.issue(id)));
+      users.add(new JsonObject().put("id", id).put("token", tokens.issue(id, 0)));
     }
     JsonArray groups = new JsonArray();
     for (int g = 0; g < groupIds.size(); g++) {

@@ -46,7 +46,10 @@ public final class UserRepository {
   }
 
   /** The stored password hash of a user, kept apart from the user JSON so it can never leak into a reply. */
-  public record Credentials(long id, String passwordHash) {}
+  public record Credentials(long id, String passwordHash, int tokenGeneration) {}
+
+  /** What token verifiers need to know of a user's sessions (SessionRevocations). */
+  public record SessionState(boolean exists, int generation, List<String> revoked) {}
 
   public Future<Void> ping() {
     return pool.query("SELECT 1").execute().mapEmpty();
@@ -73,13 +76,46 @@ public final class UserRepository {
   }
 
   public Future<Optional<Credentials>> findCredentials(String name) {
-    return one(pool, "SELECT id, password_hash FROM users WHERE name = ?", Tuple.of(name),
-        row -> new Credentials(row.getLong("id"), row.getString("password_hash")));
+    return one(pool, "SELECT id, password_hash, token_generation FROM users WHERE name = ?", Tuple.of(name),
+        UserRepository::credentials);
   }
 
   public Future<Optional<Credentials>> findCredentials(long id) {
-    return one(pool, "SELECT id, password_hash FROM users WHERE id = ?", Tuple.of(id),
-        row -> new Credentials(row.getLong("id"), row.getString("password_hash")));
+    return one(pool, "SELECT id, password_hash, token_generation FROM users WHERE id = ?", Tuple.of(id),
+        UserRepository::credentials);
+  }
+
+  private static Credentials credentials(Row row) {
+    return new Credentials(row.getLong("id"), row.getString("password_hash"), row.getInteger("token_generation"));
+  }
+
+  // ---- sessions ----
+
+  /** The user's token generation and the sessions ended by a logout that have not yet expired. */
+  public Future<SessionState> sessionState(long userId) {
+    return one(pool, "SELECT token_generation FROM users WHERE id = ?", Tuple.of(userId), row -> row.getInteger(0))
+        .compose(generation -> generation.isEmpty()
+            ? Future.succeededFuture(new SessionState(false, 0, List.of()))
+            : pool.preparedQuery("SELECT session_id FROM revoked_sessions WHERE user_id = ? AND expires_at > ?")
+                .execute(Tuple.of(userId, now()))
+                .map(rows -> {
+                  List<String> ids = new ArrayList<>();
+                  rows.forEach(r -> ids.add(r.getString(0)));
+                  return new SessionState(true, generation.get(), ids);
+                }));
+  }
+
+  /**
+   * Records a logged-out session until its token expires; the user's expired records go at the same
+   * time, so the table holds only sessions whose tokens could still be presented. Idempotent.
+   */
+  public Future<Void> revokeSession(long userId, String sessionId, LocalDateTime expiresAt) {
+    LocalDateTime now = now();
+    return write(tx -> tx.preparedQuery("DELETE FROM revoked_sessions WHERE user_id = ? AND (expires_at <= ? OR session_id = ?)")
+        .execute(Tuple.of(userId, now, sessionId))
+        .compose(r -> tx.preparedQuery("INSERT INTO revoked_sessions (session_id, user_id, expires_at) VALUES (?, ?, ?)")
+            .execute(Tuple.of(sessionId, userId, expiresAt)))
+        .mapEmpty());
   }
 
   public Future<JsonArray> listUsers() {
@@ -95,8 +131,9 @@ public final class UserRepository {
   }
 
   /**
-   * Sets the given profile fields (keys of {@link #UPDATABLE}) and, when not null, a new password hash.
-   * Column names come from the fixed map, never from input.
+   * Sets the given profile fields (keys of {@link #UPDATABLE}) and, when not null, a new password hash,
+   * which also bumps the user's token generation (ending every session issued before). Column names
+   * come from the fixed map, never from input.
    */
   public Future<Void> updateUser(long id, Map<String, String> fields, String newPasswordHash) {
     List<String> sets = new ArrayList<>();
@@ -108,6 +145,7 @@ public final class UserRepository {
     if (newPasswordHash != null) {
       sets.add("password_hash = ?");
       params.addValue(newPasswordHash);
+      sets.add("token_generation = token_generation + 1");
     }
     sets.add("updated_at = ?");
     params.addValue(now());
@@ -121,6 +159,7 @@ public final class UserRepository {
     return write(tx -> tx
         .preparedQuery("DELETE FROM contacts WHERE owner_id = ? OR (target_id = ? AND kind = " + FRIEND + ")")
         .execute(Tuple.of(id, id))
+        .compose(r -> tx.preparedQuery("DELETE FROM revoked_sessions WHERE user_id = ?").execute(Tuple.of(id)))
         .compose(r -> tx.preparedQuery("DELETE FROM users WHERE id = ?").execute(Tuple.of(id)))
         .mapEmpty());
   }

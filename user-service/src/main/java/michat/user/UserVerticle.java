@@ -3,8 +3,11 @@ package michat.user;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +16,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
+import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
 import michat.model.Addresses;
 import michat.model.Failures;
+import michat.model.MediaUrls;
 import michat.model.SeedJson;
 import michat.model.SeedMessages;
 import michat.model.ServiceConsumers;
@@ -37,6 +42,7 @@ public class UserVerticle extends VerticleBase {
   private PasswordHasher hasher;
   private SessionTokens tokens;
   private int maxGroupMembers;
+  private MediaUrls mediaUrls;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
   @Override
@@ -47,6 +53,7 @@ public class UserVerticle extends VerticleBase {
     hasher = new PasswordHasher(cfg.integer(ConfigKeys.PASSWORD_ITERATIONS, 1_000, 10_000_000));
     tokens = new SessionTokens(vertx, cfg);
     maxGroupMembers = cfg.integer(ConfigKeys.GROUP_MAX_MEMBERS, 2, 1_000_000);
+    mediaUrls = MediaUrlSettings.from(cfg);
 
     serve(Addresses.USER_HEALTH, this::health);
     serve(Addresses.USER_REGISTER, this::register);
@@ -55,6 +62,8 @@ public class UserVerticle extends VerticleBase {
     serve(Addresses.USER_FIND, this::find);
     serve(Addresses.USER_UPDATE, this::update);
     serve(Addresses.USER_DELETE, this::delete);
+    serve(Addresses.USER_LOGOUT, this::logout);
+    serve(Addresses.USER_SESSION_STATE, this::sessionState);
     serve(Addresses.FRIEND_LIST, this::friends);
     serve(Addresses.FRIEND_ADD, this::addFriend);
     serve(Addresses.GROUP_CREATE, this::createGroup);
@@ -123,12 +132,39 @@ public class UserVerticle extends VerticleBase {
       }
       UserRepository.Credentials c = found.get();
       return vertx.executeBlocking(() -> hasher.matches(password, c.passwordHash()), false)
-          .compose(ok -> ok ? Future.succeededFuture(c.id())
-              : Failures.<Long>fail(Failures.UNAUTHORIZED, SeedMessages.WRONG_PASSWORD));
-    }).compose(id -> repo.recordLogin(id, req.getString("clientIp", ""), req.getString("clientPort", ""),
+          .compose(ok -> ok ? Future.succeededFuture(c)
+              : Failures.<UserRepository.Credentials>fail(Failures.UNAUTHORIZED, SeedMessages.WRONG_PASSWORD));
+    }).compose(c -> repo.recordLogin(c.id(), req.getString("clientIp", ""), req.getString("clientPort", ""),
             truncate(req.getString("deviceInfo", ""), 255))
-        .compose(v -> repo.findUserById(id))
-        .map(u -> new JsonObject().put("user", u.orElseThrow()).put("token", tokens.issue(id))));
+        .compose(v -> repo.findUserById(c.id()))
+        .map(u -> new JsonObject().put("user", u.orElseThrow()).put("token", tokens.issue(c.id(), c.tokenGeneration()))));
+  }
+
+  /** Ends one session early; every verifier hears of it at once (and asks again within a minute anyway). */
+  private Future<JsonObject> logout(JsonObject req) {
+    long userId = req.getLong("userId");
+    String sessionId = req.getString("sessionId", "");
+    long expiresAt = req.getLong("expiresAt");
+    if (sessionId.isEmpty()) {
+      return Failures.fail(Failures.BAD_REQUEST, "sessionId is required");
+    }
+    return repo.revokeSession(userId, sessionId, LocalDateTime.ofEpochSecond(expiresAt, 0, ZoneOffset.UTC))
+        .map(v -> {
+          revoked(new JsonObject().put("userId", userId).put("sessionId", sessionId));
+          LOG.info("user {} logged out (session {})", userId, sessionId);
+          return new JsonObject();
+        });
+  }
+
+  private Future<JsonObject> sessionState(JsonObject req) {
+    return repo.sessionState(req.getLong("userId")).map(state -> new JsonObject()
+        .put("exists", state.exists()).put("generation", state.generation())
+        .put("revoked", new JsonArray(state.revoked())));
+  }
+
+  /** Tells every token verifier and chat gateway, on every node, that sessions ended. */
+  private void revoked(JsonObject event) {
+    vertx.eventBus().publish(Addresses.SESSION_REVOKED, event);
   }
 
   private Future<JsonObject> list(JsonObject req) {
@@ -141,7 +177,9 @@ public class UserVerticle extends VerticleBase {
 
   /**
    * Changes the given fields; absent or empty ones stay as they are (the seed's behaviour).
-   * A new password is hashed; a new name must be free.
+   * A new name must be free. A new password needs the current one ({@code currentPassword}); it is
+   * hashed, ends every session of the user (a new generation) and comes back with a fresh token for
+   * the caller: reply {user, token (null when the password did not change)}.
    */
   private Future<JsonObject> update(JsonObject req) {
     long id = req.getLong("id");
@@ -155,23 +193,47 @@ public class UserVerticle extends VerticleBase {
     String password = req.getString("password", "");
     Optional<String> bad = AccountRules.text("name", fields.getOrDefault(SeedJson.NAME, ""), AccountRules.NAME_MAX)
         .or(() -> AccountRules.text("password", password, AccountRules.PASSWORD_MAX))
-        .or(() -> AccountRules.text("icon", fields.getOrDefault(SeedJson.AVATAR, ""), AccountRules.URL_MAX));
+        .or(() -> AccountRules.text("icon", fields.getOrDefault(SeedJson.AVATAR, ""), AccountRules.URL_MAX))
+        .or(() -> mediaUrls.problem("icon", fields.getOrDefault(SeedJson.AVATAR, "")));
     if (bad.isPresent()) {
       return Failures.fail(Failures.BAD_REQUEST, bad.get());
     }
     if (!AccountRules.validPhone(fields.getOrDefault(SeedJson.PHONE, ""))
-        || !AccountRules.validEmail(fields.getOrDefault(SeedJson.EMAIL, ""))
-        || !AccountRules.validImageUrl(fields.getOrDefault(SeedJson.AVATAR, ""))) {
+        || !AccountRules.validEmail(fields.getOrDefault(SeedJson.EMAIL, ""))) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.UPDATE_INVALID);
     }
+    String current = req.getString("currentPassword", "");
+    if (!password.isEmpty() && current.isEmpty()) {
+      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.CURRENT_PASSWORD_REQUIRED);
+    }
     return existingUser(id)
-        .compose(current -> nameFreeFor(id, fields.get(SeedJson.NAME)))
+        .compose(u -> password.isEmpty() ? Future.succeededFuture() : currentPasswordOf(id, current))
+        .compose(v -> nameFreeFor(id, fields.get(SeedJson.NAME)))
         .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : hash(password))
         .compose(h -> repo.updateUser(id, fields, h))
         .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
-        .compose(v -> existingUser(id))
+        .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : newGeneration(id))
+        .compose(token -> existingUser(id).map(u -> new JsonObject().put("user", u).put("token", token)))
         .onSuccess(u -> LOG.info("user {} updated {}{}", id, fields.keySet(), password.isEmpty() ? "" : " and password"));
+  }
+
+  /** Fails with 403 unless {@code password} is the user's current one. */
+  private Future<Void> currentPasswordOf(long id, String password) {
+    return repo.findCredentials(id)
+        .compose(c -> c.isEmpty() ? Failures.<Boolean>fail(Failures.NOT_FOUND, SeedMessages.USER_NOT_FOUND)
+            : vertx.executeBlocking(() -> hasher.matches(password, c.get().passwordHash()), false))
+        .compose(ok -> ok ? Future.succeededFuture()
+            : Failures.fail(Failures.FORBIDDEN, SeedMessages.CURRENT_PASSWORD_WRONG));
+  }
+
+  /** After a password change: every older session ends everywhere; the caller's continues with a new token. */
+  private Future<String> newGeneration(long id) {
+    return repo.findCredentials(id).map(c -> {
+      int generation = c.orElseThrow().tokenGeneration();
+      revoked(new JsonObject().put("userId", id).put("generation", generation));
+      return tokens.issue(id, generation);
+    });
   }
 
   private Future<JsonObject> delete(JsonObject req) {
@@ -179,6 +241,7 @@ public class UserVerticle extends VerticleBase {
     return existingUser(id).compose(u -> repo.deleteUser(id).map(u))
         .onSuccess(u -> {
           vertx.eventBus().publish(Addresses.USER_DELETED, new JsonObject().put("id", id));
+          revoked(new JsonObject().put("userId", id).put("deleted", true));
           LOG.info("user {} deleted", id);
         });
   }
@@ -227,8 +290,7 @@ public class UserVerticle extends VerticleBase {
     Optional<String> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
         .or(() -> AccountRules.text("icon", img, AccountRules.URL_MAX))
         .or(() -> AccountRules.text("desc", desc, AccountRules.DESC_MAX))
-        .or(() -> AccountRules.validImageUrl(img) ? Optional.empty()
-            : Optional.of("icon must be an uploaded file (./asset/upload/...) or an http(s) URL"));
+        .or(() -> mediaUrls.problem("icon", img));
     if (bad.isPresent()) {
       return Failures.fail(Failures.BAD_REQUEST, bad.get());
     }

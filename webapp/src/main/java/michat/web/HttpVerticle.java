@@ -17,8 +17,11 @@ import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Path;
 import java.util.Set;
 import michat.gateway.ChatGateway;
+import michat.auth.Origins;
+import michat.auth.SessionRevocations;
 import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
+import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
 import michat.config.RedisSettings;
 import michat.metrics.MichatMetrics;
@@ -27,6 +30,7 @@ import michat.model.SeedMessages;
 import michat.web.http.AccountRoutes;
 import michat.web.http.Api;
 import michat.web.http.ContactRoutes;
+import michat.web.http.CrossSiteGuard;
 import michat.web.http.HealthRoutes;
 import michat.web.http.HistoryRoutes;
 import michat.web.http.PageRoutes;
@@ -52,6 +56,7 @@ public class HttpVerticle extends VerticleBase {
   public static final String METRICS = "/metrics";
 
   private Redis redis;
+  private SessionRevocations revocations;
   private Api api;
   private ChatGateway gateway;
 
@@ -60,15 +65,18 @@ public class HttpVerticle extends VerticleBase {
     MichatConfig cfg = MichatConfig.of(config());
     Set<Role> roles = Role.parse(cfg);
     SessionTokens tokens = new SessionTokens(vertx, cfg);
+    revocations = new SessionRevocations(vertx);
+    Origins origins = Origins.from(cfg);
     Router router = Router.router(vertx);
     router.route().handler(HttpVerticle::securityHeaders);
+    router.route().handler(new CrossSiteGuard(origins));
     api = new Api(router, cfg.number(ConfigKeys.HTTP_BODY_LIMIT, 1024, 16L << 20));
     if (roles.contains(Role.GATEWAY)) {
-      gateway = new ChatGateway(vertx, cfg, tokens);
+      gateway = new ChatGateway(vertx, cfg, tokens, revocations, origins);
       gateway.mount(router);
     }
     if (roles.contains(Role.WEB)) {
-      mountWeb(cfg, router, new SessionAuth(tokens));
+      mountWeb(cfg, router, new SessionAuth(tokens, revocations));
     } else {
       new HealthRoutes(new Services(vertx), redisApi(cfg)).mount(router);
     }
@@ -93,7 +101,7 @@ public class HttpVerticle extends VerticleBase {
         .setStrictThreadMode(true)
         .setMaxFormAttributeSize(bodyLimit * 2)
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame));
-    Future<Void> gatewayStarted = gateway == null ? Future.succeededFuture() : gateway.start();
+    Future<Void> gatewayStarted = revocations.ready().compose(v -> gateway == null ? Future.succeededFuture() : gateway.start());
     return gatewayStarted.compose(v -> server.requestHandler(req -> dispatch(req, router)).listen())
         .onSuccess(s -> LOG.debug("HTTP instance listening on http://{}:{}/", host, s.actualPort()))
         .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.HTTP_PORT,
@@ -107,7 +115,7 @@ public class HttpVerticle extends VerticleBase {
     new ContactRoutes(services, auth).mount(api);
     new HistoryRoutes(services, auth).mount(api);
     new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30)).mount(router, api);
-    new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth).mount(router);
+    new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth, MediaUrlSettings.from(cfg)).mount(router);
     new HealthRoutes(services, redisApi(cfg)).mount(router);
     BenchSeedRoute.mountIfEnabled(cfg, router, services);
   }
@@ -125,7 +133,8 @@ public class HttpVerticle extends VerticleBase {
     if (redis != null) {
       redis.close();
     }
-    return gateway == null ? Future.succeededFuture() : gateway.stop();
+    return (gateway == null ? Future.<Void>succeededFuture() : gateway.stop())
+        .eventually(() -> revocations == null ? Future.succeededFuture() : revocations.close());
   }
 
   /** Chat upgrades go to the gateway before the router (ChatGateway.takesUpgrade says why). */

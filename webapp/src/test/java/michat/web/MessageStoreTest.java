@@ -87,11 +87,11 @@ class MessageStoreTest {
     if (clientMsgId != null) {
       raw.put("clientMsgId", clientMsgId);
     }
-    return new NewMessage("p:" + Math.min(from, to) + ":" + Math.max(from, to), from, ChatFrame.parse(raw, from, 4096));
+    return new NewMessage("p:" + Math.min(from, to) + ":" + Math.max(from, to), from, ChatFrame.parse(raw, from, 4096, michat.model.MediaUrls.sameOriginOnly()));
   }
 
   private static NewMessage groupText(long from, long group, String content) {
-    return new NewMessage("g:" + group, from, ChatFrame.parse(ChatContract.groupText(from, group, content), from, 4096));
+    return new NewMessage("g:" + group, from, ChatFrame.parse(ChatContract.groupText(from, group, content), from, 4096, michat.model.MediaUrls.sameOriginOnly()));
   }
 
   @ParameterizedTest

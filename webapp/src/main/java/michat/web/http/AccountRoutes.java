@@ -1,5 +1,6 @@
 package michat.web.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import michat.model.Addresses;
@@ -55,10 +56,21 @@ public final class AccountRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Not in the seed: forgets the browser's session cookie. The token itself expires on its own. */
+  /**
+   * Not in the seed: ends the caller's session — its token is refused everywhere from now on, its
+   * chat sockets close (4003) — and forgets the browser's cookie. Without a live session there is
+   * nothing to end: the cookie is cleared all the same.
+   */
   private void logout(RoutingContext ctx) {
-    auth.clearCookie(ctx);
-    Replies.g(ctx, SeedMessages.OK, null);
+    auth.session(ctx)
+        .compose(s -> services.request(Addresses.USER_LOGOUT, new JsonObject().put("userId", s.userId())
+                .put("sessionId", s.id()).put("expiresAt", s.expiresAt()))
+            .mapEmpty(), err -> Future.succeededFuture())
+        .onSuccess(v -> {
+          auth.clearCookie(ctx);
+          Replies.g(ctx, SeedMessages.OK, null);
+        })
+        .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {
@@ -75,12 +87,19 @@ public final class AccountRoutes {
               .put("id", SessionAuth.self(caller, Params.id(ctx, "id")))
               .put(SeedJson.NAME, Params.text(ctx, "name"))
               .put("password", Params.text(ctx, "password"))
+              .put("currentPassword", Params.text(ctx, "currentPassword"))
               .put(SeedJson.PHONE, Params.text(ctx, "phone"))
               .put(SeedJson.EMAIL, Params.text(ctx, "email"))
               .put(SeedJson.AVATAR, Params.text(ctx, "icon"));
           return services.request(Addresses.USER_UPDATE, req);
         })
-        .onSuccess(user -> Replies.g(ctx, SeedMessages.USER_UPDATED, SeedJson.user(user, "")))
+        .onSuccess(reply -> {
+          String token = reply.getString("token");
+          if (token != null) {   // the password changed: every other session ended, this one goes on
+            auth.setCookie(ctx, token);
+          }
+          Replies.g(ctx, SeedMessages.USER_UPDATED, SeedJson.user(reply.getJsonObject("user"), token == null ? "" : token));
+        })
         .onFailure(ctx::fail);
   }
 

@@ -10,27 +10,32 @@ import io.vertx.core.Vertx;
 import java.io.StringWriter;
 import io.vertx.ext.web.handler.StaticHandler;
 import michat.model.Addresses;
+import michat.model.MediaUrls;
 import michat.model.SeedJson;
 
 /** The FreeMarker pages and the static assets served from the jar. */
 public final class PageRoutes {
   /**
    * Pages load scripts, styles and icons only from this server and never run inline code, so injected
-   * markup could not execute even if it reached the DOM. Pictures and voice clips may also come from
-   * http(s) URLs (avatars may be links) and from blob: (a picture shown while it uploads); the chat
-   * WebSocket is same-origin ('self' covers ws/wss on the page's host).
+   * markup could not execute even if it reached the DOM. Pictures and voice clips come from this
+   * server, from blob: (a picture shown while it uploads) and from the https hosts an operator allows
+   * in {@code media.externalUrls} — nothing else, so that no message makes a recipient's browser call
+   * out (MediaUrls); the chat WebSocket is same-origin ('self' covers ws/wss on the page's host).
    */
-  static final String CONTENT_SECURITY_POLICY = String.join("; ",
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' blob: http: https:",
-      "media-src 'self' blob: http: https:",
-      "connect-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "frame-ancestors 'none'");
+  static String contentSecurityPolicy(MediaUrls media) {
+    String external = media.cspSources().isEmpty() ? "" : " " + media.cspSources();
+    return String.join("; ",
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob:" + external,
+        "media-src 'self' blob:" + external,
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'");
+  }
 
   /** Appended to asset URLs (?v=…) so that browsers never run a previous release's cached scripts. */
   static final String ASSET_VERSION = Long.toString(System.currentTimeMillis(), 36);
@@ -39,13 +44,15 @@ public final class PageRoutes {
   private final Configuration templates;
   private final Services services;
   private final SessionAuth auth;
+  private final String contentSecurityPolicy;
 
   /** {@code templates}: the FreeMarker configuration of Vert.x's engine (it resolves the classpath). */
-  public PageRoutes(Vertx vertx, Configuration templates, Services services, SessionAuth auth) {
+  public PageRoutes(Vertx vertx, Configuration templates, Services services, SessionAuth auth, MediaUrls media) {
     this.vertx = vertx;
     this.templates = templates;
     this.services = services;
     this.auth = auth;
+    this.contentSecurityPolicy = contentSecurityPolicy(media);
   }
 
   /** Call after the upload routes, so that {@code /asset/upload/*} is served from the data directory. */
@@ -67,17 +74,14 @@ public final class PageRoutes {
   }
 
   /**
-   * Only for a valid session (cookie, or the seed's {@code ?token=} which then also becomes the
-   * cookie); anyone else is sent to the login page.
+   * Only for a live session from the login's cookie; anyone else is sent to the login page. The
+   * ginchat clients also put {@code ?userId=…&token=…} in this URL: ignored, so that no link or
+   * image can choose the session a browser uses (login sets the cookie before the client comes here).
    */
   private void chat(RoutingContext ctx) {
     auth.caller(ctx)
         .compose(id -> services.request(Addresses.USER_FIND, new JsonObject().put("id", id)))
         .onSuccess(user -> {
-          String fromQuery = ctx.request().getParam("token");
-          if (fromQuery != null && !fromQuery.isBlank()) {
-            auth.setCookie(ctx, fromQuery);
-          }
           render(ctx, "templates/chat.ftl", new JsonObject()
               .put("title", "michat")
               .put("userId", user.getLong(SeedJson.ID))
@@ -95,7 +99,7 @@ public final class PageRoutes {
         .onSuccess(html -> ctx.response()
             .putHeader("Content-Type", "text/html; charset=utf-8")
             .putHeader("Cache-Control", "no-store")
-            .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            .putHeader("Content-Security-Policy", contentSecurityPolicy)
             .end(html))
         .onFailure(ctx::fail);
   }

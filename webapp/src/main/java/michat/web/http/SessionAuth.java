@@ -4,24 +4,35 @@ import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
+import michat.auth.Session;
+import michat.auth.SessionRevocations;
 import michat.auth.SessionTokens;
 import michat.model.Failures;
 import michat.model.SeedMessages;
 
 /**
- * Verifies the caller's session token (found by {@link SessionTokens#tokenOf}) and sets or clears
- * the session cookie. A user may act only for themself.
+ * Verifies the caller's session token (found by {@link SessionTokens#tokenOf}: never in the URL),
+ * that its session was not ended ({@link SessionRevocations}), and sets or clears the session
+ * cookie — only a login, a registration's login or a password change set it. A user may act only
+ * for themself.
  */
 public final class SessionAuth {
   private final SessionTokens tokens;
+  private final SessionRevocations revocations;
 
-  public SessionAuth(SessionTokens tokens) {
+  public SessionAuth(SessionTokens tokens, SessionRevocations revocations) {
     this.tokens = tokens;
+    this.revocations = revocations;
+  }
+
+  /** The caller's live session, or a 401 failure. */
+  public Future<Session> session(RoutingContext ctx) {
+    return tokens.decode(tokenOf(ctx)).compose(revocations::check);
   }
 
   /** The authenticated user id, or a 401 failure. */
   public Future<Long> caller(RoutingContext ctx) {
-    return tokens.verify(tokenOf(ctx));
+    return session(ctx).map(Session::userId);
   }
 
   /** Like {@link #caller} but fails with {@code message} (e.g. the seed's 请先登录). */

@@ -131,6 +131,8 @@
     '已加过此群': 'You are already in this group',
     '加群成功': 'Joined the group',
     '发送图片成功': 'Uploaded',
+    '修改密码需要提供当前密码': 'Enter your current password to change it',
+    '当前密码不正确': 'The current password is wrong',
     'a group with this name already exists': '已有同名的群'
   };
 
@@ -143,16 +145,23 @@
   }
 
   /**
-   * Only URLs the server itself hands out (uploads and assets) or plain http(s) links may be used as an
-   * image or audio source: never javascript:, data: or anything else a peer could put in a message.
+   * The URLs the server accepts for pictures, voice and stickers (MediaUrls): a plain file under
+   * /asset/ of this server, given as ./asset/…, /asset/… or asset/…, or an https URL (the page's
+   * Content-Security-Policy decides which hosts). Anything else — '..', '%', a query, another route —
+   * is never put in a src, even if an old message carries it. Local paths come back as /asset/….
    */
   function safeUrl(url) {
     if (typeof url !== 'string') return null;
     var u = url.trim();
-    if (!u || u.length > 2048 || /[\u0000-\u001f\u007f\s"'<>\\]/.test(u)) return null;
-    if (u.indexOf('./asset/') === 0 || u.indexOf('/asset/') === 0) return u;
-    if (/^https?:\/\/[^\/]/i.test(u)) return u;
-    return null;
+    if (!u || u.length > 512 || /[\u0000-\u0020\u007f"'<>\\]/.test(u)) return null;
+    if (/^https:\/\/[^\/]/i.test(u)) return u;
+    var path = u.replace(/^\.?\//, '');
+    if (path.indexOf('asset/') !== 0 || /[%?#]/.test(path)) return null;
+    var segments = path.split('/');
+    for (var i = 0; i < segments.length; i++) {
+      if (!segments[i] || segments[i] === '.' || segments[i] === '..') return null;
+    }
+    return '/' + path;
   }
 
   function utf8Length(text) {

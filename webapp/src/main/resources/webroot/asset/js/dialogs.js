@@ -214,7 +214,10 @@
       if (icon) { params.icon = icon; changed = true; }
       if (password || repeat) {
         if (password !== repeat) return api.explain('两次密码不一致！');
+        var currentPassword = field(form, 'currentPassword').value;
+        if (!currentPassword) return api.explain('修改密码需要提供当前密码');
         params.password = password;
+        params.currentPassword = currentPassword;
         changed = true;
       }
       if (!changed) return '没有需要保存的修改 / Nothing to save';
@@ -224,6 +227,7 @@
       fill(user);
       field(form, 'password').value = '';
       field(form, 'repeat').value = '';
+      field(form, 'currentPassword').value = '';
       form.removeAttribute('data-dirty');
       api.showAlert(alertNode, api.explain(r.message || '修改用户成功！'), 'success');
       hooks.profileSaved(user);

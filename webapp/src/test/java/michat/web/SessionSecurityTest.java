@@ -1,0 +1,274 @@
+package michat.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions tried as an attacker would (docs/security.md): a URL that plants a session, pages of other
+ * sites using the victim's cookie, sessions that outlive a logout, a password change or the account,
+ * a password changed without the current one, media URLs that reach other routes or other sites.
+ */
+class SessionSecurityTest {
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  private static final String EVIL = "https://evil.example";
+  private static TestServer server;
+  private static String own;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.embedded();
+    own = "http://127.0.0.1:" + server.port;
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static JsonObject newUser() {
+    return server.newUser("sec" + SEQ.incrementAndGet() + "-" + System.nanoTime() % 100_000);
+  }
+
+  private static String token(JsonObject u) {
+    return u.getString("Identity");
+  }
+
+  /** A form POST as a browser sends it: with the session cookie and the page's Origin (or none). */
+  private static HttpResponse<Buffer> cookiePost(String path, Map<String, String> form, String token, String origin) {
+    HttpRequest<Buffer> req = server.client.post(path).putHeader("Cookie", "michat_token=" + token);
+    if (origin != null) {
+      req.putHeader("Origin", origin);
+    }
+    MultiMap body = MultiMap.caseInsensitiveMultiMap();
+    form.forEach(body::add);
+    return TestServer.await(req.sendForm(body));
+  }
+
+  private static boolean setsCookie(HttpResponse<Buffer> r) {
+    return r.cookies().stream().anyMatch(c -> c.startsWith("michat_token="));
+  }
+
+  // ---- 1. a URL never sets the session ----
+
+  @Test
+  void theChatPageNeverTakesItsSessionFromTheUrl() {
+    JsonObject victim = newUser();
+    JsonObject attacker = newUser();
+    // The victim's browser loads /toChat?token=<attacker's> (a link, or an <img> an attacker planted).
+    HttpResponse<Buffer> page = TestServer.await(server.client.get("/toChat?token=" + token(attacker))
+        .putHeader("Cookie", "michat_token=" + token(victim)).send());
+    assertEquals(200, page.statusCode());
+    assertFalse(setsCookie(page), "no Set-Cookie from a URL: " + page.cookies());
+    assertTrue(page.bodyAsString().contains(victim.getString("Name")), "still the victim's own page");
+    assertFalse(page.bodyAsString().contains(attacker.getString("Name")));
+    // Without a cookie a token in the URL is no session at all.
+    HttpResponse<Buffer> anonymous = server.get("/toChat?userId=" + attacker.getLong("ID") + "&token=" + token(attacker));
+    assertEquals(302, anonymous.statusCode());
+    assertFalse(setsCookie(anonymous));
+  }
+
+  @Test
+  void mediaUrlsThatReachOtherRoutesOrSitesAreRefused() throws Exception {
+    JsonObject a = newUser();
+    JsonObject b = newUser();
+    assertEquals(200, server.post("/contact/addfriend", Map.of("targetName", b.getString("Name")), token(a)).statusCode());
+    String swap = "/asset/../toChat?token=" + token(a);
+    for (String bad : new String[] {swap, "./asset/../toChat", "asset/%2e%2e/toChat", "/asset/upload/x.png?token=1",
+        "/asset\\..\\toChat", "/user/find", "http://tracker.example/t.png?victim=1", "https://tracker.example/t.png",
+        "javascript:alert(1)", "data:image/png;base64,AAAA", "//tracker.example/t.png", "/asset/upload/", "/asset/./x.png"}) {
+      HttpResponse<Buffer> avatar = server.post("/user/updateUser", Map.of("icon", bad), token(a));
+      assertEquals(400, avatar.statusCode(), bad + ": " + avatar.bodyAsString());
+      assertTrue(avatar.bodyAsJsonObject().getString("message").contains("/asset/"), avatar.bodyAsString());
+      HttpResponse<Buffer> group = server.post("/contact/createCommunity",
+          Map.of("name", "g" + SEQ.incrementAndGet(), "icon", bad), token(a));
+      assertEquals(400, group.statusCode(), bad + ": " + group.bodyAsString());
+    }
+    assertEquals("", server.queryString("SELECT avatar FROM users WHERE id = ?", a.getLong("ID")));
+
+    try (ChatClient ca = ChatClient.open(server, token(a)); ChatClient cb = ChatClient.open(server, token(b))) {
+      ca.send(new JsonObject().put("TargetId", b.getLong("ID")).put("Type", 1).put("Media", 4).put("url", swap));
+      JsonObject error = ca.nextError("bad_url");
+      assertTrue(error.getString("Msg", error.encode()).contains("/asset/") || error.encode().contains("/asset/"), error.encode());
+      // What michat and the original front end send is accepted: uploads, own stickers, the client's sticker packs.
+      for (String good : new String[] {"./asset/upload/1700000000000-0a1b2c3d4e5f6a7b.png", "/asset/stickers/smile.svg",
+          "asset/plugins/doutu/pack1/3.gif"}) {
+        ca.send(new JsonObject().put("TargetId", b.getLong("ID")).put("Type", 1).put("Media", 2).put("url", good));
+        assertEquals(good, new JsonObject(cb.next()).getString("url"));
+      }
+      cb.expectNothing(200);
+    }
+    for (String good : new String[] {"./asset/upload/1700000000000-0a1b2c3d4e5f6a7b.png", "asset/plugins/doutu/p/1.gif"}) {
+      assertEquals(200, server.post("/user/updateUser", Map.of("icon", good), token(a)).statusCode(), good);
+    }
+  }
+
+  @Test
+  void pagesAllowPicturesFromThisServerOnly() {
+    String csp = server.get("/").getHeader("Content-Security-Policy");
+    assertTrue(csp.contains("img-src 'self' blob:;"), csp);
+    assertTrue(csp.contains("media-src 'self' blob:;"), csp);
+    assertFalse(csp.contains("http:"), csp);
+    assertFalse(csp.contains("https:"), csp);
+  }
+
+  @Test
+  void anOperatorMayAllowHttpsHosts() {
+    try (TestServer cdn = TestServer.embedded(TestServer.tempDir(), Map.of("MICHAT_MEDIA_EXTERNAL_URLS", "cdn.example.com"))) {
+      String csp = cdn.get("/").getHeader("Content-Security-Policy");
+      assertTrue(csp.contains("img-src 'self' blob: https://cdn.example.com;"), csp);
+      JsonObject u = cdn.newUser("cdn-user");
+      assertEquals(200, cdn.post("/user/updateUser", Map.of("icon", "https://cdn.example.com/a/b.png"), token(u)).statusCode());
+      assertEquals(400, cdn.post("/user/updateUser", Map.of("icon", "https://other.example.com/a.png"), token(u)).statusCode());
+      assertEquals(400, cdn.post("/user/updateUser", Map.of("icon", "http://cdn.example.com/a.png"), token(u)).statusCode());
+    }
+  }
+
+  // ---- 2. other sites' pages cannot use the cookie ----
+
+  @Test
+  void crossSiteRequestsWithTheCookieAreRefused() {
+    JsonObject u = newUser();
+    assertEquals(200, cookiePost("/user/updateUser", Map.of("phone", "13800138000"), token(u), own).statusCode());
+    HttpResponse<Buffer> forged = cookiePost("/user/updateUser", Map.of("phone", "13900139000"), token(u), EVIL);
+    assertEquals(403, forged.statusCode(), forged.bodyAsString());
+    assertEquals(-1, forged.bodyAsJsonObject().getInteger("code"), "in the route's shape: " + forged.bodyAsString());
+    assertEquals(403, cookiePost("/user/updateUser", Map.of("phone", "13900139000"), token(u), "null").statusCode());
+    assertEquals(403, cookiePost("/user/updateUser", Map.of("phone", "13900139000"), token(u), null).statusCode(),
+        "a cookie without Origin or Referer is not taken");
+    HttpResponse<Buffer> viaReferer = TestServer.await(server.client.post("/user/updateUser")
+        .putHeader("Cookie", "michat_token=" + token(u)).putHeader("Referer", own + "/toChat")
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("email", "u@example.com")));
+    assertEquals(200, viaReferer.statusCode(), viaReferer.bodyAsString());
+    assertEquals("13800138000", server.queryString("SELECT phone FROM users WHERE id = ?", u.getLong("ID")));
+    // Uploads too, before a byte of the body is read.
+    assertEquals(403, cookiePost("/attach/upload", Map.of(), token(u), EVIL).statusCode());
+    // A Bearer token cannot be added by another site's page: not concerned.
+    HttpResponse<Buffer> bearer = TestServer.await(server.client.post("/user/getUserList").bearerTokenAuthentication(token(u))
+        .putHeader("Origin", EVIL).send());
+    assertEquals(200, bearer.statusCode());
+  }
+
+  @Test
+  void anotherSiteCannotSignTheBrowserInToItsAccount() {
+    JsonObject attacker = newUser();
+    HttpResponse<Buffer> forged = TestServer.await(server.client.post("/user/findUserByNameAndPwd").putHeader("Origin", EVIL)
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("name", attacker.getString("Name"))
+            .add("password", "pw-" + attacker.getString("Name"))));
+    assertEquals(403, forged.statusCode(), forged.bodyAsString());
+    assertFalse(setsCookie(forged));
+    HttpResponse<Buffer> ownPage = TestServer.await(server.client.post("/user/findUserByNameAndPwd").putHeader("Origin", own)
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("name", attacker.getString("Name"))
+            .add("password", "pw-" + attacker.getString("Name"))));
+    assertEquals(200, ownPage.statusCode());
+    assertTrue(setsCookie(ownPage));
+    assertEquals(403, TestServer.await(server.client.post("/user/createUser").putHeader("Origin", EVIL)
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("name", "planted").add("password", "p").add("Identity", "p")))
+        .statusCode());
+  }
+
+  @Test
+  void aChatSocketOpenedByAnotherSiteWithTheCookieIsRefused() {
+    JsonObject u = newUser();
+    WebSocketConnectOptions foreign = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port).setURI("/chat")
+        .addHeader("Cookie", "michat_token=" + token(u)).addHeader("Origin", EVIL);
+    Throwable refused = TestServer.await(server.app.vertx().createWebSocketClient().connect(foreign)
+        .map(ws -> (Throwable) null).otherwise(err -> err));
+    assertTrue(refused != null && refused.getMessage().contains("403"), String.valueOf(refused));
+    WebSocketConnectOptions ownPage = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port).setURI("/chat")
+        .addHeader("Cookie", "michat_token=" + token(u)).addHeader("Origin", own);
+    var ws = TestServer.await(server.app.vertx().createWebSocketClient().connect(ownPage));
+    TestServer.await(ws.close());
+  }
+
+  // ---- 3. sessions can be ended ----
+
+  @Test
+  void logoutEndsThatSessionOnly() throws Exception {
+    JsonObject u = newUser();
+    String phone = token(u);
+    String laptop = token(loginAgain(u));
+    try (ChatClient onPhone = ChatClient.open(server, phone); ChatClient onLaptop = ChatClient.open(server, laptop)) {
+      HttpResponse<Buffer> out = server.post("/user/logout", Map.of(), phone);
+      assertEquals(200, out.statusCode(), out.bodyAsString());
+      assertEquals(401, server.post("/user/getUserList", Map.of(), phone).statusCode());
+      assertTrue(onPhone.awaitClosed(5_000), "the logged-out session's socket closes");
+      assertEquals(Short.valueOf((short) 4003), onPhone.closeCode);
+      assertEquals(200, server.post("/user/getUserList", Map.of(), laptop).statusCode(), "the other session goes on");
+      assertEquals(null, onLaptop.closeCode);
+      Throwable again = TestServer.await(ChatClient.connect(server.app.vertx(), server.port, "/chat?token=" + phone)
+          .map(c -> (Throwable) null).otherwise(err -> err));
+      assertTrue(again != null && again.getMessage().contains("401"), String.valueOf(again));
+    }
+  }
+
+  @Test
+  void aPasswordChangeNeedsTheCurrentPasswordAndEndsEveryOtherSession() throws Exception {
+    JsonObject u = newUser();
+    String name = u.getString("Name");
+    String first = token(u);
+    String second = token(loginAgain(u));
+    HttpResponse<Buffer> without = server.post("/user/updateUser", Map.of("password", "new-pw"), first);
+    assertEquals(400, without.statusCode(), without.bodyAsString());
+    assertEquals("修改密码需要提供当前密码", without.bodyAsJsonObject().getString("message"));
+    HttpResponse<Buffer> wrong = server.post("/user/updateUser", Map.of("password", "new-pw", "currentPassword", "guess"), first);
+    assertEquals(403, wrong.statusCode(), wrong.bodyAsString());
+    assertEquals("当前密码不正确", wrong.bodyAsJsonObject().getString("message"));
+    assertEquals(200, login(name, "pw-" + name).statusCode(), "the password did not change");
+
+    try (ChatClient open = ChatClient.open(server, second)) {
+      HttpResponse<Buffer> changed = server.post("/user/updateUser",
+          Map.of("password", "new-pw", "currentPassword", "pw-" + name), first);
+      assertEquals(200, changed.statusCode(), changed.bodyAsString());
+      String renewed = changed.bodyAsJsonObject().getJsonObject("data").getString("Identity");
+      assertTrue(setsCookie(changed), "the caller's browser goes on with the new session");
+      assertEquals(401, server.post("/user/getUserList", Map.of(), first).statusCode());
+      assertEquals(401, server.post("/user/getUserList", Map.of(), second).statusCode());
+      assertEquals(200, server.post("/user/getUserList", Map.of(), renewed).statusCode());
+      assertTrue(open.awaitClosed(5_000));
+      assertEquals(Short.valueOf((short) 4003), open.closeCode);
+    }
+    assertEquals(200, login(name, "new-pw").statusCode());
+  }
+
+  @Test
+  void aDeletedUsersTokenIsRefusedEverywhere() throws Exception {
+    JsonObject owner = newUser();
+    HttpResponse<Buffer> g = server.post("/contact/createCommunity", Map.of("name", "g-del" + SEQ.incrementAndGet()), token(owner));
+    long groupId = g.bodyAsJsonObject().getJsonObject("Data").getLong("ID");
+    JsonObject u = newUser();
+    String kept = token(loginAgain(u));
+    try (ChatClient open = ChatClient.open(server, kept)) {
+      assertEquals(200, server.post("/user/deleteUser", Map.of(), token(u)).statusCode());
+      assertTrue(open.awaitClosed(5_000));
+      assertEquals(Short.valueOf((short) 4003), open.closeCode);
+    }
+    assertEquals(401, server.post("/contact/joinGroup", Map.of("comId", Long.toString(groupId)), kept).statusCode());
+    assertEquals(401, server.post("/user/redisGroupMsg", Map.of("groupId", Long.toString(groupId), "start", "0",
+        "end", "9"), kept).statusCode());
+    Throwable chat = TestServer.await(ChatClient.connect(server.app.vertx(), server.port, "/chat?token=" + kept)
+        .map(c -> (Throwable) null).otherwise(err -> err));
+    assertTrue(chat != null && chat.getMessage().contains("401"), String.valueOf(chat));
+  }
+
+  private static HttpResponse<Buffer> login(String name, String password) {
+    return server.post("/user/findUserByNameAndPwd", Map.of("name", name, "password", password));
+  }
+
+  private static JsonObject loginAgain(JsonObject u) {
+    String name = u.getString("Name");
+    return login(name, "pw-" + name).bodyAsJsonObject().getJsonObject("data");
+  }
+}

@@ -18,9 +18,9 @@ import michat.model.SeedJson;
 
 /**
  * What the router needs from user-service, cached: group members (with their join points and the
- * group's history setting) and whether a user exists. Entries
- * are dropped when user-service announces a change ({@link Addresses#GROUP_CHANGED},
- * {@link Addresses#USER_DELETED}) and expire after {@link #TTL_MS} in case an announcement was missed.
+ * group's history setting) and whether a user exists. Entries are dropped when user-service announces
+ * a change ({@link Addresses#GROUP_CHANGED}, {@link Addresses#USER_DELETED}) and expire after
+ * {@link #TTL_MS} in case an announcement was missed.
  * Used from the router verticle's event loop only.
  */
 final class Membership {

@@ -183,7 +183,8 @@ public final class UserRepository {
    * Adds the member with the group's last sequence number as its join point. The counter row (the
    * router's, {@code conversation_seq}) is read with a lock held until the membership commits, so no
    * message is numbered in between: every message at or below the join point was stored before the
-   * user was a member, every one above it after. A group without messages yet has no row: 0.
+   * user was a member, every one above it after. A group without messages yet has no row to lock:
+   * 0, and a first message stored at that very moment is readable by the new member too.
    */
   public Future<Void> addMember(long userId, long groupId) {
     return write(tx -> tx.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ? FOR UPDATE")

@@ -275,13 +275,14 @@ public final class MessageRepository {
   /**
    * Private messages addressed to the user after their cursor, and messages of the given group
    * conversations after theirs, oldest first, at most {@code limit}; each with {@code base}, the
-   * cursor it follows. {@code resumed} replaces the saved cursor of the conversations it names (a
-   * resuming client's own). Within a conversation ids grow with sequence numbers, so any prefix of
-   * this list is complete per conversation.
+   * cursor it follows. {@code groupConversations} maps each group conversation to the user's join
+   * point: nothing up to it is sent, whatever the cursor says. {@code resumed} replaces the saved
+   * cursor of the conversations it names (a resuming client's own). Within a conversation ids grow
+   * with sequence numbers, so any prefix of this list is complete per conversation.
    */
-  public Future<JsonArray> missed(long userId, List<String> groupConversations, Map<String, Long> resumed, int limit) {
+  public Future<JsonArray> missed(long userId, Map<String, Long> groupConversations, Map<String, Long> resumed, int limit) {
     String groups = groupConversations.isEmpty() ? ""
-        : " OR (m.conversation IN (" + String.join(",", groupConversations.stream().map(c -> "?").toList()) + "))";
+        : " OR (m.conversation IN (" + String.join(",", groupConversations.keySet().stream().map(c -> "?").toList()) + "))";
     StringBuilder base = new StringBuilder();
     Tuple params = Tuple.tuple();
     if (!resumed.isEmpty()) {
@@ -294,13 +295,24 @@ public final class MessageRepository {
     } else {
       base.append("COALESCE(c.delivered_seq, 0)");
     }
-    // the CASE appears twice (selected and compared), so do its parameters
+    Map<String, Long> joined = new HashMap<>(groupConversations);
+    joined.values().removeIf(seq -> seq <= 0);
+    if (!joined.isEmpty()) {
+      // a missing or older cursor (a resuming client's 0, a cursor never saved) never reaches before the join
+      base.insert(0, "GREATEST(").append(", CASE m.conversation");
+      joined.forEach((conversation, seq) -> {
+        base.append(" WHEN ? THEN ?");
+        params.addValue(conversation).addValue(seq);
+      });
+      base.append(" ELSE 0 END)");
+    }
+    // the base expression appears twice (selected and compared), so do its parameters
     Tuple all = Tuple.tuple();
     for (int i = 0; i < params.size(); i++) {
       all.addValue(params.getValue(i));
     }
     all.addValue(userId).addValue(userId);
-    groupConversations.forEach(all::addValue);
+    groupConversations.keySet().forEach(all::addValue);
     for (int i = 0; i < params.size(); i++) {
       all.addValue(params.getValue(i));
     }
@@ -323,16 +335,17 @@ public final class MessageRepository {
 
   /**
    * Messages of one conversation addressed to the user with sequence numbers in (after, upto],
-   * oldest first; {@code after} null means "after the user's saved cursor". For gap filling.
+   * oldest first; {@code after} null means "after the user's saved cursor", and never at or before
+   * {@code floor} (a group member's join point). For gap filling.
    */
-  public Future<JsonObject> range(long userId, String conversation, Long after, long upto, int limit) {
+  public Future<JsonObject> range(long userId, String conversation, Long after, long floor, long upto, int limit) {
     String addressed = Conversations.isGroup(conversation) ? ""
         : " AND m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE;
     Future<Long> from = after != null ? Future.succeededFuture(after)
         : pool.preparedQuery("SELECT delivered_seq FROM delivery_cursors WHERE user_id = ? AND conversation = ?")
             .execute(Tuple.of(userId, conversation))
             .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("delivered_seq"));
-    return from.compose(base -> {
+    return from.map(f -> Math.max(f, floor)).compose(base -> {
       Tuple params = Tuple.of(conversation, base, upto);
       if (!addressed.isEmpty()) {
         params.addValue(userId);
@@ -359,17 +372,6 @@ public final class MessageRepository {
     return write(tx -> tx.preparedQuery("INSERT INTO delivery_cursors (user_id, conversation, delivered_seq)"
             + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE delivered_seq = GREATEST(delivered_seq, VALUES(delivered_seq))")
         .executeBatch(batch).mapEmpty());
-  }
-
-  /** A new group member starts after the group's current last message (no backlog of older ones). */
-  public Future<Void> startCursorAtEnd(long userId, String conversation) {
-    return write(tx -> tx.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ?")
-        .execute(Tuple.of(conversation))
-        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("last_seq"))
-        .compose(last -> tx.preparedQuery("INSERT INTO delivery_cursors (user_id, conversation, delivered_seq)"
-                + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE delivered_seq = GREATEST(delivered_seq, VALUES(delivered_seq))")
-            .execute(Tuple.of(userId, conversation, last)))
-        .mapEmpty());
   }
 
   /** The number of messages in a conversation (sequence numbers run 1..n without gaps). */

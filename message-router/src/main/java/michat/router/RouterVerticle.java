@@ -2,7 +2,6 @@ package michat.router;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -71,7 +70,6 @@ public class RouterVerticle extends VerticleBase {
     serve(Addresses.ROUTER_HISTORY, this::history);
     serve(Addresses.ROUTER_FILL, this::fill);
     serve(Addresses.ROUTER_SIGNAL, this::signal);
-    consumers.add(vertx.eventBus().consumer(Addresses.GROUP_MEMBER_JOINED, this::memberJoined));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -190,7 +188,7 @@ public class RouterVerticle extends VerticleBase {
           Map<String, Long> resumed = new HashMap<>();
           JsonArray ignored = new JsonArray();
           for (String conversation : given.fieldNames()) {
-            boolean mine = Conversations.isGroup(conversation) ? groups.contains(conversation)
+            boolean mine = Conversations.isGroup(conversation) ? groups.containsKey(conversation)
                 : Conversations.isParticipant(conversation, userId);
             if (mine) {
               resumed.put(conversation, given.getLong(conversation));
@@ -220,40 +218,50 @@ public class RouterVerticle extends VerticleBase {
 
   /**
    * A gateway noticed a gap: the messages addressed to the user in (after, upto] of a conversation
-   * (after absent: from the saved cursor). Group conversations only for members.
+   * (after absent: from the saved cursor). Group conversations only for members, and never from
+   * before the member joined: what came before was not addressed to them, even where the group
+   * shares it as history.
    */
   private Future<JsonObject> fill(JsonObject req) {
     long userId = req.getLong("userId");
     String conversation = req.getString("conversation");
     Long after = req.getLong("after");
     long upto = req.getLong("upto");
-    return mayRead(userId, conversation).compose(v -> repo.range(userId, conversation, after, upto, catchUpLimit));
+    return mayRead(userId, conversation)
+        .compose(access -> repo.range(userId, conversation, after, access.joinedAt(), upto, catchUpLimit));
   }
 
-  /** Private conversations only for their two users, group ones only for members (403; 404 for no group). */
-  private Future<Void> mayRead(long userId, String conversation) {
+  /**
+   * What of a conversation a user may read: after {@code readableAfter} as history, after
+   * {@code joinedAt} as messages addressed to them (0, 0: everything).
+   */
+  private record Access(long readableAfter, long joinedAt) {
+    static final Access ALL = new Access(0, 0);
+  }
+
+  /**
+   * Private conversations only for their two users, group ones only for members (403; 404 for no
+   * group); in a group that does not share its earlier history, a member reads from their join on.
+   */
+  private Future<Access> mayRead(long userId, String conversation) {
     if (!Conversations.isGroup(conversation)) {
-      return Conversations.isParticipant(conversation, userId) ? Future.succeededFuture()
+      return Conversations.isParticipant(conversation, userId) ? Future.succeededFuture(Access.ALL)
           : Failures.fail(Failures.FORBIDDEN, "you can only read your own conversations");
     }
-    return membership.members(Conversations.groupId(conversation))
+    return membership.group(Conversations.groupId(conversation))
         .recover(err -> err instanceof Rejection r ? Failures.fail(Failures.NOT_FOUND, r.getMessage())
             : Future.failedFuture(err))
-        .compose(m -> m.contains(userId) ? Future.<Void>succeededFuture()
+        .compose(g -> g.members().contains(userId)
+            ? Future.succeededFuture(new Access(g.readableAfter(userId), g.joinedAt(userId)))
             : Failures.fail(Failures.FORBIDDEN, "you are not a member of this group"));
-  }
-
-  private void memberJoined(Message<JsonObject> msg) {
-    long userId = msg.body().getLong("userId");
-    long groupId = msg.body().getLong("groupId");
-    repo.startCursorAtEnd(userId, Conversations.group(groupId))
-        .onFailure(err -> LOG.warn("cursor of new member {} in group {} not set: {}", userId, groupId, err.getMessage()));
   }
 
   /**
    * A page of a conversation: indexes count from the newest message (0) unless {@code rev}, then from
    * the oldest; negative indexes count from the other end, as Redis ranges do. Private
-   * conversations only for their two users, group ones only for members.
+   * conversations only for their two users, group ones only for members, and for a member who may
+   * not read the group's earlier history, only from the message after they joined: the conversation
+   * is then as if it began there (its oldest message is the first after the join).
    */
   private Future<JsonObject> history(JsonObject req) {
     long requester = req.getLong("requesterId");
@@ -262,8 +270,9 @@ public class RouterVerticle extends VerticleBase {
     long end = req.getLong("end", -1L);
     boolean oldestFirst = req.getBoolean("rev", false);
     return mayRead(requester, conversation)
-        .compose(v -> repo.count(conversation))
-        .compose(n -> {
+        .map(Access::readableAfter)
+        .compose(readableAfter -> repo.count(conversation).compose(last -> {
+          long n = Math.max(0, last - readableAfter);   // the messages this user may read: readableAfter+1 .. last
           long from = start < 0 ? n + start : start;
           long to = end < 0 ? n + end : end;
           from = Math.max(0, from);
@@ -271,11 +280,11 @@ public class RouterVerticle extends VerticleBase {
           if (n == 0 || from > to) {
             return Future.succeededFuture(new JsonArray());
           }
-          // index i counts from the newest (seq n - i) or, reversed, from the oldest (seq i + 1)
-          long lo = oldestFirst ? from + 1 : n - to;
-          long hi = oldestFirst ? to + 1 : n - from;
+          // index i counts from the newest (seq last - i) or, reversed, from the oldest readable one
+          long lo = oldestFirst ? readableAfter + from + 1 : last - to;
+          long hi = oldestFirst ? readableAfter + to + 1 : last - from;
           return repo.page(conversation, lo, hi, oldestFirst);
-        })
+        }))
         .map(messages -> new JsonObject().put("messages", messages));
   }
 

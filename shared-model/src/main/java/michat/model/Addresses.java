@@ -50,10 +50,10 @@ public final class Addresses {
   public static final String GROUP_LIST_FOR_USER = "michat.group.listForUser";
   public static final String GROUP_JOIN = "michat.group.join";
   public static final String GROUP_MEMBERS = "michat.group.members";
+  /** The owner changes a group's settings: {userId, groupId, historyVisible}. */
+  public static final String GROUP_UPDATE = "michat.group.update";
 
-  /** user-service tells the router (publish) that a user joined a group: {groupId, userId}. */
-  public static final String GROUP_MEMBER_JOINED = "michat.group.memberJoined";
-  /** user-service tells caches (publish) that a group's members changed: {groupId}. */
+  /** user-service tells caches (publish) that a group's members or settings changed: {groupId}. */
   public static final String GROUP_CHANGED = "michat.group.changed";
   /** user-service tells caches (publish) that a user was deleted: {id}. */
   public static final String USER_DELETED = "michat.user.deleted";

@@ -2,6 +2,7 @@ package michat.model;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 
 /**
  * The seed-compatibility mapping of objects: user-service replies with michat's internal field
@@ -30,6 +31,9 @@ public final class SeedJson {
   public static final String OWNER_ID = "ownerId";
   public static final String IMG = "img";
   public static final String DESC = "desc";
+  public static final String HISTORY_VISIBLE = "historyVisible";
+  /** In a user's own group list: the group's last sequence number when the user joined (0: all history). */
+  public static final String JOINED_AT_SEQ = "joinedAtSeq";
 
   /** A user as the seed's clients read it; {@code identity} is the caller's own token or "". */
   public static JsonObject user(JsonObject u, String identity) {
@@ -52,16 +56,44 @@ public final class SeedJson {
         .put("DeviceInfo", u.getString(DEVICE_INFO, ""));
   }
 
-  /** What other users may see of a user: no phone, e-mail or client details. */
-  public static JsonObject publicUser(JsonObject u) {
+  /**
+   * What a friend may see of a user: no phone, e-mail or client details, but when they were last
+   * logged in and active.
+   */
+  public static JsonObject friendUser(JsonObject u) {
     return user(u, "").put("Phone", "").put("Email", "").put("ClientIp", "").put("ClientPort", "")
         .put("DeviceInfo", "");
   }
 
-  public static JsonArray publicUsers(JsonArray internal) {
+  /**
+   * What anyone else may see of a user: the friend's view without activity. The keys stay, with the
+   * values of a user who never logged in (null times, not logged out), so strangers cannot tell
+   * when someone is around.
+   */
+  public static JsonObject publicUser(JsonObject u) {
+    return friendUser(u).put("LoginTime", null).put("HeartbeatTime", null).put("LoginOutTime", null)
+        .put("IsLogout", false);
+  }
+
+  /** Users as {@code viewer} may see them: everything of oneself, activity of friends, public fields of others. */
+  public static JsonArray usersSeenBy(JsonArray internal, long viewer, Set<Long> friendsOfViewer) {
     JsonArray out = new JsonArray();
     for (int i = 0; i < internal.size(); i++) {
-      out.add(publicUser(internal.getJsonObject(i)));
+      out.add(userSeenBy(internal.getJsonObject(i), viewer, friendsOfViewer));
+    }
+    return out;
+  }
+
+  public static JsonObject userSeenBy(JsonObject u, long viewer, Set<Long> friendsOfViewer) {
+    long id = u.getLong(ID);
+    return id == viewer ? user(u, "") : friendsOfViewer.contains(id) ? friendUser(u) : publicUser(u);
+  }
+
+  /** Friends as their friend sees them (with activity). */
+  public static JsonArray friendUsers(JsonArray internal) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < internal.size(); i++) {
+      out.add(friendUser(internal.getJsonObject(i)));
     }
     return out;
   }
@@ -75,7 +107,8 @@ public final class SeedJson {
         .put("Name", g.getString(NAME, ""))
         .put("OwnerId", g.getLong(OWNER_ID))
         .put("Img", g.getString(IMG, ""))
-        .put("Desc", g.getString(DESC, ""));
+        .put("Desc", g.getString(DESC, ""))
+        .put("HistoryVisible", g.getBoolean(HISTORY_VISIBLE, false));
   }
 
   public static JsonArray groups(JsonArray internal) {

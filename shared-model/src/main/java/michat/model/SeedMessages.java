@@ -43,6 +43,8 @@ public final class SeedMessages {
   // michat's own
   public static final String GROUP_NAME_TAKEN = "a group with this name already exists";
   public static final String GROUP_FULL = "the group is full";
+  public static final String GROUP_UPDATED = "group updated";
+  public static final String NOT_GROUP_OWNER = "only the group's owner can change it";
   public static final String TOO_MANY_CONNECTIONS = "too many chat connections";
   public static final String NOT_AUTHENTICATED = "please log in: missing, invalid or expired session token";
   public static final String SESSION_ENDED = "your session has ended (logged out, password changed or account deleted): please log in again";

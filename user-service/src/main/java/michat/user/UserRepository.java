@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import michat.model.Conversations;
 import michat.model.SeedJson;
 import michat.storage.Database;
 
@@ -33,7 +34,8 @@ public final class UserRepository {
 
   private static final String USER_COLUMNS = "u.id, u.name, u.phone, u.email, u.avatar, u.client_ip, u.client_port,"
       + " u.device_info, u.login_time, u.heartbeat_time, u.login_out_time, u.is_logout, u.created_at, u.updated_at";
-  private static final String GROUP_COLUMNS = "g.id, g.name, g.owner_id, g.img, g.description, g.created_at, g.updated_at";
+  private static final String GROUP_COLUMNS = "g.id, g.name, g.owner_id, g.img, g.description, g.history_visible, g.created_at,"
+      + " g.updated_at";
 
   /** Columns a profile update may set, by internal field name. */
   static final Map<String, String> UPDATABLE = Map.of(
@@ -187,12 +189,12 @@ public final class UserRepository {
   // ---- groups ----
 
   /** Creates the group and makes the owner its first member, in one transaction. */
-  public Future<JsonObject> insertGroup(long ownerId, String name, String img, String desc) {
+  public Future<JsonObject> insertGroup(long ownerId, String name, String img, String desc, boolean historyVisible) {
     LocalDateTime now = now();
     return write(tx -> tx
-        .preparedQuery("INSERT INTO communities (name, owner_id, img, description, created_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)")
-        .execute(Tuple.of(name, ownerId, img, desc, now, now))
+        .preparedQuery("INSERT INTO communities (name, owner_id, img, description, history_visible, created_at,"
+            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .execute(Tuple.of(name, ownerId, img, desc, historyVisible ? 1 : 0, now, now))
         .compose(r -> one(tx, "SELECT " + GROUP_COLUMNS + " FROM communities g WHERE g.name = ?", Tuple.of(name),
             UserRepository::group))
         .map(Optional::orElseThrow)
@@ -208,14 +210,34 @@ public final class UserRepository {
         UserRepository::group);
   }
 
+  /** The user's groups, each with {@link SeedJson#JOINED_AT_SEQ}: where the user's part of its history starts. */
   public Future<JsonArray> groupsOf(long userId) {
-    return pool.preparedQuery("SELECT " + GROUP_COLUMNS + " FROM contacts c JOIN communities g ON g.id = c.target_id"
-            + " WHERE c.owner_id = ? AND c.kind = " + MEMBER + " ORDER BY g.id")
-        .execute(Tuple.of(userId)).map(rows -> array(rows, UserRepository::group));
+    return pool.preparedQuery("SELECT " + GROUP_COLUMNS + ", c.joined_at_seq FROM contacts c"
+            + " JOIN communities g ON g.id = c.target_id WHERE c.owner_id = ? AND c.kind = " + MEMBER + " ORDER BY g.id")
+        .execute(Tuple.of(userId))
+        .map(rows -> array(rows, r -> group(r).put(SeedJson.JOINED_AT_SEQ, r.getLong("joined_at_seq"))));
   }
 
+  /**
+   * Adds the member with the group's last sequence number as its join point. The counter row (the
+   * router's, {@code conversation_seq}) is read with a lock held until the membership commits, so no
+   * message is numbered in between: every message at or below the join point was stored before the
+   * user was a member, every one above it after. A group without messages yet has no row to lock:
+   * 0, and a first message stored at that very moment is readable by the new member too.
+   */
   public Future<Void> addMember(long userId, long groupId) {
-    return write(tx -> insertContact(tx, userId, MEMBER, groupId, now()));
+    return write(tx -> tx.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ? FOR UPDATE")
+        .execute(Tuple.of(Conversations.group(groupId)))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("last_seq"))
+        .compose(joinedAt -> tx.preparedQuery("INSERT INTO contacts (owner_id, target_id, kind, created_at, joined_at_seq)"
+                + " VALUES (?, ?, ?, ?, ?)")
+            .execute(Tuple.of(userId, groupId, MEMBER, now(), joinedAt)))
+        .mapEmpty());
+  }
+
+  public Future<Void> setHistoryVisible(long groupId, boolean visible) {
+    return write(tx -> tx.preparedQuery("UPDATE communities SET history_visible = ?, updated_at = ? WHERE id = ?")
+        .execute(Tuple.of(visible ? 1 : 0, now(), groupId)).mapEmpty());
   }
 
   public Future<Long> memberCount(long groupId) {
@@ -223,12 +245,20 @@ public final class UserRepository {
         .execute(Tuple.of(groupId)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  public Future<JsonArray> memberIds(long groupId) {
-    return pool.preparedQuery("SELECT owner_id FROM contacts WHERE target_id = ? AND kind = " + MEMBER + " ORDER BY owner_id")
+  /** Member ids in order, and the join points that are not 0: {@code {members: [id…], joinedAtSeq: {"id": seq}}}. */
+  public Future<JsonObject> members(long groupId) {
+    return pool.preparedQuery("SELECT owner_id, joined_at_seq FROM contacts WHERE target_id = ? AND kind = " + MEMBER
+            + " ORDER BY owner_id")
         .execute(Tuple.of(groupId)).map(rows -> {
           JsonArray ids = new JsonArray();
-          rows.forEach(row -> ids.add(row.getLong("owner_id")));
-          return ids;
+          JsonObject joinedAt = new JsonObject();
+          rows.forEach(row -> {
+            ids.add(row.getLong("owner_id"));
+            if (row.getLong("joined_at_seq") > 0) {
+              joinedAt.put(String.valueOf(row.getLong("owner_id")), row.getLong("joined_at_seq"));
+            }
+          });
+          return new JsonObject().put("members", ids).put(SeedJson.JOINED_AT_SEQ, joinedAt);
         });
   }
 
@@ -382,6 +412,7 @@ public final class UserRepository {
         .put(SeedJson.OWNER_ID, r.getLong("owner_id"))
         .put(SeedJson.IMG, r.getString("img"))
         .put(SeedJson.DESC, r.getString("description"))
+        .put(SeedJson.HISTORY_VISIBLE, r.getInteger("history_visible") != 0)
         .put(SeedJson.CREATED_AT, time(r.getLocalDateTime("created_at")))
         .put(SeedJson.UPDATED_AT, time(r.getLocalDateTime("updated_at")));
   }

@@ -70,6 +70,7 @@ public class UserVerticle extends VerticleBase {
     serve(Addresses.GROUP_LIST_FOR_USER, this::groupsOfUser);
     serve(Addresses.GROUP_JOIN, this::joinGroup);
     serve(Addresses.GROUP_MEMBERS, this::members);
+    serve(Addresses.GROUP_UPDATE, this::updateGroup);
     if (!cfg.string(ConfigKeys.BENCH_SEED_SECRET).isEmpty()) {
       serve(Addresses.USER_BENCH_SEED, req -> new BenchSeed(vertx, repo, hasher, tokens).seed(req));
       LOG.warn("bench seeding is enabled (bench.seedSecret is set): do not set it in production");
@@ -299,11 +300,11 @@ public class UserVerticle extends VerticleBase {
             : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.PLEASE_LOG_IN))
         .compose(existing -> existing.isPresent()
             ? Failures.<JsonObject>fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN)
-            : repo.insertGroup(ownerId, name, img, desc))
+            : repo.insertGroup(ownerId, name, img, desc, req.getBoolean("historyVisible", false)))
         .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN) : Future.failedFuture(err))
         .onSuccess(g -> {
-          announceJoin(g.getLong(SeedJson.ID), ownerId);
+          announceChange(g.getLong(SeedJson.ID));
           LOG.info("group {} '{}' created by user {}", g.getLong(SeedJson.ID), name, ownerId);
         });
   }
@@ -338,27 +339,49 @@ public class UserVerticle extends VerticleBase {
               ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER) : Future.failedFuture(err))
           .map(v -> found.get())
           .onSuccess(g -> {
-            announceJoin(groupId, userId);
+            announceChange(groupId);
             LOG.info("user {} joined group {}", userId, groupId);
           });
     });
   }
 
+  /**
+   * Who may read what of a group: {@code {groupId, ownerId, historyVisible, members: [id…],
+   * joinedAtSeq: {"id": seq}}} (join points of 0 left out).
+   */
   private Future<JsonObject> members(JsonObject req) {
     long groupId = req.getLong("groupId");
-    return repo.findGroupById(groupId)
-        .compose(g -> g.isPresent() ? repo.memberIds(groupId)
-            : Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND))
-        .map(ids -> new JsonObject().put("groupId", groupId).put("members", ids));
+    return existingGroup(groupId)
+        .compose(g -> repo.members(groupId).map(m -> m.put("groupId", groupId)
+            .put(SeedJson.OWNER_ID, g.getLong(SeedJson.OWNER_ID))
+            .put(SeedJson.HISTORY_VISIBLE, g.getBoolean(SeedJson.HISTORY_VISIBLE))));
+  }
+
+  /** The owner's settings of a group; only {@code historyVisible} so far. Anyone else: 403. */
+  private Future<JsonObject> updateGroup(JsonObject req) {
+    long userId = req.getLong("userId");
+    long groupId = req.getLong("groupId");
+    boolean visible = req.getBoolean("historyVisible");
+    return existingGroup(groupId)
+        .compose(g -> g.getLong(SeedJson.OWNER_ID) == userId ? repo.setHistoryVisible(groupId, visible)
+            : Failures.<Void>fail(Failures.FORBIDDEN, SeedMessages.NOT_GROUP_OWNER))
+        .compose(v -> existingGroup(groupId))
+        .onSuccess(g -> {
+          announceChange(groupId);
+          LOG.info("group {}: history of before joining {} by its owner", groupId, visible ? "shared" : "not shared");
+        });
   }
 
   // ---- helpers ----
 
-  /** Caches drop the group's member list; the router starts the member's cursor at the group's end. */
-  private void announceJoin(long groupId, long userId) {
-    JsonObject event = new JsonObject().put("groupId", groupId).put("userId", userId);
-    vertx.eventBus().publish(Addresses.GROUP_CHANGED, event);
-    vertx.eventBus().publish(Addresses.GROUP_MEMBER_JOINED, event);
+  /** Caches (the router's) drop what they hold of the group: members, join points, settings. */
+  private void announceChange(long groupId) {
+    vertx.eventBus().publish(Addresses.GROUP_CHANGED, new JsonObject().put("groupId", groupId));
+  }
+
+  private Future<JsonObject> existingGroup(long groupId) {
+    return repo.findGroupById(groupId).compose(g -> g.isPresent() ? Future.succeededFuture(g.get())
+        : Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND));
   }
 
   private Future<JsonObject> existingUser(Long id) {

@@ -3,6 +3,8 @@ package michat.web.http;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashSet;
+import java.util.Set;
 import michat.model.Addresses;
 import michat.model.SeedJson;
 import michat.model.SeedMessages;
@@ -73,10 +75,13 @@ public final class AccountRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** Public fields of everyone; activity (login, heartbeat, logout) only of oneself and one's friends. */
   private void list(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> services.request(Addresses.USER_LIST, new JsonObject()))
-        .onSuccess(reply -> Replies.g(ctx, SeedMessages.OK, SeedJson.publicUsers(reply.getJsonArray("users"))))
+        .compose(caller -> Future.all(services.request(Addresses.USER_LIST, new JsonObject()), friendIds(caller))
+            .map(both -> SeedJson.usersSeenBy(both.<JsonObject>resultAt(0).getJsonArray("users"), caller,
+                both.resultAt(1))))
+        .onSuccess(users -> Replies.g(ctx, SeedMessages.OK, users))
         .onFailure(ctx::fail);
   }
 
@@ -114,15 +119,29 @@ public final class AccountRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Anyone logged in may look a user up; phone, e-mail and client details only for oneself. */
+  /**
+   * Anyone logged in may look a user up; phone, e-mail and client details only for oneself,
+   * activity only for oneself and friends.
+   */
   private void find(RoutingContext ctx) {
     auth.caller(ctx)
         .compose(caller -> {
           long id = Params.requiredId(ctx, "userId");
-          return services.request(Addresses.USER_FIND, new JsonObject().put("id", id))
-              .map(user -> id == caller ? SeedJson.user(user, "") : SeedJson.publicUser(user));
+          Future<Set<Long>> friends = id == caller ? Future.succeededFuture(Set.of()) : friendIds(caller);
+          return Future.all(services.request(Addresses.USER_FIND, new JsonObject().put("id", id)), friends)
+              .map(both -> SeedJson.userSeenBy(both.resultAt(0), caller, both.resultAt(1)));
         })
         .onSuccess(user -> Replies.h(ctx, SeedMessages.OK, user))
         .onFailure(ctx::fail);
+  }
+
+  /** The ids of the user's friends (contacts of kind 1). */
+  private Future<Set<Long>> friendIds(long userId) {
+    return services.request(Addresses.FRIEND_LIST, new JsonObject().put("userId", userId))
+        .map(reply -> {
+          Set<Long> ids = new HashSet<>();
+          reply.getJsonArray("users").forEach(u -> ids.add(((JsonObject) u).getLong(SeedJson.ID)));
+          return ids;
+        });
   }
 }

@@ -28,13 +28,14 @@ public final class ContactRoutes {
     api.post("/contact/createCommunity", Shape.H, this::createGroup);
     api.post("/contact/loadcommunity", Shape.H, this::myGroups);
     api.post("/contact/joinGroup", Shape.H, this::joinGroup);
+    api.post("/contact/updateCommunity", Shape.H, this::updateGroup);
   }
 
   private void friends(RoutingContext ctx) {
     auth.caller(ctx)
         .compose(caller -> services.request(Addresses.FRIEND_LIST,
             new JsonObject().put("userId", SessionAuth.self(caller, Params.id(ctx, "userId")))))
-        .compose(reply -> withOnlineFlags(SeedJson.publicUsers(reply.getJsonArray("users"))))
+        .compose(reply -> withOnlineFlags(SeedJson.friendUsers(reply.getJsonArray("users"))))
         .onSuccess(users -> Replies.hList(ctx, users, users.size()))
         .onFailure(ctx::fail);
   }
@@ -60,7 +61,7 @@ public final class ContactRoutes {
         .compose(caller -> services.request(Addresses.FRIEND_ADD, new JsonObject()
             .put("userId", SessionAuth.self(caller, Params.id(ctx, "userId")))
             .put("targetName", Params.text(ctx, "targetName"))))
-        .onSuccess(friend -> Replies.h(ctx, SeedMessages.FRIEND_ADDED, SeedJson.publicUser(friend)))
+        .onSuccess(friend -> Replies.h(ctx, SeedMessages.FRIEND_ADDED, SeedJson.friendUser(friend)))
         .onFailure(ctx::fail);
   }
 
@@ -70,7 +71,8 @@ public final class ContactRoutes {
             .put("ownerId", SessionAuth.self(caller, Params.id(ctx, "ownerId")))
             .put("name", Params.text(ctx, "name"))
             .put("img", Params.text(ctx, "icon"))
-            .put("desc", Params.text(ctx, "desc"))))
+            .put("desc", Params.text(ctx, "desc"))
+            .put("historyVisible", Params.bool(ctx, "historyVisible", false))))
         .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_CREATED, SeedJson.group(group)))
         .onFailure(ctx::fail);
   }
@@ -90,6 +92,17 @@ public final class ContactRoutes {
             .put("userId", SessionAuth.self(caller, Params.id(ctx, "userId")))
             .put("group", Params.text(ctx, "comId"))))
         .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_JOINED, SeedJson.group(group)))
+        .onFailure(ctx::fail);
+  }
+
+  /** Not in the seed: the owner shares a group's earlier history with members who join later, or stops. */
+  private void updateGroup(RoutingContext ctx) {
+    auth.caller(ctx)
+        .compose(caller -> services.request(Addresses.GROUP_UPDATE, new JsonObject()
+            .put("userId", SessionAuth.self(caller, Params.id(ctx, "ownerId")))
+            .put("groupId", Params.requiredId(ctx, "comId"))
+            .put("historyVisible", Params.bool(ctx, "historyVisible", null))))
+        .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_UPDATED, SeedJson.group(group)))
         .onFailure(ctx::fail);
   }
 }

@@ -56,6 +56,24 @@ public final class Params {
     }
   }
 
+  /** true or false (also 1 or 0), or {@code absent} when missing or empty. */
+  public static boolean bool(RoutingContext ctx, String name, Boolean absent) {
+    String v = text(ctx, name).trim().toLowerCase();
+    switch (v) {
+      case "true", "1":
+        return true;
+      case "false", "0":
+        return false;
+      case "":
+        if (absent != null) {
+          return absent;
+        }
+        throw Failures.of(Failures.BAD_REQUEST, name + " is required");
+      default:
+        throw Failures.of(Failures.BAD_REQUEST, name + " must be true or false, got '" + abbreviate(v) + "'");
+    }
+  }
+
   /** A positive id that must be present. */
   public static long requiredId(RoutingContext ctx, String name) {
     Long id = id(ctx, name);

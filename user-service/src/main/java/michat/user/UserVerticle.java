@@ -31,10 +31,16 @@ import org.slf4j.LoggerFactory;
  */
 public class UserVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(UserVerticle.class);
+  private static final long SWEEP_MS = 60_000;
 
   private Pool pool;
   private UserRepository repo;
   private PasswordHasher hasher;
+  private PasswordQueue passwords;
+  private AccountThrottle throttle;
+  /** Checked when a login names no account, so that it takes as long as a wrong password. */
+  private String unmatchableHash;
+  private long sweepTimer = -1;
   private SessionTokens tokens;
   private int maxGroupMembers;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
@@ -45,6 +51,14 @@ public class UserVerticle extends VerticleBase {
     pool = new Database(cfg).pool(vertx);
     repo = new UserRepository(pool);
     hasher = new PasswordHasher(cfg.integer(ConfigKeys.PASSWORD_ITERATIONS, 1_000, 10_000_000));
+    unmatchableHash = hasher.unmatchable();
+    passwords = new PasswordQueue(vertx, hasher, new PasswordQueue.Limits(
+        cfg.integer(ConfigKeys.PASSWORD_HASH_THREADS, 1, 64),
+        cfg.integer(ConfigKeys.PASSWORD_HASH_QUEUE, 1, 1_000_000),
+        cfg.integer(ConfigKeys.PASSWORD_HASH_QUEUE_PER_ADDRESS, 1, 1_000_000),
+        Addresses.ACCOUNT_REQUEST_TIMEOUT_MS));
+    throttle = throttle(cfg);
+    sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> throttle.sweep(System.currentTimeMillis()));
     tokens = new SessionTokens(vertx, cfg);
     maxGroupMembers = cfg.integer(ConfigKeys.GROUP_MAX_MEMBERS, 2, 1_000_000);
 
@@ -62,7 +76,7 @@ public class UserVerticle extends VerticleBase {
     serve(Addresses.GROUP_JOIN, this::joinGroup);
     serve(Addresses.GROUP_MEMBERS, this::members);
     if (!cfg.string(ConfigKeys.BENCH_SEED_SECRET).isEmpty()) {
-      serve(Addresses.USER_BENCH_SEED, req -> new BenchSeed(vertx, repo, hasher, tokens).seed(req));
+      serve(Addresses.USER_BENCH_SEED, req -> new BenchSeed(vertx, repo, passwords, tokens).seed(req));
       LOG.warn("bench seeding is enabled (bench.seedSecret is set): do not set it in production");
     }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -71,7 +85,24 @@ public class UserVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    if (passwords != null) {
+      passwords.close();
+    }
     return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** Forget quiet keys after 15 minutes, or twice the longest lock if that is longer. */
+  private static AccountThrottle throttle(MichatConfig cfg) {
+    long firstLockMs = cfg.number(ConfigKeys.THROTTLE_FIRST_LOCK_SECONDS, 1, 86_400) * 1000;
+    long maxLockMs = cfg.number(ConfigKeys.THROTTLE_MAX_LOCK_SECONDS, 1, 86_400) * 1000;
+    int maxEntries = cfg.integer(ConfigKeys.THROTTLE_MAX_ENTRIES, 100, 100_000_000);
+    long forgetMs = Math.max(15 * 60_000, 2 * maxLockMs);
+    return new AccountThrottle(
+        new FailureThrottle.Policy(cfg.integer(ConfigKeys.THROTTLE_ACCOUNT_FREE_FAILURES, 1, 1_000_000),
+            firstLockMs, maxLockMs, maxEntries, forgetMs),
+        new FailureThrottle.Policy(cfg.integer(ConfigKeys.THROTTLE_ADDRESS_FREE_FAILURES, 1, 1_000_000),
+            firstLockMs, maxLockMs, maxEntries, forgetMs));
   }
 
   private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
@@ -97,6 +128,13 @@ public class UserVerticle extends VerticleBase {
     if (bad.isPresent()) {
       return Failures.fail(Failures.BAD_REQUEST, bad.get());
     }
+    String clientIp = req.getString("clientIp", "");
+    // "Name taken" tells which names exist: refusals count against the address like failed logins.
+    return throttle.registration(clientIp).compose(attempt -> createUser(name, password, confirm, clientIp)
+        .andThen(attempt::settle));
+  }
+
+  private Future<JsonObject> createUser(String name, String password, String confirm, String clientIp) {
     return repo.findUserByName(name).compose(existing -> {
       if (existing.isPresent()) {
         return Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN);
@@ -104,7 +142,7 @@ public class UserVerticle extends VerticleBase {
       if (!password.equals(confirm)) {
         return Failures.fail(Failures.BAD_REQUEST, SeedMessages.PASSWORDS_DIFFER);
       }
-      return hash(password).compose(h -> repo.insertUser(name, h))
+      return passwords.hash(clientIp, password).compose(h -> repo.insertUser(name, h))
           .recover(err -> SqlErrors.isDuplicate(err)
               ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
           .onSuccess(u -> LOG.info("user {} registered as id {}", name, u.getLong(SeedJson.ID)));
@@ -117,18 +155,25 @@ public class UserVerticle extends VerticleBase {
     if (name.isEmpty() || password.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.NAME_OR_PASSWORD_EMPTY);
     }
-    return repo.findCredentials(name).compose(found -> {
-      if (found.isEmpty()) {
-        return Failures.fail(Failures.UNAUTHORIZED, SeedMessages.USER_NOT_FOUND);
-      }
-      UserRepository.Credentials c = found.get();
-      return vertx.executeBlocking(() -> hasher.matches(password, c.passwordHash()), false)
-          .compose(ok -> ok ? Future.succeededFuture(c.id())
-              : Failures.<Long>fail(Failures.UNAUTHORIZED, SeedMessages.WRONG_PASSWORD));
-    }).compose(id -> repo.recordLogin(id, req.getString("clientIp", ""), req.getString("clientPort", ""),
-            truncate(req.getString("deviceInfo", ""), 255))
-        .compose(v -> repo.findUserById(id))
-        .map(u -> new JsonObject().put("user", u.orElseThrow()).put("token", tokens.issue(id))));
+    String clientIp = req.getString("clientIp", "");
+    return throttle.login(name, clientIp)
+        .compose(attempt -> checkPassword(name, password, clientIp).andThen(attempt::settle))
+        .compose(id -> repo.recordLogin(id, clientIp, req.getString("clientPort", ""),
+                truncate(req.getString("deviceInfo", ""), 255))
+            .compose(v -> repo.findUserById(id))
+            .map(u -> new JsonObject().put("user", u.orElseThrow()).put("token", tokens.issue(id))));
+  }
+
+  /**
+   * The user's id when the password is theirs. An unknown name is checked against a hash no password
+   * matches and answered like a wrong password: the same message in about the same time, so login
+   * does not tell which names exist.
+   */
+  private Future<Long> checkPassword(String name, String password, String clientIp) {
+    return repo.findCredentials(name).compose(found -> passwords
+        .matches(clientIp, password, found.map(UserRepository.Credentials::passwordHash).orElse(unmatchableHash))
+        .compose(ok -> ok && found.isPresent() ? Future.succeededFuture(found.get().id())
+            : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.LOGIN_FAILED)));
   }
 
   private Future<JsonObject> list(JsonObject req) {
@@ -166,7 +211,8 @@ public class UserVerticle extends VerticleBase {
     }
     return existingUser(id)
         .compose(current -> nameFreeFor(id, fields.get(SeedJson.NAME)))
-        .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : hash(password))
+        .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null)
+            : passwords.hash(req.getString("clientIp", "user-" + id), password))
         .compose(h -> repo.updateUser(id, fields, h))
         .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
@@ -313,10 +359,6 @@ public class UserVerticle extends VerticleBase {
     }
     return repo.findUserByName(name).compose(other -> other.isPresent() && other.get().getLong(SeedJson.ID) != id
         ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.succeededFuture());
-  }
-
-  private Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> hasher.hash(password), false);
   }
 
   private static String truncate(String s, int max) {

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,9 +51,9 @@ class LoginFloodTest {
     JsonObject a = server.newUser("flood-a");
     JsonObject b = server.newUser("flood-b");
     String honest = "flood-honest";
-    assertEquals(200, TestServer.await(register(server.client, honest)).statusCode());
-    WebClient other = clientFrom("127.0.0.2", 1);
-    WebClient flooder = clientFrom("127.0.0.1", FLOODERS);
+    assertEquals(200, TestServer.await(TestServer.register(server.client, honest)).statusCode());
+    WebClient other = server.clientFrom("127.0.0.2", 1);
+    WebClient flooder = server.clientFrom("127.0.0.1", FLOODERS);
     try (ChatClient ca = ChatClient.open(server, a.getString("Identity"));
          ChatClient cb = ChatClient.open(server, b.getString("Identity"))) {
       long[] quiet = conversation(ca, cb, a.getLong("ID"), b.getLong("ID"), 10);
@@ -74,7 +71,7 @@ class LoginFloodTest {
       try {
         long[] flooded = conversation(ca, cb, a.getLong("ID"), b.getLong("ID"), 20);
         long started = System.nanoTime();
-        HttpResponse<Buffer> login = TestServer.await(login(other, honest, "pw-" + honest));
+        HttpResponse<Buffer> login = TestServer.await(TestServer.login(other, honest, "pw-" + honest));
         long loginMs = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("chat latency ms quiet %s, during a flood of %d wrong logins %s; login from another"
             + " address %d ms%n", Arrays.toString(quiet), FLOODERS, Arrays.toString(flooded), loginMs);
@@ -95,7 +92,7 @@ class LoginFloodTest {
   void fiftyParallelRegistrationsAllSucceed() {
     List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      all.add(register(server.client, "burst-" + i));
+      all.add(TestServer.register(server.client, "burst-" + i));
     }
     for (Future<HttpResponse<Buffer>> f : all) {
       HttpResponse<Buffer> r = TestServer.await(f);
@@ -106,16 +103,16 @@ class LoginFloodTest {
   @Test
   void unknownNameAndWrongPasswordLookAndTakeTheSame() {
     String name = "enum-known";
-    assertEquals(200, TestServer.await(register(server.client, name)).statusCode());
+    assertEquals(200, TestServer.await(TestServer.register(server.client, name)).statusCode());
     long[] wrong = new long[3];
     long[] unknown = new long[3];
     HttpResponse<Buffer> wrongReply = null;
     HttpResponse<Buffer> unknownReply = null;
     for (int i = 0; i < 3; i++) {
       long t0 = System.nanoTime();
-      wrongReply = TestServer.await(login(server.client, name, "not-it-" + i));
+      wrongReply = TestServer.await(TestServer.login(server.client, name, "not-it-" + i));
       long t1 = System.nanoTime();
-      unknownReply = TestServer.await(login(server.client, "enum-nobody-" + i, "not-it-" + i));
+      unknownReply = TestServer.await(TestServer.login(server.client, "enum-nobody-" + i, "not-it-" + i));
       long t2 = System.nanoTime();
       wrong[i] = (t1 - t0) / 1_000_000;
       unknown[i] = (t2 - t1) / 1_000_000;
@@ -149,7 +146,7 @@ class LoginFloodTest {
   /** One flooder: a wrong login, and the next one as soon as it is answered, until told to stop. */
   private static void floodFrom(WebClient client, AtomicBoolean flooding, AtomicInteger answered) {
     if (flooding.get()) {
-      login(client, "flood-a", "guess").onComplete(r -> {
+      TestServer.login(client, "flood-a", "guess").onComplete(r -> {
         answered.incrementAndGet();
         floodFrom(client, flooding, answered);
       });
@@ -158,21 +155,5 @@ class LoginFloodTest {
 
   private static long median(long[] sorted) {
     return sorted[sorted.length / 2];
-  }
-
-  private static Future<HttpResponse<Buffer>> register(WebClient client, String name) {
-    return client.post("/user/createUser").sendForm(MultiMap.caseInsensitiveMultiMap()
-        .add("name", name).add("password", "pw-" + name).add("Identity", "pw-" + name));
-  }
-
-  static Future<HttpResponse<Buffer>> login(WebClient client, String name, String password) {
-    return client.post("/user/findUserByNameAndPwd")
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("name", name).add("password", password));
-  }
-
-  /** A client whose connections come from {@code localAddress}, with this many at once. */
-  private static WebClient clientFrom(String localAddress, int connections) {
-    return WebClient.create(server.app.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(server.port).setLocalAddress(localAddress), new PoolOptions().setHttp1MaxSize(connections));
   }
 }

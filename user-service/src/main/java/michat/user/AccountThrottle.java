@@ -25,6 +25,8 @@ final class AccountThrottle {
   private static final int LOGIN_FAILED = Failures.UNAUTHORIZED;
   private static final int NAME_TAKEN = Failures.CONFLICT;
 
+  private static final int NAME_KEY_MAX = 2 * AccountRules.NAME_MAX;
+
   private final FailureThrottle accounts;
   private final FailureThrottle addresses;
 
@@ -35,7 +37,9 @@ final class AccountThrottle {
 
   /** A login attempt for {@code name} from {@code clientIp}, or a 429 failure. */
   Future<Attempt> login(String name, String clientIp) {
-    return begin(name, addressKey(clientIp));
+    // Login does not bound the name (an unknown one is answered like any other): the key is, so that
+    // remembered names stay small. No account has a longer name, so nothing is lost by cutting.
+    return begin(name.length() <= NAME_KEY_MAX ? name : name.substring(0, NAME_KEY_MAX), addressKey(clientIp));
   }
 
   /** A registration from {@code clientIp}, or a 429 failure. */

@@ -69,6 +69,29 @@ public final class ConfigKeys {
   public static final ConfigKey PASSWORD_ITERATIONS = key("password.iterations",
       List.of("MICHAT_PASSWORD_ITERATIONS"), List.of(),
       "PBKDF2-HMAC-SHA256 iterations for new password hashes (existing hashes keep theirs)");
+  public static final ConfigKey PASSWORD_HASH_THREADS = key("password.hashThreads",
+      List.of("MICHAT_PASSWORD_HASH_THREADS"), List.of(),
+      "threads that hash and verify passwords (a dedicated pool; the rest of the CPU stays with chat)");
+  public static final ConfigKey PASSWORD_HASH_QUEUE = key("password.hashQueue",
+      List.of("MICHAT_PASSWORD_HASH_QUEUE"), List.of(),
+      "password jobs waiting at most, in total (503 with Retry-After beyond)");
+  public static final ConfigKey PASSWORD_HASH_QUEUE_PER_ADDRESS = key("password.hashQueuePerAddress",
+      List.of("MICHAT_PASSWORD_HASH_QUEUE_PER_ADDRESS"), List.of(),
+      "password jobs waiting at most from one client address (503 with Retry-After beyond)");
+  public static final ConfigKey THROTTLE_ACCOUNT_FREE_FAILURES = key("throttle.accountFreeFailures",
+      List.of("MICHAT_THROTTLE_ACCOUNT_FREE_FAILURES"), List.of(),
+      "failed logins of one account name before it is locked (a success resets the count)");
+  public static final ConfigKey THROTTLE_ADDRESS_FREE_FAILURES = key("throttle.addressFreeFailures",
+      List.of("MICHAT_THROTTLE_ADDRESS_FREE_FAILURES"), List.of(),
+      "failed logins and refused registrations from one client address before it is locked");
+  public static final ConfigKey THROTTLE_FIRST_LOCK_SECONDS = key("throttle.firstLockSeconds",
+      List.of("MICHAT_THROTTLE_FIRST_LOCK_SECONDS"), List.of(),
+      "the first lock; each further failure doubles it");
+  public static final ConfigKey THROTTLE_MAX_LOCK_SECONDS = key("throttle.maxLockSeconds",
+      List.of("MICHAT_THROTTLE_MAX_LOCK_SECONDS"), List.of(), "the longest lock");
+  public static final ConfigKey THROTTLE_MAX_ENTRIES = key("throttle.maxEntries",
+      List.of("MICHAT_THROTTLE_MAX_ENTRIES"), List.of(),
+      "account names and addresses remembered each (least recently seen forgotten first)");
 
   public static final ConfigKey HEARTBEAT_FIRST_SWEEP = key("heartbeat.firstSweepSeconds",
       List.of("MICHAT_HEARTBEAT_FIRST_SWEEP_SECONDS"), List.of("timeout.DelayHeartbeat"),
@@ -139,6 +162,8 @@ public final class ConfigKeys {
       CLUSTER_KUBERNETES_SERVICE, CLUSTER_MULTICAST_GROUP,
       MYSQL_URL, MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, MYSQL_POOL_SIZE,
       REDIS_URL, REDIS_PASSWORD, REDIS_DB, TOKEN_SECRET, TOKEN_TTL_HOURS, PASSWORD_ITERATIONS,
+      PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE, PASSWORD_HASH_QUEUE_PER_ADDRESS, THROTTLE_ACCOUNT_FREE_FAILURES,
+      THROTTLE_ADDRESS_FREE_FAILURES, THROTTLE_FIRST_LOCK_SECONDS, THROTTLE_MAX_LOCK_SECONDS, THROTTLE_MAX_ENTRIES,
       HEARTBEAT_FIRST_SWEEP, HEARTBEAT_SWEEP, HEARTBEAT_MAX_IDLE, ONLINE_TTL_HOURS,
       NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, GATEWAY_MAX_FRAME_BYTES,
       GATEWAY_MESSAGES_PER_SECOND, GATEWAY_MESSAGE_BURST, GATEWAY_MAX_CONNECTIONS_PER_USER,

@@ -10,6 +10,12 @@ public final class Addresses {
 
   /** How long a caller waits for a service's reply; a service may drop work queued longer than this. */
   public static final long REQUEST_TIMEOUT_MS = 10_000;
+  /**
+   * The same for requests that hash or verify a password (register, login, update): they wait their
+   * turn in user-service's small hashing queue, so a burst of honest registrations is served slower
+   * rather than refused. user-service drops a job that waited longer than this without computing it.
+   */
+  public static final long ACCOUNT_REQUEST_TIMEOUT_MS = 30_000;
 
   /** Answers when user-service and its SQL store are up (used by /ready). */
   public static final String USER_HEALTH = "michat.user.health";

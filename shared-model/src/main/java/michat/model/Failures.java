@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
 /**
@@ -19,6 +22,7 @@ public final class Failures {
   public static final int NOT_FOUND = 404;
   public static final int CONFLICT = 409;
   public static final int TOO_LARGE = 413;
+  public static final int TOO_MANY = 429;
   public static final int INTERNAL = 500;
   public static final int UNAVAILABLE = 503;
 
@@ -28,6 +32,33 @@ public final class Failures {
 
   public static <T> Future<T> fail(int code, String message) {
     return Future.failedFuture(of(code, message));
+  }
+
+  /**
+   * A failure the client may retry after {@code seconds} (HTTP {@code Retry-After}). A reply failure
+   * carries only a code and a message, also between JVMs, so the delay travels as a prefix of the
+   * message that {@link #retryAfter} reads and {@link #clientMessage} strips.
+   */
+  public static <T> Future<T> retryLater(int code, long seconds, String message) {
+    return Future.failedFuture(retryLaterFailure(code, seconds, message));
+  }
+
+  public static ReplyException retryLaterFailure(int code, long seconds, String message) {
+    return of(code, "[retry-after=" + seconds + "] " + message);
+  }
+
+  private static final Pattern RETRY_AFTER = Pattern.compile("^\\[retry-after=(\\d{1,9})] (.*)$", Pattern.DOTALL);
+
+  /** The seconds of a {@link #retryLater} failure. */
+  public static OptionalLong retryAfter(Throwable t) {
+    Matcher m = t instanceof ReplyException && t.getMessage() != null ? RETRY_AFTER.matcher(t.getMessage()) : null;
+    return m != null && m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+  }
+
+  /** The message to show the client: a {@link #retryLater} failure's without its prefix. */
+  public static String clientMessage(Throwable t) {
+    Matcher m = t.getMessage() == null ? null : RETRY_AFTER.matcher(t.getMessage());
+    return m != null && m.matches() ? m.group(2) : t.getMessage();
   }
 
   /** The HTTP-like code of a failure; anything unexpected counts as internal. */

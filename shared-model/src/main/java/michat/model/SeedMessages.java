@@ -55,4 +55,20 @@ public final class SeedMessages {
   public static final String INTERNAL_ERROR = "internal error, please try again";
   public static final String BODY_TOO_LARGE = "request body too large";
   public static final String NOT_FOUND = "not found";
+
+  // accounts, michat's own in the seed's language (its users read Chinese)
+  /** Unknown name and wrong password alike, so that login does not reveal which names exist. */
+  public static final String LOGIN_FAILED = "用户名或密码不正确";
+  private static final String TOO_MANY_ATTEMPTS = "尝试次数过多，请 %d 秒后再试";
+  private static final String BUSY = "服务器繁忙，请 %d 秒后再试";
+
+  /** Failed logins or registrations are throttled: "too many attempts, try again in N seconds". */
+  public static String tooManyAttempts(long seconds) {
+    return String.format(TOO_MANY_ATTEMPTS, seconds);
+  }
+
+  /** The password-hashing queue is full: "server busy, try again in N seconds". */
+  public static String busy(long seconds) {
+    return String.format(BUSY, seconds);
+  }
 }

@@ -30,13 +30,13 @@ final class BenchSeed {
 
   private final Vertx vertx;
   private final UserRepository repo;
-  private final PasswordHasher hasher;
+  private final PasswordQueue passwords;
   private final SessionTokens tokens;
 
-  BenchSeed(Vertx vertx, UserRepository repo, PasswordHasher hasher, SessionTokens tokens) {
+  BenchSeed(Vertx vertx, UserRepository repo, PasswordQueue passwords, SessionTokens tokens) {
     this.vertx = vertx;
     this.repo = repo;
-    this.hasher = hasher;
+    this.passwords = passwords;
     this.tokens = tokens;
   }
 
@@ -54,7 +54,7 @@ final class BenchSeed {
           + ", a password, 0 <= friends <= 50 and 2*friends < users, groupSize in [1, users]");
     }
     long started = System.currentTimeMillis();
-    return vertx.executeBlocking(() -> hasher.hash(password), false)
+    return passwords.hash("bench-seed", password)
         .compose(hash -> repo.bulkInsertUsers(prefix, n, hash))
         .compose(ids -> {
           List<long[]> pairs = new ArrayList<>();

@@ -36,10 +36,16 @@ import org.slf4j.LoggerFactory;
  */
 public class UserVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(UserVerticle.class);
+  private static final long SWEEP_MS = 60_000;
 
   private Pool pool;
   private UserRepository repo;
   private PasswordHasher hasher;
+  private PasswordQueue passwords;
+  private AccountThrottle throttle;
+  /** Checked when a login names no account, so that it takes as long as a wrong password. */
+  private String unmatchableHash;
+  private long sweepTimer = -1;
   private SessionTokens tokens;
   private int maxGroupMembers;
   private MediaUrls mediaUrls;
@@ -51,6 +57,14 @@ public class UserVerticle extends VerticleBase {
     pool = new Database(cfg).pool(vertx);
     repo = new UserRepository(pool);
     hasher = new PasswordHasher(cfg.integer(ConfigKeys.PASSWORD_ITERATIONS, 1_000, 10_000_000));
+    unmatchableHash = hasher.unmatchable();
+    passwords = new PasswordQueue(vertx, hasher, new PasswordQueue.Limits(
+        cfg.integer(ConfigKeys.PASSWORD_HASH_THREADS, 1, 64),
+        cfg.integer(ConfigKeys.PASSWORD_HASH_QUEUE, 1, 1_000_000),
+        cfg.integer(ConfigKeys.PASSWORD_HASH_QUEUE_PER_ADDRESS, 1, 1_000_000),
+        Addresses.ACCOUNT_REQUEST_TIMEOUT_MS));
+    throttle = throttle(cfg);
+    sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> throttle.sweep(System.currentTimeMillis()));
     tokens = new SessionTokens(vertx, cfg);
     maxGroupMembers = cfg.integer(ConfigKeys.GROUP_MAX_MEMBERS, 2, 1_000_000);
     mediaUrls = MediaUrlSettings.from(cfg);
@@ -72,7 +86,7 @@ public class UserVerticle extends VerticleBase {
     serve(Addresses.GROUP_MEMBERS, this::members);
     serve(Addresses.GROUP_UPDATE, this::updateGroup);
     if (!cfg.string(ConfigKeys.BENCH_SEED_SECRET).isEmpty()) {
-      serve(Addresses.USER_BENCH_SEED, req -> new BenchSeed(vertx, repo, hasher, tokens).seed(req));
+      serve(Addresses.USER_BENCH_SEED, req -> new BenchSeed(vertx, repo, passwords, tokens).seed(req));
       LOG.warn("bench seeding is enabled (bench.seedSecret is set): do not set it in production");
     }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -81,7 +95,24 @@ public class UserVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    if (passwords != null) {
+      passwords.close();
+    }
     return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** Forget quiet keys after 15 minutes, or twice the longest lock if that is longer. */
+  private static AccountThrottle throttle(MichatConfig cfg) {
+    long firstLockMs = cfg.number(ConfigKeys.THROTTLE_FIRST_LOCK_SECONDS, 1, 86_400) * 1000;
+    long maxLockMs = cfg.number(ConfigKeys.THROTTLE_MAX_LOCK_SECONDS, 1, 86_400) * 1000;
+    int maxEntries = cfg.integer(ConfigKeys.THROTTLE_MAX_ENTRIES, 100, 100_000_000);
+    long forgetMs = Math.max(15 * 60_000, 2 * maxLockMs);
+    return new AccountThrottle(
+        new FailureThrottle.Policy(cfg.integer(ConfigKeys.THROTTLE_ACCOUNT_FREE_FAILURES, 1, 1_000_000),
+            firstLockMs, maxLockMs, maxEntries, forgetMs),
+        new FailureThrottle.Policy(cfg.integer(ConfigKeys.THROTTLE_ADDRESS_FREE_FAILURES, 1, 1_000_000),
+            firstLockMs, maxLockMs, maxEntries, forgetMs));
   }
 
   private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
@@ -107,6 +138,13 @@ public class UserVerticle extends VerticleBase {
     if (bad.isPresent()) {
       return Failures.fail(Failures.BAD_REQUEST, bad.get());
     }
+    String clientIp = req.getString("clientIp", "");
+    // "Name taken" tells which names exist: refusals count against the address like failed logins.
+    return throttle.registration(clientIp).compose(attempt -> createUser(name, password, confirm, clientIp)
+        .andThen(attempt::settle));
+  }
+
+  private Future<JsonObject> createUser(String name, String password, String confirm, String clientIp) {
     return repo.findUserByName(name).compose(existing -> {
       if (existing.isPresent()) {
         return Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN);
@@ -114,7 +152,7 @@ public class UserVerticle extends VerticleBase {
       if (!password.equals(confirm)) {
         return Failures.fail(Failures.BAD_REQUEST, SeedMessages.PASSWORDS_DIFFER);
       }
-      return hash(password).compose(h -> repo.insertUser(name, h))
+      return passwords.hash(clientIp, password).compose(h -> repo.insertUser(name, h))
           .recover(err -> SqlErrors.isDuplicate(err)
               ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
           .onSuccess(u -> LOG.info("user {} registered as id {}", name, u.getLong(SeedJson.ID)));
@@ -127,18 +165,25 @@ public class UserVerticle extends VerticleBase {
     if (name.isEmpty() || password.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.NAME_OR_PASSWORD_EMPTY);
     }
-    return repo.findCredentials(name).compose(found -> {
-      if (found.isEmpty()) {
-        return Failures.fail(Failures.UNAUTHORIZED, SeedMessages.USER_NOT_FOUND);
-      }
-      UserRepository.Credentials c = found.get();
-      return vertx.executeBlocking(() -> hasher.matches(password, c.passwordHash()), false)
-          .compose(ok -> ok ? Future.succeededFuture(c)
-              : Failures.<UserRepository.Credentials>fail(Failures.UNAUTHORIZED, SeedMessages.WRONG_PASSWORD));
-    }).compose(c -> repo.recordLogin(c.id(), req.getString("clientIp", ""), req.getString("clientPort", ""),
-            truncate(req.getString("deviceInfo", ""), 255))
-        .compose(v -> repo.findUserById(c.id()))
-        .map(u -> new JsonObject().put("user", u.orElseThrow()).put("token", tokens.issue(c.id(), c.tokenGeneration()))));
+    String clientIp = req.getString("clientIp", "");
+    return throttle.login(name, clientIp)
+        .compose(attempt -> checkPassword(name, password, clientIp).andThen(attempt::settle))
+        .compose(c -> repo.recordLogin(c.id(), clientIp, req.getString("clientPort", ""),
+                truncate(req.getString("deviceInfo", ""), 255))
+            .compose(v -> repo.findUserById(c.id()))
+            .map(u -> new JsonObject().put("user", u.orElseThrow()).put("token", tokens.issue(c.id(), c.tokenGeneration()))));
+  }
+
+  /**
+   * The user's credentials when the password is theirs. An unknown name is checked against a hash no
+   * password matches and answered like a wrong password: the same message in about the same time, so
+   * login does not tell which names exist.
+   */
+  private Future<UserRepository.Credentials> checkPassword(String name, String password, String clientIp) {
+    return repo.findCredentials(name).compose(found -> passwords
+        .matches(clientIp, password, found.map(UserRepository.Credentials::passwordHash).orElse(unmatchableHash))
+        .compose(ok -> ok && found.isPresent() ? Future.succeededFuture(found.get())
+            : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.LOGIN_FAILED)));
   }
 
   /** Ends one session early; every verifier hears of it at once (and asks again within a minute anyway). */
@@ -204,13 +249,15 @@ public class UserVerticle extends VerticleBase {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.UPDATE_INVALID);
     }
     String current = req.getString("currentPassword", "");
+    String clientIp = req.getString("clientIp", "user-" + id);
     if (!password.isEmpty() && current.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.CURRENT_PASSWORD_REQUIRED);
     }
     return existingUser(id)
-        .compose(u -> password.isEmpty() ? Future.succeededFuture() : currentPasswordOf(id, current))
+        .compose(u -> password.isEmpty() ? Future.succeededFuture()
+            : currentPasswordOf(u.getString(SeedJson.NAME), current, clientIp))
         .compose(v -> nameFreeFor(id, fields.get(SeedJson.NAME)))
-        .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : hash(password))
+        .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : passwords.hash(clientIp, password))
         .compose(h -> repo.updateUser(id, fields, h))
         .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
@@ -219,13 +266,16 @@ public class UserVerticle extends VerticleBase {
         .onSuccess(u -> LOG.info("user {} updated {}{}", id, fields.keySet(), password.isEmpty() ? "" : " and password"));
   }
 
-  /** Fails with 403 unless {@code password} is the user's current one. */
-  private Future<Void> currentPasswordOf(long id, String password) {
-    return repo.findCredentials(id)
-        .compose(c -> c.isEmpty() ? Failures.<Boolean>fail(Failures.NOT_FOUND, SeedMessages.USER_NOT_FOUND)
-            : vertx.executeBlocking(() -> hasher.matches(password, c.get().passwordHash()), false))
-        .compose(ok -> ok ? Future.succeededFuture()
-            : Failures.fail(Failures.FORBIDDEN, SeedMessages.CURRENT_PASSWORD_WRONG));
+  /**
+   * Fails with 403 unless {@code password} is the user's current one. Throttled like a login of the
+   * account: a stolen session must not become a way to guess the password.
+   */
+  private Future<Void> currentPasswordOf(String name, String password, String clientIp) {
+    return throttle.login(name, clientIp)
+        .compose(attempt -> checkPassword(name, password, clientIp).andThen(attempt::settle))
+        .<Void>mapEmpty()
+        .recover(err -> Failures.codeOf(err) == Failures.UNAUTHORIZED
+            ? Failures.fail(Failures.FORBIDDEN, SeedMessages.CURRENT_PASSWORD_WRONG) : Future.failedFuture(err));
   }
 
   /** After a password change: every older session ends everywhere; the caller's continues with a new token. */
@@ -398,10 +448,6 @@ public class UserVerticle extends VerticleBase {
     }
     return repo.findUserByName(name).compose(other -> other.isPresent() && other.get().getLong(SeedJson.ID) != id
         ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.succeededFuture());
-  }
-
-  private Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> hasher.hash(password), false);
   }
 
   private static String truncate(String s, int max) {

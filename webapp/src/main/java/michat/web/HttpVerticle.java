@@ -15,6 +15,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.Set;
 import michat.gateway.ChatGateway;
 import michat.auth.Origins;
@@ -165,7 +166,10 @@ public class HttpVerticle extends VerticleBase {
     Shape shape = api.shapeOf(ctx.normalizedPath());
     if (t instanceof ReplyException) {
       int status = Failures.codeOf(t);
-      String message = status == Failures.UNAVAILABLE ? "service unavailable, please try again" : t.getMessage();
+      OptionalLong retryAfter = Failures.retryAfter(t);
+      retryAfter.ifPresent(seconds -> ctx.response().putHeader("Retry-After", Long.toString(seconds)));
+      String message = status == Failures.UNAVAILABLE && retryAfter.isEmpty()
+          ? "service unavailable, please try again" : Failures.clientMessage(t);
       Replies.error(ctx, shape, status, message);
     } else if (ctx.statusCode() == Failures.TOO_LARGE) {
       Replies.error(ctx, shape, Failures.TOO_LARGE, SeedMessages.BODY_TOO_LARGE);

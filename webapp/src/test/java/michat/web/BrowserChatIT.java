@@ -139,17 +139,17 @@ class BrowserChatIT {
     register(bob, bobName);
     bobId = bob.userId();
 
-    // Login: an unknown name and a wrong password each say so.
+    // Login: an unknown name and a wrong password get the same answer (no user enumeration).
     alice.open("/index");
     login(alice, aliceName, "whatever");
-    alertText(alice, "#form-alert", "该用户不存在");
+    alertText(alice, "#form-alert", "用户名或密码不正确");
     register(alice, aliceName);
     aliceId = alice.userId();
     alice.find("#logout").click();
     alice.waitUntil("the login page", d -> d.getCurrentUrl().endsWith("/index") ? true : null);
     login(alice, aliceName, "wrong-password");
-    String wrong = alertText(alice, "#form-alert", "密码不正确");
-    assertTrue(wrong.contains("Wrong password"), "explained in English too: " + wrong);
+    String wrong = alertText(alice, "#form-alert", "用户名或密码不正确");
+    assertTrue(wrong.contains("Wrong name or password"), "explained in English too: " + wrong);
     login(alice, aliceName, password(aliceName));
     alice.waitUntil("the chat page", d -> d.getCurrentUrl().endsWith("/toChat") ? true : null);
     alice.waitOnline();

@@ -2,6 +2,7 @@ package michat.web;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.HttpRequest;
@@ -159,6 +160,26 @@ public final class TestServer implements AutoCloseable {
     HttpResponse<Buffer> login = post("/user/findUserByNameAndPwd", Map.of("name", name, "password", "pw-" + name));
     Assertions.assertEquals(200, login.statusCode(), login.bodyAsString());
     return json(login).getJsonObject("data");
+  }
+
+  /**
+   * A client whose connections come from {@code localAddress} (any 127.0.0.x: the server tells client
+   * addresses apart, e.g. for per-address limits), with at most this many connections at once.
+   */
+  public WebClient clientFrom(String localAddress, int connections) {
+    return WebClient.create(app.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setLocalAddress(localAddress), new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  /** Registers {@code name} with the password {@code "pw-" + name}, as {@link #newUser} does. */
+  public static io.vertx.core.Future<HttpResponse<Buffer>> register(WebClient client, String name) {
+    return client.post("/user/createUser").sendForm(MultiMap.caseInsensitiveMultiMap()
+        .add("name", name).add("password", "pw-" + name).add("Identity", "pw-" + name));
+  }
+
+  public static io.vertx.core.Future<HttpResponse<Buffer>> login(WebClient client, String name, String password) {
+    return client.post("/user/findUserByNameAndPwd")
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("name", name).add("password", password));
   }
 
   // ---- direct SQL, to check what is stored ----

@@ -36,8 +36,9 @@ public final class AccountRoutes {
     JsonObject req = new JsonObject()
         .put("name", Params.text(ctx, "name"))
         .put("password", Params.text(ctx, "password"))
-        .put("confirm", Params.text(ctx, "Identity"));
-    services.request(Addresses.USER_REGISTER, req)
+        .put("confirm", Params.text(ctx, "Identity"))
+        .put("clientIp", clientIp(ctx));
+    services.request(Addresses.USER_REGISTER, req, Addresses.ACCOUNT_REQUEST_TIMEOUT_MS)
         .onSuccess(user -> Replies.g(ctx, SeedMessages.USER_CREATED, SeedJson.user(user, "")))
         .onFailure(ctx::fail);
   }
@@ -46,10 +47,10 @@ public final class AccountRoutes {
     JsonObject req = new JsonObject()
         .put("name", Params.text(ctx, "name"))
         .put("password", Params.text(ctx, "password"))
-        .put("clientIp", ctx.request().remoteAddress().hostAddress())
+        .put("clientIp", clientIp(ctx))
         .put("clientPort", String.valueOf(ctx.request().remoteAddress().port()))
         .put("deviceInfo", String.valueOf(ctx.request().getHeader("User-Agent")));
-    services.request(Addresses.USER_LOGIN, req)
+    services.request(Addresses.USER_LOGIN, req, Addresses.ACCOUNT_REQUEST_TIMEOUT_MS)
         .onSuccess(reply -> {
           String token = reply.getString("token");
           auth.setCookie(ctx, token);
@@ -95,8 +96,9 @@ public final class AccountRoutes {
               .put("currentPassword", Params.text(ctx, "currentPassword"))
               .put(SeedJson.PHONE, Params.text(ctx, "phone"))
               .put(SeedJson.EMAIL, Params.text(ctx, "email"))
-              .put(SeedJson.AVATAR, Params.text(ctx, "icon"));
-          return services.request(Addresses.USER_UPDATE, req);
+              .put(SeedJson.AVATAR, Params.text(ctx, "icon"))
+              .put("clientIp", clientIp(ctx));
+          return services.request(Addresses.USER_UPDATE, req, Addresses.ACCOUNT_REQUEST_TIMEOUT_MS);
         })
         .onSuccess(reply -> {
           String token = reply.getString("token");
@@ -117,6 +119,14 @@ public final class AccountRoutes {
           Replies.g(ctx, SeedMessages.USER_DELETED, null);
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The peer's address: what user-service throttles password guessing and shares its hashing queue
+   * by. Behind a reverse proxy every client has the proxy's address (as for the gateway's per-IP limit).
+   */
+  private static String clientIp(RoutingContext ctx) {
+    return ctx.request().remoteAddress().hostAddress();
   }
 
   /**

@@ -116,6 +116,7 @@
     '新增用户成功！': 'Account created',
     '该用户不存在': 'No account with this name',
     '密码不正确': 'Wrong password',
+    '用户名或密码不正确': 'Wrong name or password',
     '登录成功': 'Signed in',
     '修改参数不匹配！': 'Check the phone number (11 digits starting with 1) and the e-mail address',
     '修改用户成功！': 'Profile saved',
@@ -137,8 +138,16 @@
   };
 
   /** "中文 / English" for the server's known messages; anything else unchanged. */
+  /** Messages that carry a number of seconds (throttled login or registration, busy server). */
+  var WAIT = [
+    [/^尝试次数过多，请 (\d+) 秒后再试$/, 'Too many attempts: try again in $1 s'],
+    [/^服务器繁忙，请 (\d+) 秒后再试$/, 'The server is busy: try again in $1 s']
+  ];
+
   function explain(message) {
     var text = String(message || '');
+    var wait = WAIT.filter(function (w) { return w[0].test(text); })[0];
+    if (wait) return text + ' / ' + text.replace(wait[0], wait[1]);
     if (!Object.prototype.hasOwnProperty.call(ENGLISH, text)) return text;
     var other = ENGLISH[text];
     return /[\u4e00-\u9fff]/.test(text) ? text + ' / ' + other : other + ' / ' + text;

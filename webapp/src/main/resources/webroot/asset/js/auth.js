@@ -47,8 +47,8 @@
           api.showAlert(alertBox, api.explain(r.message || '登录成功'), 'success');
           window.location.assign('/toChat');
         } else {
-          // An unknown name is the name's fault; anything else (wrong password, …) the password's.
-          fail(loginForm, api.explain(r.message), r.message === '该用户不存在' ? 'name' : 'password');
+          // The server does not say whether the name or the password was wrong (no user enumeration).
+          fail(loginForm, api.explain(r.message), 'password');
         }
       });
     });

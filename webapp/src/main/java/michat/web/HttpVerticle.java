@@ -3,6 +3,7 @@ package michat.web;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -91,8 +92,11 @@ public class HttpVerticle extends VerticleBase {
     // WebSocket is then taken over from Vert.x, with its own such queue (ChatSocket).
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
         .setStrictThreadMode(true)
+        // No HTTP/2 without TLS (no browser speaks it): every connection is HTTP/1.x, which HttpConnections guards.
+        .setHttp2ClearTextEnabled(false)
         .setMaxFormAttributeSize(bodyLimit * 2)
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame));
+    server.connectionHandler(new HttpConnections(vertx, cfg)::opened);
     Future<Void> gatewayStarted = gateway == null ? Future.succeededFuture() : gateway.start();
     return gatewayStarted.compose(v -> server.requestHandler(req -> dispatch(req, router)).listen())
         .onSuccess(s -> LOG.debug("HTTP instance listening on http://{}:{}/", host, s.actualPort()))
@@ -154,6 +158,10 @@ public class HttpVerticle extends VerticleBase {
   private void failed(RoutingContext ctx) {
     Throwable t = ctx.failure();
     Shape shape = api.shapeOf(ctx.normalizedPath());
+    if (t instanceof HttpClosedException) {
+      LOG.debug("{} {}: the client went away (or was cut for a timeout)", ctx.request().method(), ctx.request().path());
+      return;
+    }
     if (t instanceof ReplyException) {
       int status = Failures.codeOf(t);
       String message = status == Failures.UNAVAILABLE ? "service unavailable, please try again" : t.getMessage();

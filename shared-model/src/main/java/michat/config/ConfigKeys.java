@@ -117,6 +117,9 @@ public final class ConfigKeys {
 
   public static final ConfigKey UPLOAD_MAX_BYTES = key("upload.maxBytes", List.of("MICHAT_UPLOAD_MAX_BYTES"),
       List.of(), "largest accepted upload in bytes");
+  public static final ConfigKey UPLOAD_MAX_IN_FLIGHT = key("upload.maxInFlightPerUser",
+      List.of("MICHAT_UPLOAD_MAX_IN_FLIGHT_PER_USER"), List.of(),
+      "uploads one user may send at once on one node; more are answered 429");
   public static final ConfigKey HTTP_BODY_LIMIT = key("http.bodyLimitBytes", List.of("MICHAT_HTTP_BODY_LIMIT_BYTES"),
       List.of(), "largest accepted request body (other than uploads) in bytes");
   public static final ConfigKey HTTP_HEADER_TIMEOUT = key("http.requestHeaderTimeoutSeconds",
@@ -149,7 +152,7 @@ public final class ConfigKeys {
       NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, GATEWAY_MAX_FRAME_BYTES,
       GATEWAY_MESSAGES_PER_SECOND, GATEWAY_MESSAGE_BURST, GATEWAY_MAX_CONNECTIONS_PER_USER,
       GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT, CATCH_UP_CONCURRENCY,
-      STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT,
+      STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, UPLOAD_MAX_IN_FLIGHT, HTTP_BODY_LIMIT,
       HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS_PER_IP, LOG_LEVEL, METRICS_ENABLED,
       BENCH_SEED_SECRET);
 

@@ -110,7 +110,8 @@ public class HttpVerticle extends VerticleBase {
     new AccountRoutes(services, auth).mount(api);
     new ContactRoutes(services, auth).mount(api);
     new HistoryRoutes(services, auth).mount(api);
-    new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30)).mount(router, api);
+    new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30),
+        cfg.integer(ConfigKeys.UPLOAD_MAX_IN_FLIGHT, 1, 1000)).mount(router, api);
     new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth).mount(router);
     new HealthRoutes(services, redisApi(cfg)).mount(router);
     BenchSeedRoute.mountIfEnabled(cfg, router, services);

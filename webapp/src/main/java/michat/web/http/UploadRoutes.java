@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import michat.model.Failures;
 import michat.model.SeedMessages;
+import michat.storage.PrivateFiles;
 
 /**
  * {@code /attach/upload}: images and audio clips for chat messages and avatars. Files are stored
@@ -134,8 +135,13 @@ public final class UploadRoutes {
           + "(mp3, wav, ogg, m4a, aac, webm, amr, opus) may be uploaded");
     }
     String name = System.currentTimeMillis() + "-" + HexFormat.of().formatHex(randomBytes()) + "." + ext;
-    return vertx.fileSystem().mkdirs(uploadDir.toString())
-        .compose(v -> vertx.fileSystem().move(file.uploadedFileName(), uploadDir.resolve(name).toString()))
+    String target = uploadDir.resolve(name).toString();
+    // Readable by the server's user only, as the rest of the data directory (the server serves them itself);
+    // without POSIX permissions (Windows) the plain calls.
+    return vertx.fileSystem().mkdirs(uploadDir.toString(), PrivateFiles.DIRECTORY)
+        .recover(noPosix -> vertx.fileSystem().mkdirs(uploadDir.toString()))
+        .compose(v -> vertx.fileSystem().move(file.uploadedFileName(), target))
+        .compose(v -> vertx.fileSystem().chmod(target, PrivateFiles.FILE).otherwiseEmpty())
         .map(v -> PUBLIC_PREFIX + name);
   }
 

@@ -140,6 +140,9 @@ public final class ConfigKeys {
 
   public static final ConfigKey UPLOAD_MAX_BYTES = key("upload.maxBytes", List.of("MICHAT_UPLOAD_MAX_BYTES"),
       List.of(), "largest accepted upload in bytes");
+  public static final ConfigKey UPLOAD_MAX_IN_FLIGHT = key("upload.maxInFlightPerUser",
+      List.of("MICHAT_UPLOAD_MAX_IN_FLIGHT_PER_USER"), List.of(),
+      "uploads one user may send at once on one node; more are answered 429");
   public static final ConfigKey HTTP_BODY_LIMIT = key("http.bodyLimitBytes", List.of("MICHAT_HTTP_BODY_LIMIT_BYTES"),
       List.of(), "largest accepted request body (other than uploads) in bytes");
   public static final ConfigKey HTTP_ALLOWED_ORIGINS = key("http.allowedOrigins", List.of("MICHAT_HTTP_ALLOWED_ORIGINS"),
@@ -148,6 +151,18 @@ public final class ConfigKeys {
   public static final ConfigKey MEDIA_EXTERNAL_URLS = key("media.externalUrls", List.of("MICHAT_MEDIA_EXTERNAL_URLS"),
       List.of(), "https hosts (comma-separated, or * for any) whose URLs avatars, group icons and messages may use;"
           + " empty = only files under /asset/ on this server");
+  public static final ConfigKey HTTP_HEADER_TIMEOUT = key("http.requestHeaderTimeoutSeconds",
+      List.of("MICHAT_HTTP_REQUEST_HEADER_TIMEOUT_SECONDS"), List.of(),
+      "seconds a client has to send a request's headers, from the request's first byte (from connecting, for the first); then the connection is closed");
+  public static final ConfigKey HTTP_BODY_TIMEOUT = key("http.requestBodyTimeoutSeconds",
+      List.of("MICHAT_HTTP_REQUEST_BODY_TIMEOUT_SECONDS"), List.of(),
+      "longest silence of a client while its request body is read; then the connection is closed");
+  public static final ConfigKey HTTP_IDLE_TIMEOUT = key("http.idleTimeoutSeconds",
+      List.of("MICHAT_HTTP_IDLE_TIMEOUT_SECONDS"), List.of(),
+      "a kept-alive HTTP connection without a request for longer is closed (WebSockets are timed by heartbeat.maxIdleSeconds)");
+  public static final ConfigKey HTTP_MAX_CONNECTIONS_PER_IP = key("http.maxConnectionsPerIp",
+      List.of("MICHAT_HTTP_MAX_CONNECTIONS_PER_IP"), List.of(),
+      "plain HTTP connections from one IP address on one node, until they upgrade to a WebSocket; more are closed at once; 0 = no limit (behind a proxy)");
   public static final ConfigKey LOG_LEVEL = key("log.level", List.of("MICHAT_LOG_LEVEL"),
       List.of(), "root log level: TRACE, DEBUG, INFO, WARN or ERROR");
 
@@ -168,7 +183,8 @@ public final class ConfigKeys {
       NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, GATEWAY_MAX_FRAME_BYTES,
       GATEWAY_MESSAGES_PER_SECOND, GATEWAY_MESSAGE_BURST, GATEWAY_MAX_CONNECTIONS_PER_USER,
       GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT, CATCH_UP_CONCURRENCY,
-      STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT, HTTP_ALLOWED_ORIGINS,
+      STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, UPLOAD_MAX_IN_FLIGHT, HTTP_BODY_LIMIT,
+      HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_ALLOWED_ORIGINS,
       MEDIA_EXTERNAL_URLS, LOG_LEVEL, METRICS_ENABLED,
       BENCH_SEED_SECRET);
 

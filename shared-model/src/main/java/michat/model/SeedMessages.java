@@ -53,6 +53,7 @@ public final class SeedMessages {
   public static final String CROSS_SITE = "refused: this request came from another site's page";
   public static final String NOT_YOURSELF = "you can only read or change your own data";
   public static final String INTERNAL_ERROR = "internal error, please try again";
+  public static final String TOO_MANY_UPLOADS = "too many uploads at once: wait for one to finish";
   public static final String BODY_TOO_LARGE = "request body too large";
   public static final String NOT_FOUND = "not found";
 

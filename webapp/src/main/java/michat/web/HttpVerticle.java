@@ -3,6 +3,7 @@ package michat.web;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -100,8 +101,11 @@ public class HttpVerticle extends VerticleBase {
     // WebSocket is then taken over from Vert.x, with its own such queue (ChatSocket).
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
         .setStrictThreadMode(true)
+        // No HTTP/2 without TLS (no browser speaks it): every connection is HTTP/1.x, which HttpConnections guards.
+        .setHttp2ClearTextEnabled(false)
         .setMaxFormAttributeSize(bodyLimit * 2)
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame));
+    server.connectionHandler(new HttpConnections(vertx, cfg)::opened);
     Future<Void> gatewayStarted = revocations.ready().compose(v -> gateway == null ? Future.succeededFuture() : gateway.start());
     return gatewayStarted.compose(v -> server.requestHandler(req -> dispatch(req, router)).listen())
         .onSuccess(s -> LOG.debug("HTTP instance listening on http://{}:{}/", host, s.actualPort()))
@@ -115,7 +119,8 @@ public class HttpVerticle extends VerticleBase {
     new AccountRoutes(services, auth).mount(api);
     new ContactRoutes(services, auth).mount(api);
     new HistoryRoutes(services, auth).mount(api);
-    new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30)).mount(router, api);
+    new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30),
+        cfg.integer(ConfigKeys.UPLOAD_MAX_IN_FLIGHT, 1, 1000)).mount(router, api);
     new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth, MediaUrlSettings.from(cfg)).mount(router);
     new HealthRoutes(services, redisApi(cfg)).mount(router);
     BenchSeedRoute.mountIfEnabled(cfg, router, services);
@@ -164,6 +169,10 @@ public class HttpVerticle extends VerticleBase {
   private void failed(RoutingContext ctx) {
     Throwable t = ctx.failure();
     Shape shape = api.shapeOf(ctx.normalizedPath());
+    if (t instanceof HttpClosedException) {
+      LOG.debug("{} {}: the client went away (or was cut for a timeout)", ctx.request().method(), ctx.request().path());
+      return;
+    }
     if (t instanceof ReplyException) {
       int status = Failures.codeOf(t);
       OptionalLong retryAfter = Failures.retryAfter(t);

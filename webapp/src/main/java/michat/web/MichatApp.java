@@ -9,6 +9,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import michat.metrics.MichatMetrics;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,8 +24,10 @@ import java.util.stream.Collectors;
 import michat.auth.TokenSecret;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
+import michat.config.MySqlSettings;
 import michat.config.RedisSettings;
 import michat.storage.Database;
+import michat.storage.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,7 @@ public final class MichatApp {
    * {@link michat.config.ConfigException}, synchronously or as the failure of the returned future.
    */
   public static Future<MichatApp> start(MichatConfig config, boolean cluster) {
+    secureDataDir(config, false);
     MichatConfig cfg = withNodeId(TokenSecret.resolve(config));
     Set<Role> roles = Role.parse(cfg);
     cfg.integer(ConfigKeys.HTTP_PORT, 0, 65535);
@@ -60,6 +65,7 @@ public final class MichatApp {
     if (roles.stream().anyMatch(Role::needsStorage)) {
       db.migrate();
     }
+    secureDataDir(cfg, true);
     VertxOptions options = vertxOptions(cfg);
     BenchSeedRoute.check(cfg);
     Future<Vertx> vertx = cluster
@@ -92,6 +98,24 @@ public final class MichatApp {
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     }
     return options;
+  }
+
+  /**
+   * Before anything is written to it: the data directory created private (on the embedded default,
+   * which keeps the database and token secret there) and an existing one made private. After the
+   * migration, {@code justWritten}: the files H2 has just created (with the umask's permissions).
+   */
+  private static void secureDataDir(MichatConfig cfg, boolean justWritten) {
+    Path dir = cfg.path(ConfigKeys.DATA_DIR);
+    try {
+      if (justWritten) {
+        PrivateFiles.tightenNew(dir);
+      } else {
+        PrivateFiles.secure(dir, MySqlSettings.from(cfg).isEmpty());
+      }
+    } catch (IOException e) {
+      throw cfg.invalid(ConfigKeys.DATA_DIR, "cannot make " + dir + " private to the server's user: " + e.getMessage());
+    }
   }
 
   /** A node id for this JVM unless configured (e.g. the pod name on Kubernetes). */

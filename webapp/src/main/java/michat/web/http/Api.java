@@ -30,6 +30,15 @@ public final class Api {
     router.post(path).handler(body).handler(handler);
   }
 
+  /**
+   * A route whose {@code admit} step runs before its body is read (and must pause the request if it
+   * is asynchronous). A route of its own: vertx-web puts a route's body handler before its other handlers.
+   */
+  public void post(String path, Shape shape, Handler<RoutingContext> admit, BodyHandler body, Handler<RoutingContext> handler) {
+    router.post(path).handler(admit);
+    post(path, shape, body, handler);
+  }
+
   /** The shape of the route at {@code path}; H for pages and unknown paths. */
   public Shape shapeOf(String path) {
     return path == null ? Shape.H : shapes.getOrDefault(path, Shape.H);

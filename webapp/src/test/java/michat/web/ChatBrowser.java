@@ -92,6 +92,15 @@ final class ChatBrowser implements AutoCloseable {
     driver.get(baseUrl + path);
   }
 
+  /** A page of another origin (an attacker's, in the security tests). */
+  void openUrl(String url) {
+    driver.get(url);
+  }
+
+  String title() {
+    return driver.getTitle();
+  }
+
   <T> T waitUntil(String what, Function<WebDriver, T> condition) {
     return waitUntil(what, WAIT, condition);
   }

@@ -148,6 +148,9 @@ public final class ConfigKeys {
   public static final ConfigKey HTTP_ALLOWED_ORIGINS = key("http.allowedOrigins", List.of("MICHAT_HTTP_ALLOWED_ORIGINS"),
       List.of(), "origins (scheme://host[:port], comma-separated) whose pages may send cookie-authenticated requests and"
           + " open the chat WebSocket; empty = the request's own host only");
+  public static final ConfigKey HTTP_TRUSTED_PROXIES = key("http.trustedProxies", List.of("MICHAT_HTTP_TRUSTED_PROXIES"),
+      List.of(), "proxies (IP addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client that"
+          + " password throttling goes by; empty = the peer's own address");
   public static final ConfigKey MEDIA_EXTERNAL_URLS = key("media.externalUrls", List.of("MICHAT_MEDIA_EXTERNAL_URLS"),
       List.of(), "https hosts (comma-separated, or * for any) whose URLs avatars, group icons and messages may use;"
           + " empty = only files under /asset/ on this server");
@@ -185,7 +188,7 @@ public final class ConfigKeys {
       GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT, CATCH_UP_CONCURRENCY,
       STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, UPLOAD_MAX_IN_FLIGHT, HTTP_BODY_LIMIT,
       HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_ALLOWED_ORIGINS,
-      MEDIA_EXTERNAL_URLS, LOG_LEVEL, METRICS_ENABLED,
+      HTTP_TRUSTED_PROXIES, MEDIA_EXTERNAL_URLS, LOG_LEVEL, METRICS_ENABLED,
       BENCH_SEED_SECRET);
 
   private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {

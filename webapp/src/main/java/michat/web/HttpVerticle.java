@@ -31,6 +31,7 @@ import michat.model.Failures;
 import michat.model.SeedMessages;
 import michat.web.http.AccountRoutes;
 import michat.web.http.Api;
+import michat.web.http.ClientAddresses;
 import michat.web.http.ContactRoutes;
 import michat.web.http.CrossSiteGuard;
 import michat.web.http.HealthRoutes;
@@ -116,7 +117,7 @@ public class HttpVerticle extends VerticleBase {
   private void mountWeb(MichatConfig cfg, Router router, SessionAuth auth) {
     Services services = new Services(vertx);
     Path uploads = cfg.path(ConfigKeys.DATA_DIR).resolve("upload");
-    new AccountRoutes(services, auth).mount(api);
+    new AccountRoutes(services, auth, ClientAddresses.from(cfg)).mount(api);
     new ContactRoutes(services, auth).mount(api);
     new HistoryRoutes(services, auth).mount(api);
     new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30),

@@ -16,10 +16,12 @@ import michat.model.SeedMessages;
 public final class AccountRoutes {
   private final Services services;
   private final SessionAuth auth;
+  private final ClientAddresses clients;
 
-  public AccountRoutes(Services services, SessionAuth auth) {
+  public AccountRoutes(Services services, SessionAuth auth, ClientAddresses clients) {
     this.services = services;
     this.auth = auth;
+    this.clients = clients;
   }
 
   public void mount(Api api) {
@@ -121,12 +123,9 @@ public final class AccountRoutes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * The peer's address: what user-service throttles password guessing and shares its hashing queue
-   * by. Behind a reverse proxy every client has the proxy's address (as for the gateway's per-IP limit).
-   */
-  private static String clientIp(RoutingContext ctx) {
-    return ctx.request().remoteAddress().hostAddress();
+  /** The client's address: what user-service throttles password guessing and shares its hashing queue by. */
+  private String clientIp(RoutingContext ctx) {
+    return clients.of(ctx.request());
   }
 
   /**

@@ -212,8 +212,51 @@ class ClusterIT {
     }
   }
 
+  /**
+   * Sessions end on every node: a logout and a password change made on the web JVM close the ended
+   * sessions' sockets on both gateway JVMs (4003) and make their tokens refused there, although those
+   * gateways had just checked — and cached — them as valid.
+   */
   @Test
   @Order(2)
+  void endedSessionsAreRefusedAndClosedOnEveryGateway() throws Exception {
+    User u = user("frida");
+    String phone = u.token;
+    String laptop = post("/user/findUserByNameAndPwd", Map.of("name", u.name, "password", "pw"), null)
+        .bodyAsJsonObject().getJsonObject("data").getString("Identity");
+    ChatClient phoneOnGw1 = connect(gw1Port, new User(u.id, u.name, phone));
+    ChatClient laptopOnGw2 = connect(gw2Port, new User(u.id, u.name, laptop));
+    ChatClient laptopOnGw1 = connect(gw1Port, new User(u.id, u.name, laptop));
+    try {
+      assertEquals(200, post("/user/logout", Map.of(), phone).statusCode());
+      assertTrue(phoneOnGw1.awaitClosed(10_000), "the logged-out session's socket on gw1 closes");
+      assertEquals((short) 4003, phoneOnGw1.closeCode);
+      assertEquals(null, laptopOnGw2.closeCode, "the other session goes on");
+      assertRefused(gw2Port, phone);
+
+      HttpResponse<Buffer> changed = post("/user/updateUser", Map.of("password", "pw2", "currentPassword", "pw"), laptop);
+      assertEquals(200, changed.statusCode(), changed.bodyAsString());
+      assertTrue(laptopOnGw2.awaitClosed(10_000) && laptopOnGw1.awaitClosed(10_000), "every older session closes, on both gateways");
+      assertEquals((short) 4003, laptopOnGw2.closeCode);
+      assertRefused(gw1Port, laptop);
+      assertRefused(gw2Port, laptop);
+      String renewed = changed.bodyAsJsonObject().getJsonObject("data").getString("Identity");
+      connect(gw2Port, new User(u.id, u.name, renewed)).close();
+    } finally {
+      phoneOnGw1.close();
+      laptopOnGw2.close();
+      laptopOnGw1.close();
+    }
+  }
+
+  private static void assertRefused(int gatewayPort, String token) {
+    Throwable refused = TestServer.await(ChatClient.connect(vertx, gatewayPort, "/chat?token=" + token)
+        .map(c -> (Throwable) null).otherwise(err -> err));
+    assertTrue(refused != null && refused.getMessage().contains("401"), "refused on port " + gatewayPort + ": " + refused);
+  }
+
+  @Test
+  @Order(3)
   void aKilledGatewayLosesNothingAndItsUsersGoOfflineEverywhere() throws Exception {
     User a = user("ann");
     User b = user("ben");
@@ -257,7 +300,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aRouterKilledMidStreamLeavesNoStoredMessageUndelivered() throws Exception {
     User s = user("sender");
     User r = user("receiver");
@@ -298,7 +341,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aGatewayStoppedWithSigtermSendsItsClientsElsewhere() throws Exception {
     User a = user("dora");
     User b = user("eli");

@@ -72,7 +72,9 @@ public final class SessionRevocations {
   /** The session when it is still live; a 401 failure when it was ended or its user deleted. */
   public Future<Session> check(Session session) {
     State cached = states.get(session.userId());
-    if (cached != null && System.currentTimeMillis() - cached.loadedAt < REFRESH_MS) {
+    // A token newer than what is cached (a password change whose publish has not arrived yet): ask again.
+    if (cached != null && System.currentTimeMillis() - cached.loadedAt < REFRESH_MS
+        && session.generation() <= cached.generation) {
       return verdict(session, cached);
     }
     return load(session.userId())

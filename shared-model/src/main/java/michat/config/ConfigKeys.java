@@ -38,6 +38,18 @@ public final class ConfigKeys {
       "kubernetes discovery: DNS name of the headless Service, e.g. michat-cluster.michat.svc.cluster.local");
   public static final ConfigKey CLUSTER_MULTICAST_GROUP = key("cluster.multicastGroup",
       List.of("MICHAT_CLUSTER_MULTICAST_GROUP"), List.of(), "multicast discovery: group address");
+  public static final ConfigKey CLUSTER_TLS_KEY_STORE = key("cluster.tls.keyStore", List.of("MICHAT_CLUSTER_TLS_KEY_STORE"),
+      List.of(), "this member's private key and certificate as a PKCS#12 file (clustered mode needs it, or certFile and keyFile)");
+  public static final ConfigKey CLUSTER_TLS_KEY_STORE_PASSWORD = key("cluster.tls.keyStorePassword",
+      List.of("MICHAT_CLUSTER_TLS_KEY_STORE_PASSWORD"), List.of(), "password of cluster.tls.keyStore");
+  public static final ConfigKey CLUSTER_TLS_CERT_FILE = key("cluster.tls.certFile", List.of("MICHAT_CLUSTER_TLS_CERT_FILE"),
+      List.of(), "this member's certificate chain as PEM (with cluster.tls.keyFile, instead of a key store)");
+  public static final ConfigKey CLUSTER_TLS_KEY_FILE = key("cluster.tls.keyFile", List.of("MICHAT_CLUSTER_TLS_KEY_FILE"),
+      List.of(), "this member's private key as PEM (PKCS#8)");
+  public static final ConfigKey CLUSTER_TLS_TRUST_FILE = key("cluster.tls.trustFile", List.of("MICHAT_CLUSTER_TLS_TRUST_FILE"),
+      List.of(), "the certificate(s) that vouch for members — the cluster's CA — as PEM or PKCS#12 (.p12, .pfx)");
+  public static final ConfigKey CLUSTER_TLS_TRUST_PASSWORD = key("cluster.tls.trustPassword",
+      List.of("MICHAT_CLUSTER_TLS_TRUST_PASSWORD"), List.of(), "password of a PKCS#12 cluster.tls.trustFile");
 
   public static final ConfigKey MYSQL_URL = key("mysql.url", List.of("MICHAT_MYSQL_URL"),
       List.of("mysql.dns", "mysql.dsn"),
@@ -177,7 +189,8 @@ public final class ConfigKeys {
 
   public static final List<ConfigKey> ALL = List.of(HTTP_PORT, HTTP_HOST, DATA_DIR, ROLES, CLUSTER,
       CLUSTER_NAME, CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_EVENT_BUS_PORT,
-      CLUSTER_KUBERNETES_SERVICE, CLUSTER_MULTICAST_GROUP,
+      CLUSTER_KUBERNETES_SERVICE, CLUSTER_MULTICAST_GROUP, CLUSTER_TLS_KEY_STORE, CLUSTER_TLS_KEY_STORE_PASSWORD,
+      CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_KEY_FILE, CLUSTER_TLS_TRUST_FILE, CLUSTER_TLS_TRUST_PASSWORD,
       MYSQL_URL, MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, MYSQL_POOL_SIZE,
       REDIS_URL, REDIS_PASSWORD, REDIS_DB, TOKEN_SECRET, TOKEN_TTL_HOURS, PASSWORD_ITERATIONS,
       PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE, PASSWORD_HASH_QUEUE_PER_ADDRESS, THROTTLE_ACCOUNT_FREE_FAILURES,

@@ -22,8 +22,12 @@ import michat.config.MichatConfig;
  *   <li>{@code multicast}: on a LAN, the part the seed's UDP broadcast played (only when asked for);</li>
  *   <li>{@code kubernetes}: the DNS of a headless Service, so no node list is fixed.</li>
  * </ul>
- * Hazelcast's phone-home and cloud auto-detection are always off. Failure detection is tightened so
- * that a killed JVM leaves the cluster within seconds.
+ * Hazelcast's phone-home and cloud auto-detection are always off, and it listens on
+ * {@code cluster.host} only. Failure detection is tightened so that a killed JVM leaves the cluster
+ * within seconds. The event bus between members runs over mutually authenticated TLS
+ * ({@link ClusterTls}); Hazelcast's own member protocol (open-source edition) has no authentication:
+ * what a rogue member could do there is said in docs/security.md, and Kubernetes fences it with a
+ * NetworkPolicy.
  */
 final class ClusterSupport {
   private ClusterSupport() {}
@@ -31,10 +35,12 @@ final class ClusterSupport {
   static Future<Vertx> start(MichatConfig cfg, VertxOptions options) {
     System.setProperty("hazelcast.phone.home.enabled", "false");
     System.setProperty("hazelcast.logging.type", "slf4j");
+    ClusterTls credentials = ClusterTls.from(cfg);
     Config hz = hazelcastConfig(cfg);
     String host = cfg.string(ConfigKeys.CLUSTER_HOST);
     options.getEventBusOptions().setHost(host)
         .setPort(cfg.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT, 0, 65535));
+    credentials.apply(options.getEventBusOptions());
     return Vertx.builder().with(options).withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory())
         .withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
         .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.CLUSTER_DISCOVERY,
@@ -58,6 +64,8 @@ final class ClusterSupport {
       net.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
       net.setPublicAddress(host);
       hz.setProperty("hazelcast.local.localAddress", host);
+      // Member traffic on the cluster's own address only: by default Hazelcast listens on every interface.
+      hz.setProperty("hazelcast.socket.bind.any", "false");
     }
     JoinConfig join = net.getJoin();
     join.getAutoDetectionConfig().setEnabled(false);

@@ -83,6 +83,7 @@ class ClusterIT {
     env.put("MICHAT_HTTP_HOST", "127.0.0.1");
     env.put("MICHAT_GATEWAY_MESSAGES_PER_SECOND", "100000");
     env.put("MICHAT_GATEWAY_MESSAGE_BURST", "100000");
+    env.putAll(ClusterCredentials.create(logs, "cluster").env());
     corePort = TestServer.freePort();
     gw1Port = TestServer.freePort();
     gw2Port = TestServer.freePort();
@@ -213,12 +214,74 @@ class ClusterIT {
   }
 
   /**
+   * A JVM that knows the cluster's name and a member's address joins Hazelcast's membership (its
+   * open-source edition authenticates nobody) — one speaking plain TCP, one TLS with credentials of
+   * its own. Neither can use the event bus: its password change and its forged message fail, it hears
+   * none of what members publish meanwhile, and the real members keep working.
+   */
+  @Test
+  @Order(2)
+  void aJvmWithoutTheClusterCredentialsCanNeitherDeliverToNorReceiveFromTheEventBus() throws Exception {
+    User victim = user("gina");
+    User other = user("hugo");
+    String hashBefore = passwordHash(victim);
+    Map<String, String> rogueEnv = new HashMap<>();
+    rogueEnv.put("MICHAT_CLUSTER_NAME", env.get("MICHAT_CLUSTER_NAME"));
+    rogueEnv.put("MICHAT_CLUSTER_PORT", env.get("MICHAT_CLUSTER_PORT"));
+    ClusterCredentials own = ClusterCredentials.create(logs, "rogue");
+    Map<String, String> tlsRogueEnv = new HashMap<>(rogueEnv);
+    tlsRogueEnv.put("ROGUE_KEY_STORE", own.keyStore.toString());
+    tlsRogueEnv.put("ROGUE_TRUST", own.trustStore.toString());
+    tlsRogueEnv.put("ROGUE_PASSWORD", ClusterCredentials.PASSWORD);
+    String[] args = {Long.toString(victim.id), Long.toString(other.id)};
+    try (JarProcess plain = JarProcess.startMain(logs, "rogue-plain", rogueEnv, RogueMember.class, args);
+         JarProcess tls = JarProcess.startMain(logs, "rogue-tls", tlsRogueEnv, RogueMember.class, args)) {
+      for (JarProcess rogue : List.of(plain, tls)) {
+        awaitCondition("the rogue listening: " + rogue.stderrText(), 120_000, () -> out(rogue).contains("listening"));
+      }
+      User leaving = user("ivo");
+      assertEquals(200, post("/user/logout", Map.of(), leaving.token).statusCode(), "members publish a revocation");
+      for (JarProcess rogue : List.of(plain, tls)) {
+        assertEquals(0, rogue.awaitExit(Duration.ofSeconds(90)), rogue.stderrText());
+        String said = rogue.stdoutText();
+        assertTrue(said.contains("update: failed"), said);
+        assertTrue(said.contains("inbound: failed"), said);
+        assertTrue(said.contains("received: 0"), said);
+      }
+    }
+    assertEquals(hashBefore, passwordHash(victim), "the password did not change");
+    assertTrue(storedContents(victim, other).isEmpty(), "nothing was stored as the victim");
+    try (ChatClient cv = connect(gw1Port, victim); ChatClient co = connect(gw2Port, other)) {
+      cv.send(ChatContract.text(victim.id, other.id, "members keep working"));
+      assertEquals("members keep working", co.nextJson().getString("Content"));
+    }
+  }
+
+  private static String out(JarProcess p) {
+    try {
+      return p.stdoutText();
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  private static String passwordHash(User u) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/" + DB, "root", "");
+         var st = c.prepareStatement("SELECT password_hash FROM users WHERE id = ?")) {
+      st.setLong(1, u.id);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /**
    * Sessions end on every node: a logout and a password change made on the web JVM close the ended
    * sessions' sockets on both gateway JVMs (4003) and make their tokens refused there, although those
    * gateways had just checked — and cached — them as valid.
    */
   @Test
-  @Order(2)
+  @Order(3)
   void endedSessionsAreRefusedAndClosedOnEveryGateway() throws Exception {
     User u = user("frida");
     String phone = u.token;
@@ -256,7 +319,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aKilledGatewayLosesNothingAndItsUsersGoOfflineEverywhere() throws Exception {
     User a = user("ann");
     User b = user("ben");
@@ -300,7 +363,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aRouterKilledMidStreamLeavesNoStoredMessageUndelivered() throws Exception {
     User s = user("sender");
     User r = user("receiver");
@@ -341,7 +404,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aGatewayStoppedWithSigtermSendsItsClientsElsewhere() throws Exception {
     User a = user("dora");
     User b = user("eli");

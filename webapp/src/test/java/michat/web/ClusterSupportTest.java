@@ -36,7 +36,24 @@ class ClusterSupportTest {
     assertEquals("false", hz.getProperty("hazelcast.phone.home.enabled"));
     assertEquals(List.of("127.0.0.1"), List.copyOf(hz.getNetworkConfig().getInterfaces().getInterfaces()));
     assertEquals("127.0.0.1", hz.getNetworkConfig().getPublicAddress());
+    assertEquals("false", hz.getProperty("hazelcast.socket.bind.any"), "member traffic on cluster.host only");
     assertEquals("michat", hz.getClusterName());
+  }
+
+  @Test
+  void clusteredModeDoesNotStartWithoutTheMembersCredentials() throws Exception {
+    ConfigException none = assertThrows(ConfigException.class,
+        () -> ClusterSupport.start(MichatConfig.load(null, Map.of()), new io.vertx.core.VertxOptions()));
+    assertTrue(none.getMessage().startsWith("setting cluster.tls.keyStore"), none.getMessage());
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("michat-tls-");
+    ClusterCredentials creds = ClusterCredentials.create(dir, "unit");
+    ConfigException noTrust = assertThrows(ConfigException.class, () -> ClusterSupport.start(MichatConfig.load(null,
+        Map.of("MICHAT_CLUSTER_TLS_KEY_STORE", creds.keyStore.toString())), new io.vertx.core.VertxOptions()));
+    assertTrue(noTrust.getMessage().startsWith("setting cluster.tls.trustFile"), noTrust.getMessage());
+    ConfigException unreadable = assertThrows(ConfigException.class, () -> ClusterSupport.start(MichatConfig.load(null,
+        Map.of("MICHAT_CLUSTER_TLS_KEY_STORE", dir.resolve("missing.p12").toString(),
+            "MICHAT_CLUSTER_TLS_TRUST_FILE", creds.trustStore.toString())), new io.vertx.core.VertxOptions()));
+    assertTrue(unreadable.getMessage().contains("cannot read"), unreadable.getMessage());
   }
 
   @Test

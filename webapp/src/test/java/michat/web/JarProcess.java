@@ -38,8 +38,21 @@ final class JarProcess implements AutoCloseable {
   }
 
   static JarProcess start(Path workDir, String name, Map<String, String> env, String... args) throws IOException {
+    return run(workDir, name, env, List.of("-jar", jar().toString()), args);
+  }
+
+  /** A main class of the tests, with the jar's classes (Vert.x, Hazelcast, michat's own) on its class path. */
+  static JarProcess startMain(Path workDir, String name, Map<String, String> env, Class<?> main, String... args)
+      throws IOException {
+    String classPath = jar() + java.io.File.pathSeparator + Paths.get("target", "test-classes").toAbsolutePath();
+    return run(workDir, name, env, List.of("-cp", classPath, main.getName()), args);
+  }
+
+  private static JarProcess run(Path workDir, String name, Map<String, String> env, List<String> launch, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", jar().toString()));
+        "-Xmx256m"));
+    cmd.addAll(launch);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("MICHAT_") || k.equals("PORT"));

@@ -1,0 +1,72 @@
+package michat.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import michat.config.MichatConfig;
+import michat.model.Addresses;
+
+/**
+ * An attacker's JVM on the cluster's network (ClusterIT starts it): it knows the cluster's name and
+ * one member's address, joins Hazelcast's membership as michat's own members do, and then tries the
+ * event bus — change a user's password, store a message as someone else, listen to what members
+ * publish. It prints each outcome as a line on stdout. With {@code ROGUE_KEY_STORE} set it speaks TLS
+ * with credentials of its own making, which no member trusts; without, plain TCP.
+ *
+ * <p>Arguments: the victim's user id, the id of a user to write to.
+ */
+public final class RogueMember {
+  private RogueMember() {}
+
+  public static void main(String[] args) throws Exception {
+    long victim = Long.parseLong(args[0]);
+    long recipient = Long.parseLong(args[1]);
+    MichatConfig cfg = MichatConfig.load(null, System.getenv());
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
+    String keyStore = System.getenv("ROGUE_KEY_STORE");
+    if (keyStore != null) {
+      PfxOptions own = new PfxOptions().setPath(keyStore).setPassword(System.getenv("ROGUE_PASSWORD"));
+      options.getEventBusOptions().setSsl(true).setKeyCertOptions(own)
+          .setTrustOptions(new PfxOptions().setPath(System.getenv("ROGUE_TRUST")).setPassword(System.getenv("ROGUE_PASSWORD")));
+    }
+    Vertx vertx = Vertx.builder().with(options)
+        .withClusterManager(new HazelcastClusterManager(ClusterSupport.hazelcastConfig(cfg))).buildClustered()
+        .await(60, TimeUnit.SECONDS);
+    say("joined");
+    AtomicInteger received = new AtomicInteger();
+    vertx.eventBus().consumer(Addresses.SESSION_REVOKED, msg -> received.incrementAndGet()).completion()
+        .await(10, TimeUnit.SECONDS);
+    say("listening");
+    DeliveryOptions fiveSeconds = new DeliveryOptions().setSendTimeout(5_000);
+    say("update: " + outcome(vertx.eventBus().request(Addresses.USER_UPDATE,
+        new JsonObject().put("id", victim).put("password", "taken-over-by-rogue"), fiveSeconds)));
+    JsonObject frame = new JsonObject().put("TargetId", recipient).put("Type", 1).put("Media", 1)
+        .put("Content", "forged by the rogue");
+    say("inbound: " + outcome(vertx.eventBus().request(Addresses.ROUTER_INBOUND,
+        new JsonObject().put("senderId", victim).put("sessionId", "rogue").put("frame", frame), fiveSeconds)));
+    Thread.sleep(3_000);   // publishes made meanwhile (ClusterIT logs a user out) would have arrived
+    say("received: " + received.get());
+    vertx.close().await(20, TimeUnit.SECONDS);
+    System.exit(0);
+  }
+
+  private static String outcome(Future<io.vertx.core.eventbus.Message<Object>> request) {
+    try {
+      return "ok " + request.await(10, TimeUnit.SECONDS).body();
+    } catch (Exception e) {
+      return "failed " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+    }
+  }
+
+  private static void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}

@@ -1,6 +1,7 @@
 package michat.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.MultiMap;
@@ -244,8 +245,11 @@ class ClusterIT {
       for (JarProcess rogue : List.of(plain, tls)) {
         assertEquals(0, rogue.awaitExit(Duration.ofSeconds(90)), rogue.stderrText());
         String said = rogue.stdoutText();
-        assertTrue(said.contains("update: failed"), said);
-        assertTrue(said.contains("inbound: failed"), said);
+        java.util.regex.Matcher joined = java.util.regex.Pattern.compile("members: (\\d+)").matcher(said);
+        assertTrue(joined.find() && Integer.parseInt(joined.group(1)) >= 6,
+            "the rogue is inside the cluster (5 members and itself at least): " + said);
+        assertTrue(said.contains("update: failed") && said.contains("inbound: failed"), said);
+        assertFalse(said.contains("No handlers"), "it saw the members' handlers, and still could not reach them: " + said);
         assertTrue(said.contains("received: 0"), said);
       }
     }

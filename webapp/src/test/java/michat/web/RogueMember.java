@@ -36,10 +36,11 @@ public final class RogueMember {
       options.getEventBusOptions().setSsl(true).setKeyCertOptions(own)
           .setTrustOptions(new PfxOptions().setPath(System.getenv("ROGUE_TRUST")).setPassword(System.getenv("ROGUE_PASSWORD")));
     }
-    Vertx vertx = Vertx.builder().with(options)
-        .withClusterManager(new HazelcastClusterManager(ClusterSupport.hazelcastConfig(cfg))).buildClustered()
+    HazelcastClusterManager membership = new HazelcastClusterManager(ClusterSupport.hazelcastConfig(cfg));
+    Vertx vertx = Vertx.builder().with(options).withClusterManager(membership).buildClustered()
         .await(60, TimeUnit.SECONDS);
-    say("joined");
+    // Proof that it is inside the real cluster (not alone in one of its own): the members it sees.
+    say("joined, members: " + membership.getNodes().size());
     AtomicInteger received = new AtomicInteger();
     vertx.eventBus().consumer(Addresses.SESSION_REVOKED, msg -> received.incrementAndGet()).completion()
         .await(10, TimeUnit.SECONDS);

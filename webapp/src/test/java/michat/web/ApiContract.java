@@ -44,7 +44,8 @@ abstract class ApiContract {
     assertTrue(r.getHeader("Content-Type").startsWith("application/json"));
   }
 
-  private static void assertH(HttpResponse<Buffer> r, int status, int code, String msg) {
+  /** An H-shaped answer (all five keys) with this status, Code and (unless null) Msg. */
+  static void assertH(HttpResponse<Buffer> r, int status, int code, String msg) {
     assertEquals(status, r.statusCode(), r.bodyAsString());
     JsonObject body = r.bodyAsJsonObject();
     assertEquals(code, body.getInteger("Code"), r.bodyAsString());

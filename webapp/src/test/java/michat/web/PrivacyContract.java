@@ -105,27 +105,27 @@ abstract class PrivacyContract {
 
     HttpResponse<Buffer> refused = server().post("/contact/updateCommunity",
         Map.of("comId", Long.toString(g), "historyVisible", "true"), late.token);
-    assertH(refused, 403, -1, "only the group's owner can change it");
-    assertH(server().post("/contact/updateCommunity", Map.of("ownerId", Long.toString(owner.id), "comId", Long.toString(g),
+    ApiContract.assertH(refused, 403, -1, "only the group's owner can change it");
+    ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("ownerId", Long.toString(owner.id), "comId", Long.toString(g),
         "historyVisible", "true"), late.token), 403, -1, "you can only read or change your own data");
-    assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g), "historyVisible", "maybe"),
+    ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g), "historyVisible", "maybe"),
         owner.token), 400, -1, "historyVisible must be true or false, got 'maybe'");
-    assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g)), owner.token),
+    ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g)), owner.token),
         400, -1, "historyVisible is required");
-    assertH(server().post("/contact/updateCommunity", Map.of("comId", "987654321", "historyVisible", "true"), owner.token),
+    ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("comId", "987654321", "historyVisible", "true"), owner.token),
         404, -1, "没有找到群");
-    assertH(server().post("/contact/updateCommunity", Map.of("historyVisible", "true")), 401, -1, null);
+    ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("historyVisible", "true")), 401, -1, null);
     assertEquals(List.of(), history(late, g, Map.of()), "a refused change changes nothing");
 
     HttpResponse<Buffer> shared = server().post("/contact/updateCommunity",
         Map.of("ownerId", Long.toString(owner.id), "comId", Long.toString(g), "historyVisible", "true"), owner.token);
-    assertH(shared, 200, 0, "group updated");
+    ApiContract.assertH(shared, 200, 0, "group updated");
     assertTrue(shared.bodyAsJsonObject().getJsonObject("Data").getBoolean("HistoryVisible"));
     awaitHistory(List.of("old 1", "old 2"), () -> history(late, g, Map.of("isRev", "true")));
     assertTrue(server().post("/contact/loadcommunity", Map.of(), late.token).bodyAsJsonObject().getJsonArray("Rows")
         .getJsonObject(0).getBoolean("HistoryVisible"));
 
-    assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g), "historyVisible", "false"),
+    ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g), "historyVisible", "false"),
         owner.token), 200, 0, "group updated");
     awaitHistory(List.of(), () -> history(late, g, Map.of()));
     assertEquals(List.of("old 1", "old 2"), history(owner, g, Map.of("isRev", "true")), "the owner sees everything");
@@ -138,7 +138,7 @@ abstract class PrivacyContract {
     User a = user("aa");
     User friend = user("af");
     User stranger = user("as");
-    assertH(server().post("/contact/addfriend", Map.of("targetName", friend.name), a.token), 200, 0, "添加好友成功");
+    ApiContract.assertH(server().post("/contact/addfriend", Map.of("targetName", friend.name), a.token), 200, 0, "添加好友成功");
 
     assertActivity(true, find(friend, a), "a friend's");
     assertActivity(true, find(friend, friend), "one's own");
@@ -156,7 +156,7 @@ abstract class PrivacyContract {
 
   private JsonObject find(User who, User asSeenBy) {
     HttpResponse<Buffer> r = server().post("/user/find", Map.of("userId", Long.toString(who.id)), asSeenBy.token);
-    assertH(r, 200, 0, "ok");
+    ApiContract.assertH(r, 200, 0, "ok");
     return r.bodyAsJsonObject().getJsonObject("Data");
   }
 
@@ -189,13 +189,13 @@ abstract class PrivacyContract {
     Map<String, String> form = new HashMap<>(extra);
     form.put("name", "g-" + owner.name);
     HttpResponse<Buffer> r = server().post("/contact/createCommunity", form, owner.token);
-    assertH(r, 200, 0, "建群成功");
+    ApiContract.assertH(r, 200, 0, "建群成功");
     return r.bodyAsJsonObject().getJsonObject("Data");
   }
 
   private JsonObject join(User u, long group) {
     HttpResponse<Buffer> r = server().post("/contact/joinGroup", Map.of("comId", Long.toString(group)), u.token);
-    assertH(r, 200, 0, "加群成功");
+    ApiContract.assertH(r, 200, 0, "加群成功");
     return r.bodyAsJsonObject().getJsonObject("Data");
   }
 
@@ -240,17 +240,5 @@ abstract class PrivacyContract {
       got = read.get();
     }
     assertEquals(expected, got);
-  }
-
-  private static void assertH(HttpResponse<Buffer> r, int status, int code, String msg) {
-    assertEquals(status, r.statusCode(), r.bodyAsString());
-    JsonObject body = r.bodyAsJsonObject();
-    assertEquals(code, body.getInteger("Code"), r.bodyAsString());
-    if (msg != null) {
-      assertEquals(msg, body.getString("Msg"), r.bodyAsString());
-    }
-    for (String key : new String[] {"Code", "Msg", "Data", "Rows", "Total"}) {
-      assertTrue(body.containsKey(key), "H shape has " + key + ": " + r.bodyAsString());
-    }
   }
 }

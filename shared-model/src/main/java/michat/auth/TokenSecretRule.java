@@ -28,7 +28,7 @@ public final class TokenSecretRule {
   static final String HOW = "generate one, e.g. head -c 32 /dev/urandom | base64";
 
   /** Every token secret the repository has shipped as an example (git log -p -- k8s docs README.md). */
-  static final Set<String> PUBLISHED = Set.of(
+  public static final Set<String> PUBLISHED = Set.of(
       "change-me-to-48-random-characters-0123456789abcdef",   // k8s/base/secret.yaml
       "demo-only-token-secret-0123456789-0123456789-abcdef",  // k8s/overlays/demo/secret-demo.yaml
       "bench-secret-0123456789-0123456789-xx");                // docs/benchmarks.md (bench.seedSecret)

@@ -77,7 +77,7 @@ class BenchSmokeTest {
     Map<String, String> env = baseEnv();
     env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:3306/" + database);
     env.put("MICHAT_REDIS_URL", "redis://127.0.0.1:6379/12");
-    env.put("MICHAT_TOKEN_SECRET", "bench-smoke-token-secret-0123456789-abcdef");
+    env.put("MICHAT_TOKEN_SECRET", michat.auth.TokenSecret.generate());
     try {
       onServer(env, bench -> privateAndGroup(env, bench));
     } finally {

@@ -32,10 +32,8 @@ public final class SessionTokens {
   private final SecureRandom random = new SecureRandom();
 
   public SessionTokens(Vertx vertx, MichatConfig cfg) {
+    TokenSecret.check(cfg);
     String secret = cfg.string(ConfigKeys.TOKEN_SECRET);
-    if (secret.length() < TokenSecret.MIN_LENGTH) {
-      throw cfg.invalid(ConfigKeys.TOKEN_SECRET, "must be at least " + TokenSecret.MIN_LENGTH + " characters");
-    }
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     this.ttlSeconds = (int) cfg.number(ConfigKeys.TOKEN_TTL_HOURS, 1, 24L * 365) * 3600;

@@ -18,7 +18,6 @@ import michat.config.MySqlSettings;
  * generated on first start and kept in {@code <data.dir>/token-secret}, so sessions survive a restart.
  */
 public final class TokenSecret {
-  public static final int MIN_LENGTH = 32;
   static final String FILE = "token-secret";
 
   private TokenSecret() {}
@@ -26,30 +25,27 @@ public final class TokenSecret {
   /** Returns the config with {@code token.secret} resolved. Blocking: call before Vert.x work starts. */
   public static MichatConfig resolve(MichatConfig cfg) {
     if (cfg.isSet(ConfigKeys.TOKEN_SECRET)) {
-      if (cfg.string(ConfigKeys.TOKEN_SECRET).length() < MIN_LENGTH) {
-        throw cfg.invalid(ConfigKeys.TOKEN_SECRET, "must be at least " + MIN_LENGTH + " characters");
-      }
+      check(cfg);
       return cfg;
     }
     if (MySqlSettings.from(cfg).isPresent()) {
       throw cfg.invalid(ConfigKeys.TOKEN_SECRET,
           "required when MySQL is configured, so that every node signs with the same key (at least "
-              + MIN_LENGTH + " characters)");
+              + TokenSecretRule.MIN_BYTES + " random bytes: " + TokenSecretRule.HOW + ")");
     }
     Path file = cfg.path(ConfigKeys.DATA_DIR).resolve(FILE);
     try {
       if (Files.exists(file)) {
         String secret = Files.readString(file, StandardCharsets.UTF_8).trim();
-        if (secret.length() < MIN_LENGTH) {
-          throw new ConfigException("token secret file " + file + " is shorter than " + MIN_LENGTH
-              + " characters: delete it to generate a new one (logs everybody out)");
+        String problem = TokenSecretRule.problem(secret).orElse(null);
+        if (problem != null) {
+          throw new ConfigException("token secret file " + file + " " + problem.replace(TokenSecretRule.HOW,
+              "delete it to generate a new one (logs everybody out)"));
         }
         return cfg.with(ConfigKeys.TOKEN_SECRET, secret, "file " + file);
       }
       Files.createDirectories(file.getParent());
-      byte[] bytes = new byte[48];
-      new SecureRandom().nextBytes(bytes);
-      String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      String secret = generate();
       Files.writeString(file, secret, StandardCharsets.UTF_8);
       try {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -60,5 +56,27 @@ public final class TokenSecret {
     } catch (IOException e) {
       throw cfg.invalid(ConfigKeys.DATA_DIR, "cannot keep the token secret in " + file + ": " + e.getMessage());
     }
+  }
+
+  /** Refuses a configured secret that {@link TokenSecretRule} does not accept, naming the setting. */
+  public static void check(MichatConfig cfg) {
+    TokenSecretRule.problem(cfg.string(ConfigKeys.TOKEN_SECRET)).ifPresent(problem -> {
+      throw cfg.invalid(ConfigKeys.TOKEN_SECRET, problem);
+    });
+  }
+
+  /**
+   * 48 random bytes, base64url: passes the rule but for odds below 1e-40; drawn again then, so that a
+   * generated secret can never stop the next start.
+   */
+  public static String generate() {
+    SecureRandom random = new SecureRandom();
+    byte[] bytes = new byte[48];
+    String secret;
+    do {
+      random.nextBytes(bytes);
+      secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    } while (TokenSecretRule.problem(secret).isPresent());
+    return secret;
   }
 }

@@ -75,7 +75,7 @@ public final class ConfigKeys {
       List.of("redis.DB"), "Redis database number when redis.url/redis.addr carries none");
 
   public static final ConfigKey TOKEN_SECRET = key("token.secret", List.of("MICHAT_TOKEN_SECRET"),
-      List.of(), "HMAC secret signing session tokens (at least 32 characters); generated under data.dir when unset on the embedded default");
+      List.of(), "HMAC secret signing session tokens: at least 32 bytes, random (example values from the repository and guessable ones are refused); generated under data.dir when unset on the embedded default");
   public static final ConfigKey TOKEN_TTL_HOURS = key("token.ttlHours", List.of("MICHAT_TOKEN_TTL_HOURS"),
       List.of(), "lifetime of a session token in hours");
   public static final ConfigKey PASSWORD_ITERATIONS = key("password.iterations",

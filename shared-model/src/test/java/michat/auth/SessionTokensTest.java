@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** What a session token carries and which tokens are refused before any revocation check. */
 class SessionTokensTest {
-  private static final String SECRET = "unit-test-secret-0123456789-0123456789";
+  private static final String SECRET = TokenSecret.generate();
   private static Vertx vertx;
   private static SessionTokens tokens;
 

@@ -22,7 +22,7 @@ class TokenSecretTest {
     MichatConfig cfg = MichatConfig.load(null, Map.of("MICHAT_DATA_DIR", dir.toString()));
     String first = TokenSecret.resolve(cfg).string(ConfigKeys.TOKEN_SECRET);
     String second = TokenSecret.resolve(cfg).string(ConfigKeys.TOKEN_SECRET);
-    assertTrue(first.length() >= TokenSecret.MIN_LENGTH);
+    assertTrue(TokenSecretRule.problem(first).isEmpty());
     assertEquals(first, second);
     assertEquals(first, Files.readString(dir.resolve(TokenSecret.FILE)));
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(

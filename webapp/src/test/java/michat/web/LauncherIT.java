@@ -166,6 +166,8 @@ class LauncherIT {
             "setting mysql.url (MICHAT_MYSQL_URL): cannot use MySQL root@127.0.0.1:1/michat:"),
         Map.entry(Map.of("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:3306/michat"),
             "setting token.secret (MICHAT_TOKEN_SECRET) from defaults: required when MySQL is configured"),
+        Map.entry(Map.of(secret, "change-me-to-48-random-characters-0123456789abcdef"),
+            "setting token.secret (MICHAT_TOKEN_SECRET) from environment MICHAT_TOKEN_SECRET: is an example value published in the michat repository"),
         Map.entry(Map.of("MICHAT_REDIS_URL", "redis://127.0.0.1:1"), "setting redis.url (MICHAT_REDIS_URL) from environment MICHAT_REDIS_URL: cannot reach Redis 127.0.0.1:1/0"),
         Map.entry(Map.of("MICHAT_ROLES", "web,chat"), "setting roles (MICHAT_ROLES) from environment MICHAT_ROLES: unknown role 'chat'"),
         Map.entry(Map.of("MICHAT_LOG_LEVEL", "LOUD"), "setting log.level (MICHAT_LOG_LEVEL) from environment MICHAT_LOG_LEVEL: must be one of"));

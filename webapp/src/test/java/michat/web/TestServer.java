@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class TestServer implements AutoCloseable {
   public static final String MARIADB_URL = "mysql://root@127.0.0.1:3306/";
-  public static final String SECRET = "test-secret-0123456789-0123456789-abcdef";
+  /** Fresh for every test JVM: the token-secret rule refuses fixed, guessable values (TokenSecretRule). */
+  public static final String SECRET = michat.auth.TokenSecret.generate();
 
   public final Path dataDir;
   public final int port;

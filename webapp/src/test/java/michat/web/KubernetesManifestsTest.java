@@ -180,7 +180,8 @@ class KubernetesManifestsTest {
     assertTrue(dbPassword.length() >= 32 && redisPassword.length() >= 32);
     assertEquals("mysql://michat:" + dbPassword + "@mariadb:3306/michat", secret.get("MICHAT_MYSQL_URL"), "a non-root user");
     assertEquals("redis://:" + redisPassword + "@redis:6379/0", secret.get("MICHAT_REDIS_URL"));
-    String secretName = str(ofKind(objects, "Secret").get(0), "metadata", "name");
+    String secretName = ofKind(objects, "Secret").stream().map(o -> str(o, "metadata", "name"))
+        .filter(n -> n.startsWith("michat-secrets")).findFirst().orElseThrow();
     Map<String, Object> mariadb = container(named(objects, "Deployment", "mariadb"));
     assertEquals("michat", envValue(mariadb, "MARIADB_USER"));
     assertEquals(secretName + "/MARIADB_PASSWORD", envSecretRef(mariadb, "MARIADB_PASSWORD"));
@@ -223,6 +224,40 @@ class KubernetesManifestsTest {
           assertTrue(list(c, "volumeMounts").stream().anyMatch(m -> "/tmp".equals(m.get("mountPath"))), name + ": a writable /tmp");
         }
       }
+    }
+  }
+
+  /**
+   * Every michat pod holds the cluster's credentials (clustered mode does not start without them): the
+   * Secret michat-cluster-tls mounted read-only where the configmap's cluster.tls paths point. The demo
+   * makes its own (make-secrets.sh); the CA's key never goes into the Secret.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/demo"})
+  void everyMemberHasTheClusterCredentials(String dir) throws Exception {
+    List<Map<String, Object>> objects = render(dir);
+    Map<String, String> config = map(named(objects, "ConfigMap", "michat-config"), "data");
+    for (String key : List.of("MICHAT_CLUSTER_TLS_CERT_FILE", "MICHAT_CLUSTER_TLS_KEY_FILE", "MICHAT_CLUSTER_TLS_TRUST_FILE")) {
+      assertTrue(String.valueOf(config.get(key)).startsWith("/etc/michat/cluster/"), key + " = " + config.get(key));
+    }
+    for (Map<String, Object> deployment : ofKind(objects, "Deployment")) {
+      String name = str(deployment, "metadata", "name");
+      if (!name.startsWith("michat-")) {
+        continue;
+      }
+      Map<String, Object> pod = obj(deployment, "spec", "template", "spec");
+      Map<String, Object> volume = list(pod, "volumes").stream().filter(v -> "cluster-tls".equals(v.get("name")))
+          .findFirst().orElseThrow(() -> new AssertionError(name + ": no cluster-tls volume"));
+      assertTrue(str(volume, "secret", "secretName").startsWith("michat-cluster-tls"), name);
+      assertTrue(list(container(deployment), "volumeMounts").stream().anyMatch(m -> "cluster-tls".equals(m.get("name"))
+          && "/etc/michat/cluster".equals(m.get("mountPath")) && Boolean.TRUE.equals(m.get("readOnly"))), name);
+    }
+    if (dir.equals("overlays/demo")) {
+      Map<String, Object> secret = ofKind(objects, "Secret").stream()
+          .filter(o -> str(o, "metadata", "name").startsWith("michat-cluster-tls")).findFirst().orElseThrow();
+      assertEquals(Set.of("member.crt", "member.key", "ca.crt"), map(secret, "data").keySet());
+    } else {
+      assertTrue(ofKind(objects, "Secret").isEmpty(), "the base commits no secret: the operator creates it");
     }
   }
 

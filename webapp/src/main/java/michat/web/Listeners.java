@@ -26,8 +26,8 @@ final class Listeners {
 
   static String describe(Vertx vertx, MichatConfig cfg, Set<Role> roles, int httpPort, OptionalInt managementPort) {
     List<String> out = new ArrayList<>();
-    out.add("http " + cfg.string(ConfigKeys.HTTP_HOST) + ":" + httpPort + " (" + String.join(", ", httpUses(cfg, roles)) + ")");
-    managementPort.ifPresent(port -> out.add("management " + cfg.string(ConfigKeys.MANAGEMENT_HOST) + ":" + port + " ("
+    out.add(url(cfg.string(ConfigKeys.HTTP_HOST), httpPort) + " (" + String.join(", ", httpUses(cfg, roles)) + ")");
+    managementPort.ifPresent(port -> out.add("management " + url(cfg.string(ConfigKeys.MANAGEMENT_HOST), port) + " ("
         + (cfg.bool(ConfigKeys.METRICS_ENABLED) ? "/metrics, " : "") + "/health, /ready)"));
     ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
     if (cluster instanceof HazelcastClusterManager hazelcast) {
@@ -38,6 +38,10 @@ final class Listeners {
       out.add("event bus " + node.host() + ":" + node.port());
     }
     return String.join(", ", out);
+  }
+
+  private static String url(String host, int port) {
+    return "http://" + host + ":" + port + "/";
   }
 
   private static List<String> httpUses(MichatConfig cfg, Set<Role> roles) {

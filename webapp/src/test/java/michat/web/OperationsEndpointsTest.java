@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -20,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import michat.config.MichatConfig;
@@ -45,7 +47,15 @@ class OperationsEndpointsTest {
       HttpResponse<Buffer> unknown = TestServer.await(remote.get("/no-such-page").send());
       assertEquals(404, metrics.statusCode());
       assertEquals(unknown.bodyAsString(), metrics.bodyAsString(), "as if /metrics did not exist");
-      assertEquals(200, TestServer.await(remote.get("/health").send()).statusCode(), "probes stay open");
+      // Probes stay open to anyone, and say UP or DOWN per check, nothing else (no versions, hosts, errors).
+      HttpResponse<Buffer> health = TestServer.await(remote.get("/health").send());
+      assertEquals(200, health.statusCode());
+      assertEquals(new JsonObject().put("status", "UP"), health.bodyAsJsonObject());
+      JsonObject ready = TestServer.await(remote.get("/ready").send()).bodyAsJsonObject();
+      assertEquals(Set.of("status", "checks"), ready.fieldNames());
+      assertEquals(Set.of("storage", "redis"), ready.getJsonObject("checks").fieldNames());
+      ready.getJsonObject("checks").forEach(check ->
+          assertTrue(Set.of("UP", "DOWN", "not configured").contains(check.getValue()), check.toString()));
 
       // A reverse proxy on the same host connects from loopback for every visitor: it says so.
       HttpResponse<Buffer> proxied = TestServer.await(server.client.get("/metrics")
@@ -91,8 +101,8 @@ class OperationsEndpointsTest {
     List<String> lines = startUpLines(() -> TestServer.embedded(TestServer.tempDir(),
         Map.of("MICHAT_MANAGEMENT_PORT", Integer.toString(management))), server -> {
           String line = startUpLine();
-          assertTrue(line.contains("http 127.0.0.1:" + server.port + " (pages, REST, upload, chat WebSocket, /health, /ready)"), line);
-          assertTrue(line.contains("management 127.0.0.1:" + management + " (/metrics, /health, /ready)"), line);
+          assertTrue(line.contains("listening on http://127.0.0.1:" + server.port + "/ (pages, REST, upload, chat WebSocket, /health, /ready)"), line);
+          assertTrue(line.contains("management http://127.0.0.1:" + management + "/ (/metrics, /health, /ready)"), line);
         });
     assertEquals(1, lines.size(), String.valueOf(lines));
   }
@@ -116,7 +126,7 @@ class OperationsEndpointsTest {
           "nothing listens on " + external + ":" + port);
       remote.close();
       String line = startUpLine();
-      assertTrue(line.contains("http 127.0.0.1:" + port + " "), line);
+      assertTrue(line.contains("listening on http://127.0.0.1:" + port + "/ "), line);
       assertTrue(line.matches(".*Hazelcast 127\\.0\\.0\\.1:\\d+.*"), line);
       assertTrue(line.matches(".*event bus 127\\.0\\.0\\.1:[1-9]\\d*.*"), line);
     });

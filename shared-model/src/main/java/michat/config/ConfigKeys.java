@@ -13,7 +13,7 @@ public final class ConfigKeys {
   public static final ConfigKey HTTP_PORT = key("http.port", List.of("PORT", "MICHAT_HTTP_PORT"),
       List.of("port.server"), "HTTP port for pages, REST and WebSocket");
   public static final ConfigKey HTTP_HOST = key("http.host", List.of("MICHAT_HTTP_HOST"),
-      List.of(), "interface the HTTP server binds to");
+      List.of(), "interface the HTTP server binds to; unset = 0.0.0.0 embedded, cluster.host when clustered");
   public static final ConfigKey DATA_DIR = key("data.dir", List.of("MICHAT_DATA_DIR"),
       List.of(), "directory of the embedded H2 database, the generated token secret and uploads");
   public static final ConfigKey ROLES = key("roles", List.of("MICHAT_ROLES"),
@@ -182,7 +182,12 @@ public final class ConfigKeys {
       List.of(), "root log level: TRACE, DEBUG, INFO, WARN or ERROR");
 
   public static final ConfigKey METRICS_ENABLED = key("metrics.enabled", List.of("MICHAT_METRICS_ENABLED"),
-      List.of(), "Prometheus metrics at GET /metrics on every JVM's HTTP port");
+      List.of(), "Prometheus metrics at GET /metrics: on the management port when set, else on the HTTP port for loopback clients only");
+  public static final ConfigKey MANAGEMENT_PORT = key("management.port", List.of("MICHAT_MANAGEMENT_PORT"),
+      List.of(), "port of a separate operations listener (/metrics, /health, /ready), one per JVM; unset = none"
+          + " (/metrics then stays on the HTTP port, for loopback clients only); 0 = any free port");
+  public static final ConfigKey MANAGEMENT_HOST = key("management.host", List.of("MICHAT_MANAGEMENT_HOST"),
+      List.of(), "interface the management listener binds to (0.0.0.0 on Kubernetes, behind a NetworkPolicy)");
   public static final ConfigKey BENCH_SEED_SECRET = key("bench.seedSecret", List.of("MICHAT_BENCH_SEED_SECRET"),
       List.of(), "enables POST /admin/bench-seed (bulk users, friends and groups for the load generator) for callers"
           + " presenting this secret (at least 32 characters); unset = the route does not exist");
@@ -202,7 +207,7 @@ public final class ConfigKeys {
       STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, UPLOAD_MAX_IN_FLIGHT, HTTP_BODY_LIMIT,
       HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_ALLOWED_ORIGINS,
       HTTP_TRUSTED_PROXIES, MEDIA_EXTERNAL_URLS, LOG_LEVEL, METRICS_ENABLED,
-      BENCH_SEED_SECRET);
+      MANAGEMENT_PORT, MANAGEMENT_HOST, BENCH_SEED_SECRET);
 
   private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {
     return new ConfigKey(name, env, aliases, description);

@@ -12,9 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.freemarker.FreeMarkerTemplateEngine;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -25,7 +22,6 @@ import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
 import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
-import michat.config.RedisSettings;
 import michat.metrics.MichatMetrics;
 import michat.model.Failures;
 import michat.model.SeedMessages;
@@ -36,6 +32,7 @@ import michat.web.http.ContactRoutes;
 import michat.web.http.CrossSiteGuard;
 import michat.web.http.HealthRoutes;
 import michat.web.http.HistoryRoutes;
+import michat.web.http.LoopbackOnly;
 import michat.web.http.PageRoutes;
 import michat.web.http.Replies;
 import michat.web.http.Services;
@@ -46,8 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port of a JVM, whatever its roles: always /health and /ready (for probes) and, unless
- * {@code metrics.enabled} is false, /metrics (Prometheus). With the
+ * The HTTP port of a JVM, whatever its roles: always /health and /ready (for probes) and, unless
+ * {@code metrics.enabled} is false or a management port serves it ({@link ManagementVerticle}),
+ * /metrics (Prometheus) for loopback clients only. With the
  * web role it serves pages, static files, the seed's REST routes and upload (no data of its own:
  * every route calls a service over the event bus); with the gateway role the chat WebSockets. Deployed as several instances, one per event
  * loop; each gateway instance keeps its own sessions.
@@ -58,10 +56,11 @@ public class HttpVerticle extends VerticleBase {
   /** Prometheus text of this JVM's registry (with {@code metrics.enabled}). */
   public static final String METRICS = "/metrics";
 
-  private Redis redis;
+  private HealthRoutes health;
   private SessionRevocations revocations;
   private Api api;
   private ChatGateway gateway;
+  private volatile int actualPort;
 
   @Override
   public Future<?> start() {
@@ -78,13 +77,13 @@ public class HttpVerticle extends VerticleBase {
       gateway = new ChatGateway(vertx, cfg, tokens, revocations, origins);
       gateway.mount(router);
     }
+    health = new HealthRoutes(vertx, cfg);
+    health.mount(router);
     if (roles.contains(Role.WEB)) {
       mountWeb(cfg, router, new SessionAuth(tokens, revocations));
-    } else {
-      new HealthRoutes(new Services(vertx), redisApi(cfg)).mount(router);
     }
-    if (cfg.bool(ConfigKeys.METRICS_ENABLED)) {
-      router.get(METRICS).handler(PrometheusScrapingHandler.create(MichatMetrics.registryName(cfg)));
+    if (cfg.bool(ConfigKeys.METRICS_ENABLED) && !ManagementVerticle.isEnabled(cfg)) {
+      router.get(METRICS).handler(new LoopbackOnly(PrometheusScrapingHandler.create(MichatMetrics.registryName(cfg))));
     }
     router.route().failureHandler(this::failed);
 
@@ -109,9 +108,15 @@ public class HttpVerticle extends VerticleBase {
     server.connectionHandler(new HttpConnections(vertx, cfg)::opened);
     Future<Void> gatewayStarted = revocations.ready().compose(v -> gateway == null ? Future.succeededFuture() : gateway.start());
     return gatewayStarted.compose(v -> server.requestHandler(req -> dispatch(req, router)).listen())
+        .onSuccess(s -> actualPort = s.actualPort())
         .onSuccess(s -> LOG.debug("HTTP instance listening on http://{}:{}/", host, s.actualPort()))
         .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.HTTP_PORT,
             "cannot listen on " + host + ":" + port + ": " + err.getMessage())));
+  }
+
+  /** The port listened on (the chosen one with {@code http.port} 0); 0 before start. */
+  int actualPort() {
+    return actualPort;
   }
 
   private void mountWeb(MichatConfig cfg, Router router, SessionAuth auth) {
@@ -123,22 +128,13 @@ public class HttpVerticle extends VerticleBase {
     new UploadRoutes(vertx, auth, uploads, cfg.number(ConfigKeys.UPLOAD_MAX_BYTES, 1, 1L << 30),
         cfg.integer(ConfigKeys.UPLOAD_MAX_IN_FLIGHT, 1, 1000)).mount(router, api);
     new PageRoutes(vertx, FreeMarkerTemplateEngine.create(vertx).unwrap(), services, auth, MediaUrlSettings.from(cfg)).mount(router);
-    new HealthRoutes(services, redisApi(cfg)).mount(router);
     BenchSeedRoute.mountIfEnabled(cfg, router, services);
-  }
-
-  /** For /ready; null without Redis. */
-  private RedisAPI redisApi(MichatConfig cfg) {
-    return RedisSettings.from(cfg).map(r -> {
-      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(r.connectionString()));
-      return RedisAPI.api(redis);
-    }).orElse(null);
   }
 
   @Override
   public Future<?> stop() {
-    if (redis != null) {
-      redis.close();
+    if (health != null) {
+      health.close();
     }
     return (gateway == null ? Future.<Void>succeededFuture() : gateway.stop())
         .eventually(() -> revocations == null ? Future.succeededFuture() : revocations.close());

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import michat.presence.PresenceVerticle;
 import michat.presence.WebSocketChannelBridge;
@@ -42,12 +44,15 @@ public final class MichatApp {
 
   private final Vertx vertx;
   private final MichatConfig cfg;
-  private final List<String> frontDeployments;
+  private final Deployed deployed;
 
-  private MichatApp(Vertx vertx, MichatConfig cfg, List<String> frontDeployments) {
+  /** What {@link #deploy} started: the HTTP deployment (stopped first on close) and the ports bound. */
+  private record Deployed(List<String> front, int httpPort, OptionalInt managementPort) {}
+
+  private MichatApp(Vertx vertx, MichatConfig cfg, Deployed deployed) {
     this.vertx = vertx;
     this.cfg = cfg;
-    this.frontDeployments = frontDeployments;
+    this.deployed = deployed;
   }
 
   /**
@@ -57,9 +62,10 @@ public final class MichatApp {
    */
   public static Future<MichatApp> start(MichatConfig config, boolean cluster) {
     secureDataDir(config, false);
-    MichatConfig cfg = withNodeId(TokenSecret.resolve(config));
+    MichatConfig cfg = withHttpHost(withNodeId(TokenSecret.resolve(config)), cluster);
     Set<Role> roles = Role.parse(cfg);
     cfg.integer(ConfigKeys.HTTP_PORT, 0, 65535);
+    ManagementVerticle.check(cfg);
     Database db = new Database(cfg);
     RedisSettings.from(cfg);
     if (roles.stream().anyMatch(Role::needsStorage)) {
@@ -73,11 +79,11 @@ public final class MichatApp {
         : Future.succeededFuture(Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build());
     return vertx.compose(v -> RedisCheck.reachable(v, cfg)
         .compose(ok -> deploy(v, cfg, roles))
-        .map(front -> new MichatApp(v, cfg, front))
-        .onSuccess(app -> LOG.info("michat started: node {}, roles {}{}; {}storage {}; presence {}",
+        .map(deployed -> new MichatApp(v, cfg, deployed))
+        .onSuccess(app -> LOG.info("michat started: node {}, roles {}{}; listening on {}; storage {}; presence {}",
             cfg.string(ConfigKeys.NODE_ID), roles.stream().map(Role::label).collect(Collectors.joining(",")),
             cluster ? " (clustered)" : "",
-            "listening on http://" + cfg.string(ConfigKeys.HTTP_HOST) + ":" + cfg.string(ConfigKeys.HTTP_PORT) + "/; ",
+            Listeners.describe(v, cfg, roles, app.deployed.httpPort(), app.deployed.managementPort()),
             db.describe(),
             RedisSettings.from(cfg).map(RedisSettings::describe).orElse("in-JVM shared data")))
         .recover(err -> closeAfterFailure(v, err)));
@@ -118,6 +124,20 @@ public final class MichatApp {
     }
   }
 
+  /**
+   * Binding is deliberate: unless {@code http.host} is set, a clustered node serves HTTP where its
+   * cluster traffic is (cluster.host: 127.0.0.1 by default, the pod IP on Kubernetes), not on every
+   * interface; a single process keeps the documented zero-configuration 0.0.0.0.
+   */
+  static MichatConfig withHttpHost(MichatConfig cfg, boolean cluster) {
+    if (cfg.isSet(ConfigKeys.HTTP_HOST)) {
+      return cfg;
+    }
+    return cluster
+        ? cfg.with(ConfigKeys.HTTP_HOST, cfg.string(ConfigKeys.CLUSTER_HOST), "cluster.host (clustered, http.host not set)")
+        : cfg.with(ConfigKeys.HTTP_HOST, "0.0.0.0", "default (single process)");
+  }
+
   /** A node id for this JVM unless configured (e.g. the pod name on Kubernetes). */
   private static MichatConfig withNodeId(MichatConfig cfg) {
     if (cfg.isSet(ConfigKeys.NODE_ID)) {
@@ -143,10 +163,10 @@ public final class MichatApp {
   /**
    * Back-end roles first, then the HTTP port, so that nothing is served before what it calls is
    * there. Every JVM has the HTTP verticle (at least for /health and /ready), deployed once per event
-   * loop; web and gateway add their routes to it. Returns the HTTP deployment, which
-   * {@link #close()} stops first.
+   * loop; web and gateway add their routes to it. With {@code management.port}, the management
+   * listener last, once per JVM.
    */
-  private static Future<List<String>> deploy(Vertx vertx, MichatConfig cfg, Set<Role> roles) {
+  private static Future<Deployed> deploy(Vertx vertx, MichatConfig cfg, Set<Role> roles) {
     DeploymentOptions one = new DeploymentOptions().setConfig(cfg.toJson());
     List<Supplier<Future<String>>> steps = new ArrayList<>();
     if (roles.contains(Role.USER)) {
@@ -166,7 +186,18 @@ public final class MichatApp {
       chain = chain.compose(previous -> step.get());
     }
     DeploymentOptions perLoop = new DeploymentOptions(one).setInstances(HTTP_INSTANCES);
-    return chain.compose(last -> vertx.deployVerticle(HttpVerticle::new, perLoop)).map(List::of);
+    // Every instance shares the one port: any of them tells which.
+    AtomicReference<HttpVerticle> anyHttp = new AtomicReference<>();
+    Supplier<HttpVerticle> http = () -> {
+      HttpVerticle verticle = new HttpVerticle();
+      anyHttp.set(verticle);
+      return verticle;
+    };
+    ManagementVerticle management = ManagementVerticle.isEnabled(cfg) ? new ManagementVerticle() : null;
+    return chain.compose(last -> vertx.deployVerticle(http, perLoop))
+        .compose(front -> (management == null ? Future.succeededFuture("") : vertx.deployVerticle(management, one))
+            .map(ok -> new Deployed(List.of(front), anyHttp.get().actualPort(),
+                management == null ? OptionalInt.empty() : OptionalInt.of(management.actualPort()))));
   }
 
   public Vertx vertx() {
@@ -184,7 +215,7 @@ public final class MichatApp {
    */
   public Future<Void> close() {
     Future<Void> front = Future.succeededFuture();
-    for (String id : frontDeployments) {
+    for (String id : deployed.front()) {
       front = front.compose(v -> vertx.undeploy(id));
     }
     return front.recover(err -> {

@@ -51,6 +51,7 @@ class ClusterIT {
   private static int corePort;
   private static int gw1Port;
   private static int gw2Port;
+  private static int coreManagementPort;
   private static JarProcess core;
   private static JarProcess gw1;
   private static JarProcess gw2;
@@ -81,13 +82,14 @@ class ClusterIT {
     env.put("MICHAT_CLUSTER", "true");
     env.put("MICHAT_CLUSTER_NAME", "michat-it-" + ProcessHandle.current().pid());
     env.put("MICHAT_CLUSTER_PORT", "5901");
-    env.put("MICHAT_HTTP_HOST", "127.0.0.1");
+    // No MICHAT_HTTP_HOST: a clustered node binds HTTP to cluster.host (127.0.0.1 by default).
     env.put("MICHAT_GATEWAY_MESSAGES_PER_SECOND", "100000");
     env.put("MICHAT_GATEWAY_MESSAGE_BURST", "100000");
     env.putAll(ClusterCredentials.create(logs, "cluster").env());
     corePort = TestServer.freePort();
     gw1Port = TestServer.freePort();
     gw2Port = TestServer.freePort();
+    coreManagementPort = TestServer.freePort();
     // The first JVM migrates the schema; the others start once it is up.
     core = start("core", "web,user,presence", corePort);
     List<JarProcess> rest = List.of(start("gw1", "gateway", gw1Port), start("gw2", "gateway", gw2Port),
@@ -104,6 +106,9 @@ class ClusterIT {
   private static JarProcess start(String name, String roles, int port) throws Exception {
     Map<String, String> e = new HashMap<>(env);
     e.put("PORT", Integer.toString(port == 0 ? TestServer.freePort() : port));
+    if (name.equals("core")) {
+      e.put("MICHAT_MANAGEMENT_PORT", Integer.toString(coreManagementPort));
+    }
     JarProcess p = JarProcess.start(logs, name, e, "--roles", roles);
     if (name.equals("core")) {
       p.awaitStarted(Duration.ofSeconds(120));
@@ -187,6 +192,28 @@ class ClusterIT {
   }
 
   // ---- the tests ----
+
+  /**
+   * Every JVM names in one start-up line where it listens: HTTP on the cluster host (no http.host
+   * set), Hazelcast and the event bus with their actual ports; the core JVM its management port,
+   * which alone serves /metrics there, while a gateway serves /metrics to loopback clients.
+   */
+  @Test
+  @Order(0)
+  void everyJvmSaysWhereItListensAndMetricsAreWhereTheySay() throws Exception {
+    for (JarProcess p : List.of(core, gw1, gw2, router1, router2)) {
+      String line = p.stderrText().lines().filter(l -> l.contains("michat started")).findFirst().orElseThrow();
+      assertTrue(line.matches(".*\\(clustered\\); listening on http://127\\.0\\.0\\.1:\\d+/ \\(.*"), line);
+      assertTrue(line.matches(".*, Hazelcast 127\\.0\\.0\\.1:59\\d\\d.*"), line);
+      assertTrue(line.matches(".*, event bus 127\\.0\\.0\\.1:[1-9]\\d*;.*"), line);
+    }
+    String coreLine = core.stderrText().lines().filter(l -> l.contains("michat started")).findFirst().orElseThrow();
+    assertTrue(coreLine.contains("listening on http://127.0.0.1:" + corePort + "/ (pages, REST, upload, /health, /ready), "
+        + "management http://127.0.0.1:" + coreManagementPort + "/ (/metrics, /health, /ready)"), coreLine);
+    assertEquals(200, TestServer.await(http.get(coreManagementPort, "127.0.0.1", "/metrics").send()).statusCode());
+    assertEquals(404, TestServer.await(http.get(corePort, "127.0.0.1", "/metrics").send()).statusCode());
+    assertEquals(200, TestServer.await(http.get(gw1Port, "127.0.0.1", "/metrics").send()).statusCode());
+  }
 
   @Test
   @Order(1)

@@ -122,6 +122,11 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** A server started some other way (e.g. clustered) from {@code env}, with the embedded store. */
+  static TestServer wrap(MichatApp app, Map<String, String> env) {
+    return new TestServer(Path.of(env.get("MICHAT_DATA_DIR")), Integer.parseInt(env.get("PORT")), app, null);
+  }
+
   // ---- HTTP ----
 
   public HttpResponse<Buffer> post(String path, Map<String, String> form) {

@@ -1,17 +1,24 @@
 package michat.web.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import michat.config.MichatConfig;
+import michat.config.RedisSettings;
 import michat.model.Addresses;
 
 /**
  * {@code /health}: the process answers. {@code /ready}: user-service and its SQL store answer, and
- * Redis when configured — what a load balancer or Kubernetes should wait for.
+ * Redis when configured — what a load balancer or Kubernetes should wait for. Both are open to
+ * anyone on the application port, so they say UP or DOWN per check and nothing else (no versions,
+ * hosts or error texts).
  */
 public final class HealthRoutes {
   public static final String HEALTH = "/health";
@@ -19,12 +26,22 @@ public final class HealthRoutes {
   private static final long CHECK_TIMEOUT_MS = 3000;
 
   private final Services services;
+  private final Redis client;
   private final RedisAPI redis;
 
-  /** {@code redis} is null when no Redis is configured. */
-  public HealthRoutes(Services services, RedisAPI redis) {
-    this.services = services;
-    this.redis = redis;
+  /** With a Redis client of its own when Redis is configured; {@link #close()} closes it. */
+  public HealthRoutes(Vertx vertx, MichatConfig cfg) {
+    this.services = new Services(vertx);
+    this.client = RedisSettings.from(cfg)
+        .map(r -> Redis.createClient(vertx, new RedisOptions().setConnectionString(r.connectionString())))
+        .orElse(null);
+    this.redis = client == null ? null : RedisAPI.api(client);
+  }
+
+  public void close() {
+    if (client != null) {
+      client.close();
+    }
   }
 
   public void mount(Router router) {

@@ -35,7 +35,8 @@ final class Listeners {
     }
     if (cluster != null) {
       NodeInfo node = cluster.getNodeInfo();
-      out.add("event bus " + node.host() + ":" + node.port());
+      out.add("event bus " + node.host() + ":" + node.port()
+          + " (mutual TLS)");   // clustered mode does not start without it (ClusterTls)
     }
     return String.join(", ", out);
   }

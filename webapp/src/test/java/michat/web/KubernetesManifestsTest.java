@@ -41,9 +41,7 @@ import org.yaml.snakeyaml.Yaml;
 class KubernetesManifestsTest {
   /** Variables read by something other than michat's settings. */
   private static final Set<String> OTHER_ENV = Set.of("REDGATE_DISABLE_TELEMETRY", "JAVA_TOOL_OPTIONS",
-      "MARIADB_DATABASE", "MARIADB_USER", "MARIADB_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD", "REDIS_PASSWORD",
-      // management.port/.host (metrics on their own port): set here ahead of the settings themselves
-      "MICHAT_MANAGEMENT_PORT", "MICHAT_MANAGEMENT_HOST");
+      "MARIADB_DATABASE", "MARIADB_USER", "MARIADB_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD", "REDIS_PASSWORD");
   /** Namespaces the policies name: the ingress controller's and Prometheus's. */
   private static final String INGRESS_NS = "ingress-nginx";
   private static final String MONITORING_NS = "monitoring";

@@ -117,6 +117,7 @@ class OperationsEndpointsTest {
     env.put("MICHAT_CLUSTER_NAME", "michat-ops-test-" + ProcessHandle.current().pid());
     env.put("MICHAT_CLUSTER_PORT", Integer.toString(clusterPort));
     env.put("MICHAT_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPort);
+    env.putAll(ClusterCredentials.create(TestServer.tempDir(), "ops").env());
     int port = Integer.parseInt(env.get("PORT"));
     List<String> lines = startUpLines(() -> clustered(env), server -> {
       assertEquals(200, server.get("/health").statusCode());

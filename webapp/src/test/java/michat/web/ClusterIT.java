@@ -205,7 +205,7 @@ class ClusterIT {
       String line = p.stderrText().lines().filter(l -> l.contains("michat started")).findFirst().orElseThrow();
       assertTrue(line.matches(".*\\(clustered\\); listening on http://127\\.0\\.0\\.1:\\d+/ \\(.*"), line);
       assertTrue(line.matches(".*, Hazelcast 127\\.0\\.0\\.1:59\\d\\d.*"), line);
-      assertTrue(line.matches(".*, event bus 127\\.0\\.0\\.1:[1-9]\\d*;.*"), line);
+      assertTrue(line.matches(".*, event bus 127\\.0\\.0\\.1:[1-9]\\d* \\(mutual TLS\\);.*"), line);
     }
     String coreLine = core.stderrText().lines().filter(l -> l.contains("michat started")).findFirst().orElseThrow();
     assertTrue(coreLine.contains("listening on http://127.0.0.1:" + corePort + "/ (pages, REST, upload, /health, /ready), "

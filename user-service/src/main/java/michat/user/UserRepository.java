@@ -95,16 +95,23 @@ public final class UserRepository {
 
   /** The user's token generation and the sessions ended by a logout that have not yet expired. */
   public Future<SessionState> sessionState(long userId) {
-    return one(pool, "SELECT token_generation FROM users WHERE id = ?", Tuple.of(userId), row -> row.getInteger(0))
-        .compose(generation -> generation.isEmpty()
-            ? Future.succeededFuture(new SessionState(false, 0, List.of()))
-            : pool.preparedQuery("SELECT session_id FROM revoked_sessions WHERE user_id = ? AND expires_at > ?")
-                .execute(Tuple.of(userId, now()))
-                .map(rows -> {
-                  List<String> ids = new ArrayList<>();
-                  rows.forEach(r -> ids.add(r.getString(0)));
-                  return new SessionState(true, generation.get(), ids);
-                }));
+    return pool.preparedQuery("SELECT u.token_generation, r.session_id FROM users u LEFT JOIN revoked_sessions r"
+            + " ON r.user_id = u.id AND r.expires_at > ? WHERE u.id = ?")
+        .execute(Tuple.of(now(), userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return new SessionState(false, 0, List.of());
+          }
+          int generation = 0;
+          List<String> revoked = new ArrayList<>();
+          for (Row r : rows) {
+            generation = r.getInteger(0);
+            if (r.getString(1) != null) {
+              revoked.add(r.getString(1));
+            }
+          }
+          return new SessionState(true, generation, revoked);
+        });
   }
 
   /**
@@ -135,9 +142,10 @@ public final class UserRepository {
   /**
    * Sets the given profile fields (keys of {@link #UPDATABLE}) and, when not null, a new password hash,
    * which also bumps the user's token generation (ending every session issued before). Column names
-   * come from the fixed map, never from input.
+   * come from the fixed map, never from input. Returns the user's token generation as this update left
+   * it, read in its own transaction (so a concurrent password change cannot be mistaken for it).
    */
-  public Future<Void> updateUser(long id, Map<String, String> fields, String newPasswordHash) {
+  public Future<Integer> updateUser(long id, Map<String, String> fields, String newPasswordHash) {
     List<String> sets = new ArrayList<>();
     Tuple params = Tuple.tuple();
     fields.forEach((field, value) -> {
@@ -153,7 +161,9 @@ public final class UserRepository {
     params.addValue(now());
     params.addValue(id);
     return write(tx -> tx.preparedQuery("UPDATE users SET " + String.join(", ", sets) + " WHERE id = ?")
-        .execute(params).mapEmpty());
+        .execute(params)
+        .compose(r -> one(tx, "SELECT token_generation FROM users WHERE id = ?", Tuple.of(id), row -> row.getInteger(0)))
+        .map(generation -> generation.orElse(0)));
   }
 
   /** Deletes a user with their friendships (both directions) and memberships. */

@@ -40,7 +40,6 @@ public class UserVerticle extends VerticleBase {
 
   private Pool pool;
   private UserRepository repo;
-  private PasswordHasher hasher;
   private PasswordQueue passwords;
   private AccountThrottle throttle;
   /** Checked when a login names no account, so that it takes as long as a wrong password. */
@@ -56,7 +55,7 @@ public class UserVerticle extends VerticleBase {
     MichatConfig cfg = MichatConfig.of(config());
     pool = new Database(cfg).pool(vertx);
     repo = new UserRepository(pool);
-    hasher = new PasswordHasher(cfg.integer(ConfigKeys.PASSWORD_ITERATIONS, 1_000, 10_000_000));
+    PasswordHasher hasher = new PasswordHasher(cfg.integer(ConfigKeys.PASSWORD_ITERATIONS, 1_000, 10_000_000));
     unmatchableHash = hasher.unmatchable();
     passwords = new PasswordQueue(vertx, hasher, new PasswordQueue.Limits(
         cfg.integer(ConfigKeys.PASSWORD_HASH_THREADS, 1, 64),
@@ -261,7 +260,7 @@ public class UserVerticle extends VerticleBase {
         .compose(h -> repo.updateUser(id, fields, h))
         .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
-        .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : newGeneration(id))
+        .map(generation -> password.isEmpty() ? null : newGeneration(id, generation))
         .compose(token -> existingUser(id).map(u -> new JsonObject().put("user", u).put("token", token)))
         .onSuccess(u -> LOG.info("user {} updated {}{}", id, fields.keySet(), password.isEmpty() ? "" : " and password"));
   }
@@ -279,12 +278,9 @@ public class UserVerticle extends VerticleBase {
   }
 
   /** After a password change: every older session ends everywhere; the caller's continues with a new token. */
-  private Future<String> newGeneration(long id) {
-    return repo.findCredentials(id).map(c -> {
-      int generation = c.orElseThrow().tokenGeneration();
-      revoked(new JsonObject().put("userId", id).put("generation", generation));
-      return tokens.issue(id, generation);
-    });
+  private String newGeneration(long id, int generation) {
+    revoked(new JsonObject().put("userId", id).put("generation", generation));
+    return tokens.issue(id, generation);
   }
 
   private Future<JsonObject> delete(JsonObject req) {

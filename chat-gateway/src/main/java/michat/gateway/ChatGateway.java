@@ -178,8 +178,7 @@ public final class ChatGateway {
           String refused = limits.acquire(keys);
           if (refused != null) {
             req.resume();
-            req.response().setStatusCode(Frames.TOO_MANY).putHeader("Content-Type", "application/json; charset=utf-8")
-                .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.TOO_MANY_CONNECTIONS + " " + refused).encode());
+            refuse(req, Frames.TOO_MANY, SeedMessages.TOO_MANY_CONNECTIONS + " " + refused);
             return;
           }
           boolean v2 = "2".equals(req.getParam("v"));
@@ -193,6 +192,7 @@ public final class ChatGateway {
         });
   }
 
+  /** A refusal before the upgrade, in the H shape the ginchat clients read. */
   private static void refuse(HttpServerRequest req, int status, String message) {
     req.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
         .end(new JsonObject().put("Code", -1).put("Msg", message).encode());
@@ -603,8 +603,7 @@ public final class ChatGateway {
     String[] keys = ConnectionLimits.keys(ctx.request().remoteAddress().hostAddress());
     String refused = limits.acquire(keys);
     if (refused != null) {
-      ctx.response().setStatusCode(Frames.TOO_MANY).putHeader("Content-Type", "application/json; charset=utf-8")
-          .end(new JsonObject().put("Code", -1).put("Msg", SeedMessages.TOO_MANY_CONNECTIONS + " " + refused).encode());
+      refuse(ctx.request(), Frames.TOO_MANY, SeedMessages.TOO_MANY_CONNECTIONS + " " + refused);
       return;
     }
     ctx.request().toWebSocket()

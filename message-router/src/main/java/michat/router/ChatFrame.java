@@ -18,7 +18,7 @@ public record ChatFrame(int type, long targetId, int media, String content, Stri
   public static final int HEARTBEAT = 3;
   /** The payload column holds at most this many characters. */
   static final int MAX_PAYLOAD_CHARS = 9000;
-  static final int MAX_URL_CHARS = 512;
+  static final int MAX_URL_CHARS = MediaUrls.MAX_CHARS;
   static final int MAX_CLIENT_ID_CHARS = 64;
 
   public static ChatFrame parse(JsonObject raw, long senderId, int maxContentBytes, MediaUrls mediaUrls) {

@@ -1,9 +1,8 @@
 package michat.web.http;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import michat.config.ConfigKeys;
@@ -100,16 +99,9 @@ public final class ClientAddresses {
     return new Range(network, prefix);
   }
 
-  /** The bytes of an IP literal; null for anything else (never a DNS lookup). */
+  /** The bytes of an IP literal; null for anything else (never a DNS lookup), as LoopbackOnly reads them. */
   private static byte[] literal(String s) {
     String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
-    if (!(t.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (t.contains(":") && t.matches("[0-9a-fA-F:.%a-zA-Z0-9]+")))) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(t).getAddress();
-    } catch (UnknownHostException | SecurityException e) {
-      return null;
-    }
+    return NetUtil.createByteArrayFromIpAddressString(t);
   }
 }

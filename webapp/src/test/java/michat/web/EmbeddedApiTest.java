@@ -2,6 +2,7 @@ package michat.web;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 
 /** The HTTP contract on the embedded default: H2 file database, no Redis. */
 class EmbeddedApiTest extends ApiContract {
@@ -22,5 +23,14 @@ class EmbeddedApiTest extends ApiContract {
   @Override
   TestServer server() {
     return server;
+  }
+
+  /** Group history from joining and activity for friends, on the same server. */
+  @Nested
+  class Privacy extends PrivacyContract {
+    @Override
+    TestServer server() {
+      return server;
+    }
   }
 }

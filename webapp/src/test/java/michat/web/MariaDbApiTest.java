@@ -2,6 +2,7 @@ package michat.web;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 
 /** The HTTP contract on MariaDB (127.0.0.1:3306), in a database of its own. */
 class MariaDbApiTest extends ApiContract {
@@ -22,5 +23,14 @@ class MariaDbApiTest extends ApiContract {
   @Override
   TestServer server() {
     return server;
+  }
+
+  /** Group history from joining and activity for friends, on the same server. */
+  @Nested
+  class Privacy extends PrivacyContract {
+    @Override
+    TestServer server() {
+      return server;
+    }
   }
 }

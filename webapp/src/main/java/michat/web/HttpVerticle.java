@@ -67,7 +67,8 @@ public class HttpVerticle extends VerticleBase {
     MichatConfig cfg = MichatConfig.of(config());
     Set<Role> roles = Role.parse(cfg);
     SessionTokens tokens = new SessionTokens(vertx, cfg);
-    revocations = new SessionRevocations(vertx);
+    // Only where sessions are checked: a router or presence JVM's port serves probes alone.
+    revocations = roles.contains(Role.WEB) || roles.contains(Role.GATEWAY) ? new SessionRevocations(vertx) : null;
     Origins origins = Origins.from(cfg);
     Router router = Router.router(vertx);
     router.route().handler(HttpVerticle::securityHeaders);
@@ -106,7 +107,8 @@ public class HttpVerticle extends VerticleBase {
         .setMaxFormAttributeSize(bodyLimit * 2)
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame));
     server.connectionHandler(new HttpConnections(vertx, cfg)::opened);
-    Future<Void> gatewayStarted = revocations.ready().compose(v -> gateway == null ? Future.succeededFuture() : gateway.start());
+    Future<Void> gatewayStarted = (revocations == null ? Future.<Void>succeededFuture() : revocations.ready())
+        .compose(v -> gateway == null ? Future.succeededFuture() : gateway.start());
     return gatewayStarted.compose(v -> server.requestHandler(req -> dispatch(req, router)).listen())
         .onSuccess(s -> actualPort = s.actualPort())
         .onSuccess(s -> LOG.debug("HTTP instance listening on http://{}:{}/", host, s.actualPort()))

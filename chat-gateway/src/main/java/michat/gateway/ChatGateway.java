@@ -1,5 +1,20 @@
 package michat.gateway;
 
+import michat.contract.Caller;
+import michat.contract.Done;
+import michat.contract.RouterApi;
+import michat.contract.RouterApi.Backlog;
+import michat.contract.RouterApi.CatchUp;
+import michat.contract.RouterApi.Fill;
+import michat.contract.RouterApi.Inbound;
+import michat.contract.RouterApi.Missed;
+import michat.contract.RouterApi.Range;
+import michat.contract.RouterApi.SaveCursors;
+import michat.contract.RouterApi.Signal;
+import michat.contract.RouterApi.UserCursors;
+import michat.contract.ServiceBus;
+import michat.contract.UserApi;
+import michat.contract.UserApi.SessionsEnded;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -57,6 +72,7 @@ public final class ChatGateway {
   static final long GAP_GRACE_MS = 100;
 
   private final Vertx vertx;
+  private final ServiceBus bus;
   private final SessionTokens tokens;
   private final SessionRevocations revocations;
   private final Origins origins;
@@ -83,6 +99,7 @@ public final class ChatGateway {
   public ChatGateway(Vertx vertx, MichatConfig cfg, SessionTokens tokens, SessionRevocations revocations,
                      Origins origins) {
     this.vertx = vertx;
+    this.bus = ServiceBus.of(vertx);
     this.tokens = tokens;
     this.revocations = revocations;
     this.origins = origins;
@@ -109,7 +126,7 @@ public final class ChatGateway {
   public Future<Void> start() {
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(nodeId), this::deliver));
     consumers.add(vertx.eventBus().<String>consumer(Addresses.PUBSUB_WEBSOCKET, this::onChannel));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED, this::sessionsEnded));
+    consumers.add(bus.subscribe(UserApi.SESSIONS_ENDED, this::sessionsEnded));
     timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> nodeAlive()));
     timers.add(vertx.setPeriodic(firstSweepMs, sweepMs, id -> sweep()));
     timers.add(vertx.setPeriodic(HEARTBEAT_FLUSH_INTERVAL_MS, id -> flushHeartbeats()));
@@ -184,7 +201,7 @@ public final class ChatGateway {
           boolean v2 = "2".equals(req.getParam("v"));
           boolean resume = v2 && "1".equals(req.getParam("resume"));
           req.toWebSocket()
-              .onSuccess(ws -> open(login, ws, v2, resume, keys))
+              .onSuccess(ws -> open(login, token, ws, v2, resume, keys))
               .onFailure(err -> {
                 limits.release(keys);
                 LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage());
@@ -203,7 +220,7 @@ public final class ChatGateway {
   }
 
   /** Runs in the event-loop task that completed the upgrade: nothing has been read from the socket yet. */
-  private void open(Session login, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
+  private void open(Session login, String token, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
     long userId = login.userId();
     ChatSocket socket;
     try {
@@ -214,12 +231,12 @@ public final class ChatGateway {
       ws.close((short) 1011, "server error");
       return;
     }
-    ChatSession s = new ChatSession(UUID.randomUUID().toString(), login, socket, v2, new TokenBucket(perSecond, burst),
-        limitKeys, maxQueued, metrics, new ChatSession.Filler() {
+    Caller caller = new Caller(userId, token);
+    ChatSession s = new ChatSession(UUID.randomUUID().toString(), login, token, socket, v2,
+        new TokenBucket(perSecond, burst), limitKeys, maxQueued, metrics, new ChatSession.Filler() {
           @Override
-          public Future<JsonObject> fill(String conversation, Long after, long upto) {
-            return request(Addresses.ROUTER_FILL, new JsonObject().put("userId", userId)
-                .put("conversation", conversation).put("after", after).put("upto", upto));
+          public Future<Range> fill(String conversation, Long after, long upto) {
+            return bus.request(RouterApi.FILL, new Fill(caller, conversation, after, upto));
           }
 
           @Override
@@ -241,23 +258,22 @@ public final class ChatGateway {
         .onFailure(err -> LOG.warn("user {} connected but presence not updated: {}", userId, err.getMessage()));
     Future.join(registered, cursors)
         .transform(done -> cursors)   // completes with a map, never fails
-        .onSuccess(given -> request(Addresses.ROUTER_CATCH_UP, new JsonObject().put("userId", userId)
-                .put("cursors", new JsonObject(new HashMap<>(given))))
+        .onSuccess(given -> bus.request(RouterApi.CATCH_UP, new CatchUp(s.caller, given))
             .onComplete(backlog -> finishCatchUp(s, backlog, given)));
   }
 
-  private void finishCatchUp(ChatSession s, AsyncResult<JsonObject> backlog, Map<String, Long> resumed) {
+  private void finishCatchUp(ChatSession s, AsyncResult<Backlog> backlog, Map<String, Long> resumed) {
     if (s.isClosed()) {
       return;
     }
-    List<JsonObject> missed = new ArrayList<>();
+    List<Missed> missed = List.of();
     Map<String, Long> kept = new HashMap<>(resumed);
     if (backlog.succeeded()) {
-      backlog.result().getJsonArray("messages").forEach(m -> missed.add((JsonObject) m));
-      JsonArray ignored = backlog.result().getJsonArray("ignored", new JsonArray());
+      missed = backlog.result().messages();
+      List<String> ignored = backlog.result().ignored();
       ignored.forEach(kept::remove);
       if (!ignored.isEmpty()) {   // like every resume problem, told before the welcome
-        s.send(Frames.error("bad_resume", "not your conversations, ignored: " + ignored.encode(), null));
+        s.send(Frames.error("bad_resume", "not your conversations, ignored: " + new JsonArray(ignored).encode(), null));
       }
     } else {
       // The next live message's gap check fetches what is missing (from the client's cursors if given).
@@ -352,6 +368,9 @@ public final class ChatGateway {
   // ---- frames from clients ----
 
   private void onText(ChatSession s, String text) {
+    if (closeIfExpired(s)) {
+      return;
+    }
     s.touch();
     JsonObject frame;
     try {
@@ -377,10 +396,10 @@ public final class ChatGateway {
         s.acknowledge(conversation, seq.longValue());   // what the client has: the cursor to save
       }
       if (s.rate.tryTake()) {
-        request(Addresses.ROUTER_SIGNAL, new JsonObject().put("senderId", s.userId).put("frame", frame))
+        bus.request(RouterApi.SIGNAL, new Signal(s.caller, frame))
             .onSuccess(reply -> {
-              if (!reply.getBoolean("ok", false)) {
-                s.send(Frames.error(reply.getString("error"), reply.getString("message"), ref, null));
+              if (!reply.ok()) {
+                s.send(Frames.error(reply.error(), reply.message(), ref, null));
               }
             })
             .onFailure(err -> LOG.debug("signal of user {} not relayed: {}", s.userId, err.getMessage()));
@@ -395,10 +414,10 @@ public final class ChatGateway {
     // One frame at a time per connection: a sender's messages are stored in the order sent, and a
     // client that floods is slowed down by TCP rather than by growing memory here.
     s.socket().pause();
-    request(Addresses.ROUTER_INBOUND, new JsonObject().put("senderId", s.userId).put("sessionId", s.id).put("frame", frame))
+    bus.request(RouterApi.INBOUND, new Inbound(s.caller, s.id, frame))
         .onSuccess(reply -> {
-          if (!reply.getBoolean("ok", false)) {
-            s.send(Frames.error(reply.getString("error"), reply.getString("message"), ref, clientMsgId));
+          if (!reply.ok()) {
+            s.send(Frames.error(reply.error(), reply.message(), ref, clientMsgId));
           } else if (s.v2) {
             s.send(Frames.ack(clientMsgId, reply));
           }
@@ -515,15 +534,14 @@ public final class ChatGateway {
    * user-service ended sessions (a logout, a password change, a deletion): their sockets on this
    * instance close with 4003, so an ended session cannot go on chatting on a socket it already had.
    */
-  private void sessionsEnded(Message<JsonObject> msg) {
-    JsonObject event = msg.body();
-    Map<String, ChatSession> mine = sessions.get(event.getLong("userId"));
+  private void sessionsEnded(SessionsEnded event) {
+    Map<String, ChatSession> mine = sessions.get(event.userId());
     if (mine == null) {
       return;
     }
-    boolean deleted = event.getBoolean("deleted", false);
-    Integer generation = event.getInteger("generation");
-    String sessionId = event.getString("sessionId");
+    boolean deleted = event.deleted();
+    Integer generation = event.generation();
+    String sessionId = event.sessionId();
     for (ChatSession s : new ArrayList<>(mine.values())) {
       if (deleted || (generation != null && s.login.generation() < generation) || s.login.id().equals(sessionId)) {
         LOG.info("closing session {} of user {}: its login ended", s.id, s.userId);
@@ -549,26 +567,41 @@ public final class ChatGateway {
       if (!s.isClosed() && s.lastSeen() < cutoff) {
         LOG.info("closing idle session {} of user {} (no frame for {} s)", s.id, s.userId, maxIdleMs / 1000);
         s.close(Frames.CLOSE_IDLE, "no heartbeat for " + maxIdleMs / 1000 + " s");
+      } else {
+        closeIfExpired(s);
       }
     });
+  }
+
+  /**
+   * A connection lives no longer than the token it was opened with: past its expiry the session
+   * closes like an ended one (4003) and the client logs in again. Checked on every frame and sweep.
+   */
+  private static boolean closeIfExpired(ChatSession s) {
+    if (s.isClosed() || s.login.expiresAt() > System.currentTimeMillis() / 1000) {
+      return false;
+    }
+    LOG.info("closing session {} of user {}: its token expired", s.id, s.userId);
+    s.close(Frames.CLOSE_SESSION_ENDED, "session expired, please log in again");
+    return true;
   }
 
   /**
    * Saves how far these sessions were served, in one request (one transaction): every session's
    * periodically, a leaving session's at once.
    */
-  private Future<JsonObject> saveCursors(List<ChatSession> of) {
-    JsonArray users = new JsonArray();
+  private Future<Done> saveCursors(List<ChatSession> of) {
+    List<UserCursors> users = new ArrayList<>();
     for (ChatSession s : of) {
       Map<String, Long> cursors = s.takeCursors();
       if (!cursors.isEmpty()) {
-        users.add(new JsonObject().put("userId", s.userId).put("cursors", new JsonObject(new HashMap<>(cursors))));
+        users.add(new UserCursors(s.caller, Map.copyOf(cursors)));
       }
     }
     if (users.isEmpty()) {
-      return Future.succeededFuture(new JsonObject());
+      return Future.succeededFuture(Done.DONE);
     }
-    return request(Addresses.ROUTER_CURSORS, new JsonObject().put("users", users))
+    return bus.request(RouterApi.CURSORS, new SaveCursors(users))
         .onFailure(err -> LOG.warn("cursors of {} session(s) not saved (they may see some messages again): {}",
             users.size(), err.getMessage()));
   }

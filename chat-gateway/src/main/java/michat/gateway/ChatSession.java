@@ -1,10 +1,12 @@
 package michat.gateway;
 
+import michat.contract.Caller;
+import michat.contract.RouterApi.Missed;
+import michat.contract.RouterApi.Range;
+import michat.contract.RouterApi.Sequenced;
 import michat.auth.Session;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +40,7 @@ final class ChatSession {
 
   /** Fetches the messages addressed to this session's user in (after, upto] of a conversation. */
   interface Filler {
-    Future<JsonObject> fill(String conversation, Long after, long upto);
+    Future<Range> fill(String conversation, Long after, long upto);
 
     /** Completes after the grace given to a late push before a gap is fetched. */
     Future<Void> grace();
@@ -77,6 +79,8 @@ final class ChatSession {
   final long userId;
   /** The login this connection was opened with: a logout or password change that ends it closes the socket. */
   final Session login;
+  /** Who this session's requests act for: its user and login token, which the router checks again. */
+  final Caller caller;
   private final ChatSocket socket;
   /** Protocol v2 (docs/protocol.md): acknowledgements, and messages framed with conversation and seq. */
   final boolean v2;
@@ -94,10 +98,11 @@ final class ChatSession {
   private Promise<Map<String, Long>> resume;
   private boolean closed;
 
-  ChatSession(String id, Session login, ChatSocket socket, boolean v2, TokenBucket rate, String[] limitKeys,
-              int maxQueued, MichatMetrics metrics, Filler filler) {
+  ChatSession(String id, Session login, String token, ChatSocket socket, boolean v2, TokenBucket rate,
+              String[] limitKeys, int maxQueued, MichatMetrics metrics, Filler filler) {
     this.id = id;
     this.login = login;
+    this.caller = new Caller(login.userId(), token);
     this.userId = login.userId();
     this.socket = socket;
     this.v2 = v2;
@@ -165,17 +170,16 @@ final class ChatSession {
    * {@code resumed}: the cursors a v2 client said it holds (docs/protocol.md, "Resuming"); they start
    * their conversations' chains, so gap fills also start from what the client has.
    */
-  void finishCatchUp(List<JsonObject> backlog, Map<String, Long> resumed) {
+  void finishCatchUp(List<Missed> backlog, Map<String, Long> resumed) {
     List<Delivery> held = heldForCatchUp;
     heldForCatchUp = null;
     resumed.forEach((conversation, seq) -> chains.computeIfAbsent(conversation, k -> new Chain()).last = seq);
-    for (JsonObject m : backlog) {
-      String conversation = m.getString("conversation");
-      Chain c = chains.computeIfAbsent(conversation, k -> new Chain());
+    for (Missed m : backlog) {
+      Chain c = chains.computeIfAbsent(m.conversation(), k -> new Chain());
       if (c.last == null) {
-        c.last = m.getLong("base", 0L);
+        c.last = m.base();
       }
-      sendInChain(c, conversation, m.getLong("seq"), m.getString("frame"));
+      sendInChain(c, m.conversation(), m.seq(), m.frame());
     }
     held.forEach(d -> deliver(d.conversation, d.seq, d.prev, d.frame));
   }
@@ -266,18 +270,16 @@ final class ChatSession {
         c.waiting.clear();
         return;
       }
-      JsonObject reply = ar.result();
+      Range reply = ar.result();
       if (c.last == null) {
-        c.last = reply.getLong("base", 0L);
+        c.last = reply.base();
       }
-      JsonArray messages = reply.getJsonArray("messages");
-      for (int i = 0; i < messages.size(); i++) {
-        JsonObject m = messages.getJsonObject(i);
-        sendInChain(c, conversation, m.getLong("seq"), m.getString("frame"));
+      for (Sequenced m : reply.messages()) {
+        sendInChain(c, conversation, m.seq(), m.frame());
       }
       // A complete answer means nothing else addressed to this user exists up to 'upto'; a page that
       // stopped short leaves last at its end, and continueChain asks for the rest.
-      if (reply.getBoolean("complete", false) && c.last < upto) {
+      if (reply.complete() && c.last < upto) {
         c.last = upto;
         if (!v2) {
           unflushed.put(conversation, upto);

@@ -1,5 +1,6 @@
 package michat.gateway;
 
+import michat.contract.RouterApi.Outcome;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -54,10 +55,10 @@ public final class Frames {
   }
 
   /** v2: the message was stored durably (or was already, for a re-sent clientMsgId). */
-  public static String ack(Object clientMsgId, JsonObject stored) {
+  public static String ack(Object clientMsgId, Outcome stored) {
     return new JsonObject().put("Type", "ack").put("clientMsgId", clientMsgId)
-        .put("id", stored.getLong("id")).put("conversation", stored.getString("conversation"))
-        .put("seq", stored.getLong("seq")).put("duplicate", stored.getBoolean("duplicate", false)).encode();
+        .put("id", stored.id()).put("conversation", stored.conversation())
+        .put("seq", stored.seq()).put("duplicate", stored.duplicate()).encode();
   }
 
   /** An error frame; in v2 it also names the clientMsgId it refers to. */

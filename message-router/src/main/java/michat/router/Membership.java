@@ -1,31 +1,27 @@
 package michat.router;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import michat.model.Addresses;
+import michat.contract.Caller;
+import michat.contract.ServiceBus;
+import michat.contract.UserApi;
 import michat.model.Conversations;
 import michat.model.Failures;
-import michat.model.SeedJson;
 
 /**
  * What the router needs from user-service, cached: group members (with their join points and the
  * group's history setting) and whether a user exists. Entries are dropped when user-service announces
- * a change ({@link Addresses#GROUP_CHANGED}, {@link Addresses#USER_DELETED}) and expire after
+ * a change ({@link UserApi#GROUP_CHANGED}, {@link UserApi#USER_DELETED}) and expire after
  * {@link #TTL_MS} in case an announcement was missed.
  * Used from the router verticle's event loop only.
  */
 final class Membership {
   static final long TTL_MS = 60_000;
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
 
   private record Entry<T>(T value, long expires) {}
 
@@ -45,15 +41,15 @@ final class Membership {
     }
   }
 
-  private final Vertx vertx;
+  private final ServiceBus bus;
   private final Map<Long, Entry<Group>> groups = new HashMap<>();
   private final Map<Long, Entry<Boolean>> users = new HashMap<>();
 
-  Membership(Vertx vertx) {
-    this.vertx = vertx;
-    vertx.eventBus().<JsonObject>consumer(Addresses.GROUP_CHANGED, m -> groups.remove(m.body().getLong("groupId")));
-    vertx.eventBus().<JsonObject>consumer(Addresses.USER_DELETED, m -> {
-      users.remove(m.body().getLong("id"));
+  Membership(ServiceBus bus) {
+    this.bus = bus;
+    bus.subscribe(UserApi.GROUP_CHANGED, changed -> groups.remove(changed.groupId()));
+    bus.subscribe(UserApi.USER_DELETED, deleted -> {
+      users.remove(deleted.id());
       groups.clear();
     });
   }
@@ -69,18 +65,10 @@ final class Membership {
     if (cached != null && cached.expires > System.currentTimeMillis()) {
       return Future.succeededFuture(cached.value);
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.GROUP_MEMBERS, new JsonObject().put("groupId", groupId), REQUEST)
+    return bus.request(UserApi.GROUP_MEMBERS, new UserApi.GroupMembersQuery(groupId))
         .map(reply -> {
-          JsonObject body = reply.body();
-          Set<Long> ids = new HashSet<>();
-          JsonArray list = body.getJsonArray("members");
-          for (int i = 0; i < list.size(); i++) {
-            ids.add(list.getLong(i));
-          }
-          Map<Long, Long> joinedAt = new HashMap<>();
-          JsonObject given = body.getJsonObject(SeedJson.JOINED_AT_SEQ, new JsonObject());
-          given.fieldNames().forEach(id -> joinedAt.put(Long.parseLong(id), given.getLong(id)));
-          Group g = new Group(ids, body.getLong(SeedJson.OWNER_ID), body.getBoolean(SeedJson.HISTORY_VISIBLE, false), joinedAt);
+          Group g = new Group(new HashSet<>(reply.members()), reply.ownerId(), reply.historyVisible(),
+              new HashMap<>(reply.joinedAtSeq()));
           groups.put(groupId, new Entry<>(g, System.currentTimeMillis() + TTL_MS));
           return g;
         })
@@ -89,13 +77,13 @@ final class Membership {
             : Future.failedFuture(err));
   }
 
-  /** Completes when the user exists; fails with a {@link Rejection} otherwise. */
-  Future<Void> userExists(long userId) {
+  /** Completes when the user exists; fails with a {@link Rejection} otherwise. Asked as {@code sender}. */
+  Future<Void> userExists(Caller sender, long userId) {
     Entry<Boolean> cached = users.get(userId);
     if (cached != null && cached.expires > System.currentTimeMillis()) {
       return Future.succeededFuture();
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.USER_FIND, new JsonObject().put("id", userId), REQUEST)
+    return bus.request(UserApi.FIND, new UserApi.FindUser(sender, userId))
         .<Void>map(reply -> {
           users.put(userId, new Entry<>(true, System.currentTimeMillis() + TTL_MS));
           return null;
@@ -109,14 +97,11 @@ final class Membership {
    * The conversations of the groups a user is in, each with the user's join point: what was sent up
    * to it was never addressed to the user (read fresh: catch-up runs once per connect).
    */
-  Future<Map<String, Long>> groupConversations(long userId) {
-    return vertx.eventBus().<JsonObject>request(Addresses.GROUP_LIST_FOR_USER, new JsonObject().put("userId", userId), REQUEST)
+  Future<Map<String, Long>> groupConversations(Caller user) {
+    return bus.request(UserApi.MY_GROUPS, new UserApi.MyGroups(user))
         .map(reply -> {
           Map<String, Long> out = new LinkedHashMap<>();
-          reply.body().getJsonArray("groups").forEach(o -> {
-            JsonObject g = (JsonObject) o;
-            out.put(Conversations.group(g.getLong(SeedJson.ID)), g.getLong(SeedJson.JOINED_AT_SEQ, 0L));
-          });
+          reply.groups().forEach(g -> out.put(Conversations.group(g.id()), g.joinedAtSeq()));
           return out;
         });
   }

@@ -1,8 +1,10 @@
 package michat.router;
 
+import michat.contract.RouterApi.Missed;
+import michat.contract.RouterApi.Outcome;
+import michat.contract.RouterApi.Range;
+import michat.contract.RouterApi.Sequenced;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -42,9 +44,8 @@ public final class MessageRepository {
    * none). Recipients' gateways use prev to notice a message they never got and fetch it.
    */
   public record Stored(long id, String conversation, long seq, long prev, String payload, boolean duplicate) {
-    public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("conversation", conversation).put("seq", seq)
-          .put("duplicate", duplicate);
+    public Outcome toOutcome() {
+      return Outcome.stored(id, conversation, seq, duplicate);
     }
   }
 
@@ -280,7 +281,7 @@ public final class MessageRepository {
    * cursor of the conversations it names (a resuming client's own). Within a conversation ids grow
    * with sequence numbers, so any prefix of this list is complete per conversation.
    */
-  public Future<JsonArray> missed(long userId, Map<String, Long> groupConversations, Map<String, Long> resumed, int limit) {
+  public Future<List<Missed>> missed(long userId, Map<String, Long> groupConversations, Map<String, Long> resumed, int limit) {
     String groups = groupConversations.isEmpty() ? ""
         : " OR (m.conversation IN (" + String.join(",", groupConversations.keySet().stream().map(c -> "?").toList()) + "))";
     StringBuilder base = new StringBuilder();
@@ -324,10 +325,9 @@ public final class MessageRepository {
             + " ORDER BY m.id LIMIT " + limit)
         .execute(all)
         .map(rows -> {
-          JsonArray out = new JsonArray();
+          List<Missed> out = new ArrayList<>(rows.size());
           for (Row r : rows) {
-            out.add(new JsonObject().put("conversation", r.getString("conversation"))
-                .put("seq", r.getLong("seq")).put("base", r.getLong("base")).put("frame", r.getString("payload")));
+            out.add(new Missed(r.getString("conversation"), r.getLong("seq"), r.getLong("base"), r.getString("payload")));
           }
           return out;
         });
@@ -338,7 +338,7 @@ public final class MessageRepository {
    * oldest first; {@code after} null means "after the user's saved cursor", and never at or before
    * {@code floor} (a group member's join point). For gap filling.
    */
-  public Future<JsonObject> range(long userId, String conversation, Long after, long floor, long upto, int limit) {
+  public Future<Range> range(long userId, String conversation, Long after, long floor, long upto, int limit) {
     String addressed = Conversations.isGroup(conversation) ? ""
         : " AND m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE;
     Future<Long> from = after != null ? Future.succeededFuture(after)
@@ -354,9 +354,9 @@ public final class MessageRepository {
               + " AND m.seq <= ?" + addressed + " ORDER BY m.seq LIMIT " + limit)
           .execute(params)
           .map(rows -> {
-            JsonArray out = new JsonArray();
-            rows.forEach(r -> out.add(new JsonObject().put("seq", r.getLong("seq")).put("frame", r.getString("payload"))));
-            return new JsonObject().put("base", base).put("messages", out).put("complete", out.size() < limit);
+            List<Sequenced> out = new ArrayList<>(rows.size());
+            rows.forEach(r -> out.add(new Sequenced(r.getLong("seq"), r.getString("payload"))));
+            return new Range(base, out, out.size() < limit);
           });
     });
   }
@@ -382,12 +382,12 @@ public final class MessageRepository {
   }
 
   /** Payloads with sequence numbers in [fromSeq, toSeq], newest first or oldest first. */
-  public Future<JsonArray> page(String conversation, long fromSeq, long toSeq, boolean oldestFirst) {
+  public Future<List<String>> page(String conversation, long fromSeq, long toSeq, boolean oldestFirst) {
     return pool.preparedQuery("SELECT payload FROM messages WHERE conversation = ? AND seq BETWEEN ? AND ?"
             + " ORDER BY seq " + (oldestFirst ? "ASC" : "DESC"))
         .execute(Tuple.of(conversation, fromSeq, toSeq))
         .map(rows -> {
-          JsonArray out = new JsonArray();
+          List<String> out = new ArrayList<>(rows.size());
           rows.forEach(r -> out.add(r.getString("payload")));
           return out;
         });

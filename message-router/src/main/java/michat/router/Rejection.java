@@ -1,6 +1,6 @@
 package michat.router;
 
-import io.vertx.core.json.JsonObject;
+import michat.contract.RouterApi.Outcome;
 
 /**
  * A frame the router refuses, with a stable machine-readable code (documented in docs/protocol.md)
@@ -30,7 +30,7 @@ public final class Rejection extends RuntimeException {
     return code;
   }
 
-  public JsonObject toReply() {
-    return new JsonObject().put("ok", false).put("error", code).put("message", getMessage());
+  public Outcome toReply() {
+    return Outcome.refused(code, getMessage());
   }
 }

@@ -12,6 +12,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import michat.auth.CallerCheck;
+import michat.auth.SessionTokens;
+import michat.contract.Caller;
+import michat.contract.Done;
+import michat.contract.Endpoint;
+import michat.contract.RouterApi;
+import michat.contract.RouterApi.*;
+import michat.contract.ServiceBus;
 import michat.config.ConfigKeys;
 import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
@@ -20,7 +28,6 @@ import michat.model.Addresses;
 import michat.model.MediaUrls;
 import michat.model.Conversations;
 import michat.model.Failures;
-import michat.model.ServiceConsumers;
 import michat.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * message-router: validates chat frames from every gateway, stores each accepted message (with its
  * conversation sequence number) before anything is delivered, then sends one event-bus message per
- * gateway node that holds recipients. Serves offline catch-up, delivery cursors and history.
+ * gateway node that holds recipients. Serves offline catch-up, delivery cursors and history. Every
+ * request acts for a user whose session token the router checks itself ({@link ServiceBus}).
  */
 public class RouterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
@@ -45,7 +53,9 @@ public class RouterVerticle extends VerticleBase {
   private int catchUpLimit;
   private Admission catchUps;
   private MichatMetrics metrics;
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private CallerCheck callers;
+  private ServiceBus bus;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -56,20 +66,22 @@ public class RouterVerticle extends VerticleBase {
     metrics = MichatMetrics.of(cfg);
     store = new StoreQueue(repo, cfg.integer(ConfigKeys.STORE_BATCH_MAX, 1, 10_000),
         cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), metrics);
+    callers = new CallerCheck(new SessionTokens(vertx, cfg));
+    bus = ServiceBus.serving(vertx, callers);
     pushes = new Pushes(vertx);
-    membership = new Membership(vertx);
+    membership = new Membership(bus);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
     mediaUrls = MediaUrlSettings.from(cfg);
     catchUpLimit = cfg.integer(ConfigKeys.CATCH_UP_LIMIT, 1, 100_000);
     catchUps = new Admission(cfg.integer(ConfigKeys.CATCH_UP_CONCURRENCY, 1, 1_000),
         Addresses.REQUEST_TIMEOUT_MS);   // a catch-up queued longer than its gateway waits is dropped
 
-    serve(Addresses.ROUTER_INBOUND, this::inbound);
-    serve(Addresses.ROUTER_CATCH_UP, this::catchUp);
-    serve(Addresses.ROUTER_CURSORS, this::cursors);
-    serve(Addresses.ROUTER_HISTORY, this::history);
-    serve(Addresses.ROUTER_FILL, this::fill);
-    serve(Addresses.ROUTER_SIGNAL, this::signal);
+    serve(RouterApi.INBOUND, this::inbound);
+    serve(RouterApi.CATCH_UP, this::catchUp);
+    serve(RouterApi.CURSORS, this::cursors);
+    serve(RouterApi.HISTORY, this::history);
+    serve(RouterApi.FILL, this::fill);
+    serve(RouterApi.SIGNAL, this::signal);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -78,26 +90,26 @@ public class RouterVerticle extends VerticleBase {
     return pool == null ? Future.succeededFuture() : pool.close();
   }
 
-  private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(ServiceConsumers.serve(vertx, address, handler, LOG));
+  private <Q, R> void serve(Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler) {
+    consumers.add(bus.serve(endpoint, handler, LOG));
   }
 
   /**
-   * Validate, check the target, store, deliver, acknowledge. A refused frame is answered with
-   * {ok:false, error, message} and stores nothing. A frame re-sent with the same clientMsgId is
-   * acknowledged as the message already stored ({@code duplicate: true}) and not delivered again.
+   * Validate, check the target, store, deliver, acknowledge. A refused frame is answered with a
+   * refused {@link Outcome} and stores nothing. A frame re-sent with the same clientMsgId is
+   * acknowledged as the message already stored ({@code duplicate}) and not delivered again.
    */
-  private Future<JsonObject> inbound(JsonObject req) {
+  private Future<Outcome> inbound(Inbound req) {
     long receivedAt = System.currentTimeMillis();
-    long senderId = req.getLong("senderId");
+    long senderId = req.caller().userId();
     ChatFrame frame;
     try {
-      frame = ChatFrame.parse(req.getJsonObject("frame"), senderId, maxContentBytes, mediaUrls);
+      frame = ChatFrame.parse(req.frame(), senderId, maxContentBytes, mediaUrls);
     } catch (Rejection r) {
       return Future.succeededFuture(r.toReply());
     }
     Future<Recipients> recipients = frame.type() == ChatFrame.PRIVATE
-        ? membership.userExists(frame.targetId())
+        ? membership.userExists(req.caller(), frame.targetId())
             .map(v -> new Recipients(Conversations.privateChat(senderId, frame.targetId()), List.of(frame.targetId())))
         : membership.members(frame.targetId()).map(members -> {
             if (!members.contains(senderId)) {
@@ -119,19 +131,19 @@ public class RouterVerticle extends VerticleBase {
                 metrics.messagesIn.increment();
                 // v2 multi-device: a private message also reaches the sender's other sessions.
                 Long copiesFor = frame.type() == ChatFrame.PRIVATE && frame.targetId() != senderId ? senderId : null;
-                return pushes.push(stored, to.userIds, copiesFor, req.getString("sessionId", ""), receivedAt).map(stored);
+                return pushes.push(stored, to.userIds, copiesFor, req.sessionId(), receivedAt).map(stored);
               });
         })
-        .map(stored -> stored.toJson().put("ok", true))
+        .map(MessageRepository.Stored::toOutcome)
         .recover(err -> err instanceof Rejection r ? Future.succeededFuture(r.toReply()) : Future.failedFuture(err));
   }
 
   private record Recipients(String conversation, List<Long> userIds) {}
 
   /** Typing, delivered and read signals of v2: checked and relayed to the conversation's others, never stored. */
-  private Future<JsonObject> signal(JsonObject req) {
-    long senderId = req.getLong("senderId");
-    JsonObject f = req.getJsonObject("frame");
+  private Future<Outcome> signal(Signal req) {
+    long senderId = req.caller().userId();
+    JsonObject f = req.frame();
     String kind = String.valueOf(f.getValue("Type"));
     String conversation;
     JsonObject out = new JsonObject().put("Type", kind).put("userId", senderId);
@@ -163,7 +175,7 @@ public class RouterVerticle extends VerticleBase {
             vertx.eventBus().publish(Addresses.gatewayDeliver(node),
                 new JsonObject().put("to", nodes.getJsonArray(node)).put("signal", text));
           }
-          return new JsonObject().put("ok", true);
+          return Outcome.RELAYED;
         })
         .recover(err -> Future.succeededFuture(new Rejection(
             Failures.codeOf(err) == Failures.FORBIDDEN ? Rejection.NOT_A_MEMBER
@@ -176,44 +188,46 @@ public class RouterVerticle extends VerticleBase {
    * client sent for the conversations it names. Named conversations that are not the user's are
    * left out and listed as {@code ignored}.
    */
-  private Future<JsonObject> catchUp(JsonObject req) {
-    long userId = req.getLong("userId");
-    JsonObject given = req.getJsonObject("cursors", new JsonObject());
-    return catchUps.run(() -> backlog(userId, given));
+  private Future<Backlog> catchUp(CatchUp req) {
+    return catchUps.run(() -> backlog(req.caller(), req.cursors()));
   }
 
-  private Future<JsonObject> backlog(long userId, JsonObject given) {
-    return membership.groupConversations(userId)
+  private Future<Backlog> backlog(Caller user, Map<String, Long> given) {
+    long userId = user.userId();
+    return membership.groupConversations(user)
         .compose(groups -> {
           Map<String, Long> resumed = new HashMap<>();
-          JsonArray ignored = new JsonArray();
-          for (String conversation : given.fieldNames()) {
+          List<String> ignored = new ArrayList<>();
+          given.forEach((conversation, seq) -> {
             boolean mine = Conversations.isGroup(conversation) ? groups.containsKey(conversation)
                 : Conversations.isParticipant(conversation, userId);
-            if (mine) {
-              resumed.put(conversation, given.getLong(conversation));
+            if (mine && seq != null) {
+              resumed.put(conversation, seq);
             } else {
               ignored.add(conversation);
             }
-          }
-          return repo.missed(userId, groups, resumed, catchUpLimit)
-              .map(messages -> new JsonObject().put("messages", messages).put("ignored", ignored));
+          });
+          return repo.missed(userId, groups, resumed, catchUpLimit).map(messages -> new Backlog(messages, ignored));
         });
   }
 
-  /** Saves how far users were served, in one transaction: {@code {users: [{userId, cursors: {conversation: seq}}, …]}}. */
-  private Future<JsonObject> cursors(JsonObject req) {
-    JsonArray users = req.getJsonArray("users", new JsonArray());
+  /**
+   * Saves how far users were served, in one transaction. Each entry's caller is checked like a
+   * request's: a peer cannot move another user's cursors (which would hide messages from catch-up).
+   */
+  private Future<Done> cursors(SaveCursors req) {
     Map<Long, Map<String, Long>> all = new HashMap<>();
-    for (int i = 0; i < users.size(); i++) {
-      JsonObject u = users.getJsonObject(i);
-      JsonObject given = u.getJsonObject("cursors", new JsonObject());
-      Map<String, Long> cursors = all.computeIfAbsent(u.getLong("userId"), k -> new HashMap<>());
-      for (String conversation : given.fieldNames()) {
-        cursors.merge(conversation, given.getLong(conversation), Math::max);
-      }
+    List<Future<?>> checks = new ArrayList<>(req.users().size());
+    for (UserCursors u : req.users()) {
+      checks.add(callers.verify(u.caller()));
+      Map<String, Long> cursors = all.computeIfAbsent(u.caller().userId(), k -> new HashMap<>());
+      u.cursors().forEach((conversation, seq) -> {
+        if (conversation != null && seq != null) {
+          cursors.merge(conversation, seq, Math::max);
+        }
+      });
     }
-    return repo.advanceCursors(all).map(v -> new JsonObject());
+    return Future.all(checks).compose(v -> repo.advanceCursors(all)).map(Done.DONE);
   }
 
   /**
@@ -222,11 +236,11 @@ public class RouterVerticle extends VerticleBase {
    * before the member joined: what came before was not addressed to them, even where the group
    * shares it as history.
    */
-  private Future<JsonObject> fill(JsonObject req) {
-    long userId = req.getLong("userId");
-    String conversation = req.getString("conversation");
-    Long after = req.getLong("after");
-    long upto = req.getLong("upto");
+  private Future<Range> fill(Fill req) {
+    long userId = req.caller().userId();
+    String conversation = req.conversation();
+    Long after = req.after();
+    long upto = req.upto();
     return mayRead(userId, conversation)
         .compose(access -> repo.range(userId, conversation, after, access.joinedAt(), upto, catchUpLimit));
   }
@@ -263,12 +277,12 @@ public class RouterVerticle extends VerticleBase {
    * not read the group's earlier history, only from the message after they joined: the conversation
    * is then as if it began there (its oldest message is the first after the join).
    */
-  private Future<JsonObject> history(JsonObject req) {
-    long requester = req.getLong("requesterId");
-    String conversation = req.getString("conversation");
-    long start = req.getLong("start", 0L);
-    long end = req.getLong("end", -1L);
-    boolean oldestFirst = req.getBoolean("rev", false);
+  private Future<Page> history(History req) {
+    long requester = req.caller().userId();
+    String conversation = req.conversation();
+    long start = req.start();
+    long end = req.end();
+    boolean oldestFirst = req.rev();
     return mayRead(requester, conversation)
         .map(Access::readableAfter)
         .compose(readableAfter -> repo.count(conversation).compose(last -> {
@@ -278,14 +292,14 @@ public class RouterVerticle extends VerticleBase {
           from = Math.max(0, from);
           to = Math.min(n - 1, Math.min(to, from + HISTORY_PAGE_MAX - 1));
           if (n == 0 || from > to) {
-            return Future.succeededFuture(new JsonArray());
+            return Future.succeededFuture(List.<String>of());
           }
           // index i counts from the newest (seq last - i) or, reversed, from the oldest readable one
           long lo = oldestFirst ? readableAfter + from + 1 : last - to;
           long hi = oldestFirst ? readableAfter + to + 1 : last - from;
           return repo.page(conversation, lo, hi, oldestFirst);
         }))
-        .map(messages -> new JsonObject().put("messages", messages));
+        .map(Page::new);
   }
 
 }

@@ -2,17 +2,15 @@ package michat.auth;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import michat.model.Addresses;
+import michat.contract.ServiceBus;
+import michat.contract.UserApi;
+import michat.contract.UserApi.SessionsEnded;
 import michat.model.Failures;
 import michat.model.SeedMessages;
 import org.slf4j.Logger;
@@ -21,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether a well-signed session was ended early: by a logout (that session), a password change or
  * a deletion (every session of the user). user-service keeps the truth in SQL and publishes each
- * change on {@link Addresses#SESSION_REVOKED}; this cache holds, per recently seen user, the token
+ * change on {@link UserApi#SESSIONS_ENDED}; this cache holds, per recently seen user, the token
  * generation and the logged-out session ids, so that checking a token costs no database read: one
- * {@link Addresses#USER_SESSION_STATE} request per user at first sight and then at most once per
+ * {@link UserApi#SESSION_STATE} request per user at first sight and then at most once per
  * {@link #REFRESH_MS} (which also bounds how long a missed publish could go unnoticed). One instance
  * per verticle instance, used on its event loop only.
  */
@@ -33,7 +31,6 @@ public final class SessionRevocations {
   static final long REFRESH_MS = 60_000;
   /** Users whose state is kept; the least recently used are forgotten beyond it. */
   static final int MAX_USERS = 100_000;
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
 
   /** A user's sessions as user-service last told: gone, or its generation and its ended session ids. */
   private static final class State {
@@ -43,8 +40,8 @@ public final class SessionRevocations {
     long loadedAt;
   }
 
-  private final Vertx vertx;
-  private final MessageConsumer<JsonObject> consumer;
+  private final ServiceBus bus;
+  private final MessageConsumer<SessionsEnded> consumer;
   private final Map<Long, State> states = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, State> eldest) {
@@ -56,8 +53,8 @@ public final class SessionRevocations {
   private final Set<Long> changedWhileLoading = new HashSet<>();
 
   public SessionRevocations(Vertx vertx) {
-    this.vertx = vertx;
-    this.consumer = vertx.eventBus().consumer(Addresses.SESSION_REVOKED, this::onRevoked);
+    this.bus = ServiceBus.of(vertx);
+    this.consumer = bus.subscribe(UserApi.SESSIONS_ENDED, this::onRevoked);
   }
 
   /** Completes when the revocation consumer is registered (cluster-wide when clustered). */
@@ -99,18 +96,16 @@ public final class SessionRevocations {
     if (pending != null) {
       return pending;
     }
-    Future<State> started = vertx.eventBus()
-        .<JsonObject>request(Addresses.USER_SESSION_STATE, new JsonObject().put("userId", userId), REQUEST)
-        .map(Message::body)
+    Future<State> started = bus.request(UserApi.SESSION_STATE, new UserApi.SessionStateQuery(userId))
         .compose(reply -> {
           loading.remove(userId);
           if (changedWhileLoading.remove(userId)) {
             return load(userId);   // the answer may predate that revocation
           }
           State state = new State();
-          state.exists = reply.getBoolean("exists", false);
-          state.generation = reply.getInteger("generation", 0);
-          reply.getJsonArray("revoked", new JsonArray()).forEach(id -> state.revoked.add((String) id));
+          state.exists = reply.exists();
+          state.generation = reply.generation();
+          state.revoked.addAll(reply.revoked());
           state.loadedAt = System.currentTimeMillis();
           states.put(userId, state);
           return Future.succeededFuture(state);
@@ -125,13 +120,9 @@ public final class SessionRevocations {
     return started;
   }
 
-  /** {userId, sessionId} (a logout), {userId, generation} (password changed) or {userId, deleted: true}. */
-  private void onRevoked(Message<JsonObject> msg) {
-    JsonObject event = msg.body();
-    Long userId = event.getLong("userId");
-    if (userId == null) {
-      return;
-    }
+  /** A logout (its session id), a password change (the new generation) or a deletion. */
+  private void onRevoked(SessionsEnded event) {
+    long userId = event.userId();
     if (loading.containsKey(userId)) {
       changedWhileLoading.add(userId);
     }
@@ -139,16 +130,14 @@ public final class SessionRevocations {
     if (state == null) {
       return;   // asked for at its next use
     }
-    if (event.getBoolean("deleted", false)) {
+    if (event.deleted()) {
       state.exists = false;
     }
-    Integer generation = event.getInteger("generation");
-    if (generation != null && generation > state.generation) {
-      state.generation = generation;
+    if (event.generation() != null && event.generation() > state.generation) {
+      state.generation = event.generation();
     }
-    String sessionId = event.getString("sessionId");
-    if (sessionId != null) {
-      state.revoked.add(sessionId);
+    if (event.sessionId() != null) {
+      state.revoked.add(event.sessionId());
     }
   }
 }

@@ -1,11 +1,121 @@
 package michat.contract;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 
-/** Router contracts: being converted from the JSON bodies of {@link michat.model.Addresses}. */
+/**
+ * message-router's contracts: chat frames in, what a user missed, delivery cursors, gap fill and
+ * history. Every request acts for a user ({@link Caller}), whose token the router checks itself.
+ * Frames travel as the client sent them (a JsonObject in) and as stored (JSON text out).
+ */
 public final class RouterApi {
   private RouterApi() {}
 
-  static final List<Endpoint<?, ?>> ENDPOINTS = List.of();
+  // ---- chat frames ----
+
+  /** A chat frame from a gateway; {@code sessionId} is the sending session (v2 copies skip it). */
+  public record Inbound(Caller caller, String sessionId, JsonObject frame) implements ActsForUser, Validated {
+    @Override
+    public String problem() {
+      return Validated.missing("sessionId", sessionId, "frame", frame);
+    }
+  }
+
+  /** A v2 signal (typing, delivered, read): checked and relayed, never stored. */
+  public record Signal(Caller caller, JsonObject frame) implements ActsForUser, Validated {
+    @Override
+    public String problem() {
+      return Validated.missing("frame", frame);
+    }
+  }
+
+  /**
+   * What became of a frame: stored ({@code ok}, with its id, conversation and sequence number;
+   * {@code duplicate} when a re-send of a message already stored), or refused with a protocol error
+   * code and a message for the user.
+   */
+  public record Outcome(boolean ok, long id, String conversation, long seq, boolean duplicate, String error,
+                        String message) {
+    public static final Outcome RELAYED = new Outcome(true, 0, null, 0, false, null, null);
+
+    public static Outcome stored(long id, String conversation, long seq, boolean duplicate) {
+      return new Outcome(true, id, conversation, seq, duplicate, null, null);
+    }
+
+    public static Outcome refused(String error, String message) {
+      return new Outcome(false, 0, null, 0, false, error, message);
+    }
+  }
+
+  // ---- what a user missed ----
+
+  /** A connecting user's backlog: after the saved cursors, or after {@code cursors} for the conversations named. */
+  public record CatchUp(Caller caller, Map<String, Long> cursors) implements ActsForUser, Validated {
+    @Override
+    public String problem() {
+      return Validated.missing("cursors", cursors);
+    }
+  }
+
+  /** A stored message addressed to the user; {@code base}: the user's cursor in its conversation before it. */
+  public record Missed(String conversation, long seq, long base, String frame) {}
+
+  /** {@code ignored}: named conversations that are not the user's. */
+  public record Backlog(List<Missed> messages, List<String> ignored) {}
+
+  /** How far sessions were served, saved in one transaction. */
+  public record SaveCursors(List<UserCursors> users) implements Validated {
+    @Override
+    public String problem() {
+      return users == null || users.stream().anyMatch(u -> u == null || u.caller() == null || u.cursors() == null)
+          ? "users, each with caller and cursors, are required" : null;
+    }
+  }
+
+  public record UserCursors(Caller caller, Map<String, Long> cursors) {}
+
+  /** A gap: the messages addressed to the user in (after, upto] of a conversation (after null: from the saved cursor). */
+  public record Fill(Caller caller, String conversation, Long after, long upto) implements ActsForUser, Validated {
+    @Override
+    public String problem() {
+      return Validated.missing("conversation", conversation);
+    }
+  }
+
+  public record Sequenced(long seq, String frame) {}
+
+  /** {@code complete}: false when the limit cut the range short. */
+  public record Range(long base, List<Sequenced> messages, boolean complete) {}
+
+  /** A page of a conversation's history; indexes as in Redis ranges, from the newest unless {@code rev}. */
+  public record History(Caller caller, String conversation, long start, long end, boolean rev)
+      implements ActsForUser, Validated {
+    @Override
+    public String problem() {
+      return Validated.missing("conversation", conversation);
+    }
+  }
+
+  /** The stored frames of a history page, as JSON text. */
+  public record Page(List<String> messages) {}
+
+  public static final Endpoint<Inbound, Outcome> INBOUND = Endpoint.of("michat.router.inbound",
+      Inbound.class, Outcome.class, "gateway", "Validates, stores (sequence-numbered) and delivers a chat frame.");
+  public static final Endpoint<Signal, Outcome> SIGNAL = Endpoint.of("michat.router.signal",
+      Signal.class, Outcome.class, "gateway", "Relays a v2 typing/delivered/read signal to the conversation's others.");
+  public static final Endpoint<CatchUp, Backlog> CATCH_UP = Endpoint.of("michat.router.catchUp",
+      CatchUp.class, Backlog.class, "gateway", "What a connecting user missed.");
+  public static final Endpoint<SaveCursors, Done> CURSORS = Endpoint.of("michat.router.cursors",
+      SaveCursors.class, Done.class, "gateway", "Saves delivery cursors; every entry's caller is checked.");
+  public static final Endpoint<Fill, Range> FILL = Endpoint.of("michat.router.fill",
+      Fill.class, Range.class, "gateway", "Gap fill of one conversation for one user.");
+  public static final Endpoint<History, Page> HISTORY = Endpoint.of("michat.router.history",
+      History.class, Page.class, "web", "A page of a conversation's history, for a participant or member.");
+
+  static final List<Endpoint<?, ?>> ENDPOINTS = List.of(INBOUND, SIGNAL, CATCH_UP, CURSORS, FILL, HISTORY);
+
+  // ---- delivery to gateways (presence and delivery contracts) ----
+
   static final List<Topic<?>> TOPICS = List.of();
 }

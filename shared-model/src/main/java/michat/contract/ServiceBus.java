@@ -75,21 +75,15 @@ public final class ServiceBus {
   /**
    * Answers {@code endpoint} with {@code handler}. A body that is not the endpoint's request record,
    * names a {@link Validated#problem}, or acts for a user without a valid session of theirs is refused
-   * (400, 401) and the handler never sees it; an exception thrown by the handler is answered like a
-   * failed future, never left unanswered.
+   * (400, 401) and the handler never sees it. A failure the handler reports with {@link Failures}
+   * passes on; anything else it throws or fails with is answered as an internal error and logged once,
+   * never left unanswered.
    */
   public <Q, R> MessageConsumer<Q> serve(Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler, Logger log) {
-    return vertx.eventBus().<Q>consumer(endpoint.address(), msg -> {
-      Future<R> reply;
-      try {
-        reply = admitted(endpoint, decoded(msg)).compose(handler);
-      } catch (RuntimeException e) {
-        reply = Future.failedFuture(e instanceof ClassCastException || e instanceof NullPointerException
-            || e instanceof IllegalArgumentException
-            ? Failures.of(Failures.BAD_REQUEST, "malformed request: " + e.getMessage()) : e);
-      }
-      reply.onSuccess(msg::reply).onFailure(err -> Failures.reply(msg, err, log));
-    });
+    return vertx.eventBus().<Q>consumer(endpoint.address(), msg -> admitted(endpoint, decoded(msg))
+        .compose(handler)
+        .onSuccess(msg::reply)
+        .onFailure(err -> Failures.reply(msg, err, log)));
   }
 
   private <Q> Future<Q> admitted(Endpoint<Q, ?> endpoint, Object body) {

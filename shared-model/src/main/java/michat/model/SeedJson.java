@@ -2,65 +2,49 @@ package michat.model;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Set;
+import michat.contract.UserApi.GroupInfo;
+import michat.contract.UserApi.UserInfo;
 
 /**
- * The seed-compatibility mapping of objects: user-service replies with michat's internal field
- * names (lower camel case, below); clients of the seed expect the Go struct names
+ * The seed-compatibility mapping of objects: user-service replies with michat's records
+ * ({@link UserInfo}, {@link GroupInfo}); clients of the seed expect the Go struct names
  * ({@code ID}, {@code Name}, ...). Password hashes and salts never reach either form.
  */
 public final class SeedJson {
   private SeedJson() {}
 
-  /** Internal user fields, as user-service replies. */
-  public static final String ID = "id";
-  public static final String NAME = "name";
-  public static final String PHONE = "phone";
-  public static final String EMAIL = "email";
-  public static final String AVATAR = "avatar";
-  public static final String CREATED_AT = "createdAt";
-  public static final String UPDATED_AT = "updatedAt";
-  public static final String LOGIN_TIME = "loginTime";
-  public static final String LOGIN_OUT_TIME = "loginOutTime";
-  public static final String HEARTBEAT_TIME = "heartbeatTime";
-  public static final String IS_LOGOUT = "isLogout";
-  public static final String DEVICE_INFO = "deviceInfo";
-  public static final String CLIENT_IP = "clientIp";
-  public static final String CLIENT_PORT = "clientPort";
-  /** Internal group fields. */
-  public static final String OWNER_ID = "ownerId";
-  public static final String IMG = "img";
-  public static final String DESC = "desc";
-  public static final String HISTORY_VISIBLE = "historyVisible";
-  /** In a user's own group list: the group's last sequence number when the user joined (0: all history). */
-  public static final String JOINED_AT_SEQ = "joinedAtSeq";
-
   /** A user as the seed's clients read it; {@code identity} is the caller's own token or "". */
-  public static JsonObject user(JsonObject u, String identity) {
+  public static JsonObject user(UserInfo u, String identity) {
     return new JsonObject()
-        .put("ID", u.getLong(ID))
-        .put("CreatedAt", u.getString(CREATED_AT))
-        .put("UpdatedAt", u.getString(UPDATED_AT))
+        .put("ID", u.id())
+        .put("CreatedAt", u.createdAt())
+        .put("UpdatedAt", u.updatedAt())
         .put("DeletedAt", null)
-        .put("Name", u.getString(NAME, ""))
-        .put("Phone", u.getString(PHONE, ""))
-        .put("Email", u.getString(EMAIL, ""))
-        .put("Avatar", u.getString(AVATAR, ""))
-        .put("Identity", identity == null ? "" : identity)
-        .put("ClientIp", u.getString(CLIENT_IP, ""))
-        .put("ClientPort", u.getString(CLIENT_PORT, ""))
-        .put("LoginTime", u.getString(LOGIN_TIME))
-        .put("HeartbeatTime", u.getString(HEARTBEAT_TIME))
-        .put("LoginOutTime", u.getString(LOGIN_OUT_TIME))
-        .put("IsLogout", u.getBoolean(IS_LOGOUT, false))
-        .put("DeviceInfo", u.getString(DEVICE_INFO, ""));
+        .put("Name", orEmpty(u.name()))
+        .put("Phone", orEmpty(u.phone()))
+        .put("Email", orEmpty(u.email()))
+        .put("Avatar", orEmpty(u.avatar()))
+        .put("Identity", orEmpty(identity))
+        .put("ClientIp", orEmpty(u.clientIp()))
+        .put("ClientPort", orEmpty(u.clientPort()))
+        .put("LoginTime", u.loginTime())
+        .put("HeartbeatTime", u.heartbeatTime())
+        .put("LoginOutTime", u.loginOutTime())
+        .put("IsLogout", u.isLogout())
+        .put("DeviceInfo", orEmpty(u.deviceInfo()));
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   /**
    * What a friend may see of a user: no phone, e-mail or client details, but when they were last
    * logged in and active.
    */
-  public static JsonObject friendUser(JsonObject u) {
+  public static JsonObject friendUser(UserInfo u) {
     return user(u, "").put("Phone", "").put("Email", "").put("ClientIp", "").put("ClientPort", "")
         .put("DeviceInfo", "");
   }
@@ -70,52 +54,46 @@ public final class SeedJson {
    * values of a user who never logged in (null times, not logged out), so strangers cannot tell
    * when someone is around.
    */
-  public static JsonObject publicUser(JsonObject u) {
+  public static JsonObject publicUser(UserInfo u) {
     return friendUser(u).put("LoginTime", null).put("HeartbeatTime", null).put("LoginOutTime", null)
         .put("IsLogout", false);
   }
 
   /** Users as {@code viewer} may see them: everything of oneself, activity of friends, public fields of others. */
-  public static JsonArray usersSeenBy(JsonArray internal, long viewer, Set<Long> friendsOfViewer) {
+  public static JsonArray usersSeenBy(List<UserInfo> users, long viewer, Set<Long> friendsOfViewer) {
     JsonArray out = new JsonArray();
-    for (int i = 0; i < internal.size(); i++) {
-      out.add(userSeenBy(internal.getJsonObject(i), viewer, friendsOfViewer));
-    }
+    users.forEach(u -> out.add(userSeenBy(u, viewer, friendsOfViewer)));
     return out;
   }
 
-  public static JsonObject userSeenBy(JsonObject u, long viewer, Set<Long> friendsOfViewer) {
-    long id = u.getLong(ID);
+  public static JsonObject userSeenBy(UserInfo u, long viewer, Set<Long> friendsOfViewer) {
+    long id = u.id();
     return id == viewer ? user(u, "") : friendsOfViewer.contains(id) ? friendUser(u) : publicUser(u);
   }
 
   /** Friends as their friend sees them (with activity). */
-  public static JsonArray friendUsers(JsonArray internal) {
+  public static JsonArray friendUsers(List<UserInfo> users) {
     JsonArray out = new JsonArray();
-    for (int i = 0; i < internal.size(); i++) {
-      out.add(friendUser(internal.getJsonObject(i)));
-    }
+    users.forEach(u -> out.add(friendUser(u)));
     return out;
   }
 
   /** A group ("community") as the seed's clients read it. */
-  public static JsonObject group(JsonObject g) {
+  public static JsonObject group(GroupInfo g) {
     return new JsonObject()
-        .put("ID", g.getLong(ID))
-        .put("CreatedAt", g.getString(CREATED_AT))
-        .put("UpdatedAt", g.getString(UPDATED_AT))
-        .put("Name", g.getString(NAME, ""))
-        .put("OwnerId", g.getLong(OWNER_ID))
-        .put("Img", g.getString(IMG, ""))
-        .put("Desc", g.getString(DESC, ""))
-        .put("HistoryVisible", g.getBoolean(HISTORY_VISIBLE, false));
+        .put("ID", g.id())
+        .put("CreatedAt", g.createdAt())
+        .put("UpdatedAt", g.updatedAt())
+        .put("Name", orEmpty(g.name()))
+        .put("OwnerId", g.ownerId())
+        .put("Img", orEmpty(g.img()))
+        .put("Desc", orEmpty(g.desc()))
+        .put("HistoryVisible", g.historyVisible());
   }
 
-  public static JsonArray groups(JsonArray internal) {
+  public static JsonArray groups(List<GroupInfo> groups) {
     JsonArray out = new JsonArray();
-    for (int i = 0; i < internal.size(); i++) {
-      out.add(group(internal.getJsonObject(i)));
-    }
+    groups.forEach(g -> out.add(group(g)));
     return out;
   }
 }

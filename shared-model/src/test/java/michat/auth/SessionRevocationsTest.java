@@ -8,13 +8,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import michat.model.Addresses;
+import java.util.List;
+import michat.contract.ServiceBus;
+import michat.contract.UserApi;
+import michat.contract.UserApi.SessionState;
+import michat.contract.UserApi.SessionsEnded;
 import michat.model.Failures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,18 +32,18 @@ class SessionRevocationsTest {
   /** The one event loop the cache is used on, as in a verticle. */
   private Context loop;
   private SessionRevocations revocations;
-  private final AtomicReference<JsonObject> state = new AtomicReference<>();
+  private final AtomicReference<SessionState> state = new AtomicReference<>();
   private final AtomicInteger asked = new AtomicInteger();
-  private MessageConsumer<JsonObject> userService;
+  private MessageConsumer<?> userService;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    state.set(new JsonObject().put("exists", true).put("generation", 0).put("revoked", new JsonArray()));
-    userService = vertx.eventBus().consumer(Addresses.USER_SESSION_STATE, msg -> {
+    state.set(new SessionState(true, 0, List.of()));
+    userService = ServiceBus.of(vertx).serve(UserApi.SESSION_STATE, query -> {
       asked.incrementAndGet();
-      msg.reply(state.get().copy());
-    });
+      return Future.succeededFuture(state.get());
+    }, org.slf4j.LoggerFactory.getLogger(SessionRevocationsTest.class));
     userService.completion().await(5, TimeUnit.SECONDS);
     loop = vertx.getOrCreateContext();
     onLoop(() -> {
@@ -68,8 +70,8 @@ class SessionRevocationsTest {
     })).await(5, TimeUnit.SECONDS);
   }
 
-  private void publish(JsonObject event) throws Exception {
-    vertx.eventBus().publish(Addresses.SESSION_REVOKED, event);
+  private void publish(SessionsEnded event) throws Exception {
+    ServiceBus.of(vertx).publish(UserApi.SESSIONS_ENDED, event);
     Thread.sleep(100);   // delivered on the event loop; the next check runs after it
   }
 
@@ -87,10 +89,10 @@ class SessionRevocationsTest {
     Session phone = new Session(7, "phone", 0, Long.MAX_VALUE);
     Session laptop = new Session(7, "laptop", 0, Long.MAX_VALUE);
     assertTrue(live(phone) && live(laptop));
-    publish(new JsonObject().put("userId", 7).put("sessionId", "phone"));
+    publish(new SessionsEnded(7, "phone", null, false));
     assertEquals(false, live(phone));
     assertTrue(live(laptop));
-    publish(new JsonObject().put("userId", 7).put("generation", 1));
+    publish(new SessionsEnded(7, null, 1, false));
     assertEquals(false, live(laptop));
     assertEquals(1, asked.get(), "the publishes updated the cache, no request needed");
   }
@@ -99,7 +101,7 @@ class SessionRevocationsTest {
   void aTokenNewerThanTheCacheIsCheckedAgainNotRefused() throws Exception {
     assertTrue(live(new Session(7, "old", 0, Long.MAX_VALUE)));
     // The password changed; the caller's new token arrives here before user-service's publish does.
-    state.set(new JsonObject().put("exists", true).put("generation", 1).put("revoked", new JsonArray()));
+    state.set(new SessionState(true, 1, List.of()));
     assertTrue(live(new Session(7, "new", 1, Long.MAX_VALUE)));
     assertEquals(false, live(new Session(7, "old", 0, Long.MAX_VALUE)), "and the older one is refused from then on");
   }
@@ -108,9 +110,9 @@ class SessionRevocationsTest {
   void aDeletedUsersSessionsAreRefused() throws Exception {
     Session s = new Session(7, "a", 0, Long.MAX_VALUE);
     assertTrue(live(s));
-    publish(new JsonObject().put("userId", 7).put("deleted", true));
+    publish(new SessionsEnded(7, null, null, true));
     assertEquals(false, live(s));
-    state.set(new JsonObject().put("exists", false));
+    state.set(new SessionState(false, 0, List.of()));
     assertEquals(false, live(new Session(8, "b", 0, Long.MAX_VALUE)), "unknown to user-service: refused");
   }
 

@@ -2,11 +2,15 @@ package michat.user;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import michat.auth.SessionTokens;
+import michat.contract.UserApi;
+import michat.contract.UserApi.BenchSeeded;
+import michat.contract.UserApi.SeededGroup;
+import michat.contract.UserApi.SeededUser;
 import michat.model.Failures;
 import michat.storage.SqlErrors;
 import org.slf4j.Logger;
@@ -17,12 +21,12 @@ import org.slf4j.LoggerFactory;
  * transactions, with a session token per user, instead of one HTTP registration and login per user.
  * Only deployed when {@code bench.seedSecret} is set (and the web route checks that secret).
  *
- * <p>Request: {@code {prefix, users, password, friends, groups, groupSize}}. User i is
+ * <p>Request: {@link UserApi.BenchSeed}, answered only when its secret is user-service's own. User i is
  * {@code <prefix>-i}; it is friends with users i±1..i±friends (mod users); group j has the users
  * (j·groupSize + k) mod users for k in [0, groupSize), the first one owning it. All seeded users
  * share the given password, so it is hashed once (PBKDF2 with the configured iterations, a fresh
  * salt per request): per-user salts would protect nothing that one shared password does not give away.
- * Reply: {@code {users: [{id, token}], groups: [{id, members: [ids]}], friends}}.
+ * Reply: each user's id and token, each group's id and members.
  */
 final class BenchSeed {
   private static final Logger LOG = LoggerFactory.getLogger(BenchSeed.class);
@@ -32,21 +36,27 @@ final class BenchSeed {
   private final UserRepository repo;
   private final PasswordQueue passwords;
   private final SessionTokens tokens;
+  private final byte[] secret;
 
-  BenchSeed(Vertx vertx, UserRepository repo, PasswordQueue passwords, SessionTokens tokens) {
+  BenchSeed(Vertx vertx, UserRepository repo, PasswordQueue passwords, SessionTokens tokens, String secret) {
     this.vertx = vertx;
+    this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.repo = repo;
     this.passwords = passwords;
     this.tokens = tokens;
   }
 
-  Future<JsonObject> seed(JsonObject req) {
-    String prefix = req.getString("prefix", "");
-    int n = req.getInteger("users", 0);
-    String password = req.getString("password", "");
-    int friends = req.getInteger("friends", 0);
-    int groups = req.getInteger("groups", 0);
-    int groupSize = req.getInteger("groupSize", 0);
+  Future<BenchSeeded> seed(UserApi.BenchSeed req) {
+    // Checked here too, not only by the web route: the reply holds a valid token of every seeded user.
+    if (!MessageDigest.isEqual(secret, req.secret().getBytes(StandardCharsets.UTF_8))) {
+      return Failures.fail(Failures.FORBIDDEN, "bench seeding needs the right secret");
+    }
+    String prefix = req.prefix();
+    int n = req.users();
+    String password = req.password();
+    int friends = req.friends();
+    int groups = req.groups();
+    int groupSize = req.groupSize();
     if (!prefix.matches("[A-Za-z0-9]{1,24}") || n < 1 || n > MAX_USERS || password.isEmpty()
         || friends < 0 || friends > 50 || (friends > 0 && 2 * friends >= n)
         || groups < 0 || groups > 100_000 || (groups > 0 && (groupSize < 1 || groupSize > n))) {
@@ -81,15 +91,15 @@ final class BenchSeed {
             ? Failures.fail(Failures.CONFLICT, "bench seed: prefix " + prefix + " already used") : Future.failedFuture(err));
   }
 
-  private JsonObject reply(List<Long> ids, List<Long> groupIds, List<List<Long>> members, int friends) {
-    JsonArray users = new JsonArray();
+  private BenchSeeded reply(List<Long> ids, List<Long> groupIds, List<List<Long>> members, int friends) {
+    List<SeededUser> users = new ArrayList<>(ids.size());
     for (long id : ids) {
-      users.add(new JsonObject().put("id", id).put("token", tokens.issue(id, 0)));
+      users.add(new SeededUser(id, tokens.issue(id, 0)));
     }
-    JsonArray groups = new JsonArray();
+    List<SeededGroup> groups = new ArrayList<>(groupIds.size());
     for (int g = 0; g < groupIds.size(); g++) {
-      groups.add(new JsonObject().put("id", groupIds.get(g)).put("members", new JsonArray(new ArrayList<>(members.get(g)))));
+      groups.add(new SeededGroup(groupIds.get(g), List.copyOf(members.get(g))));
     }
-    return new JsonObject().put("users", users).put("groups", groups).put("friends", friends);
+    return new BenchSeeded(users, groups, friends);
   }
 }

@@ -1,8 +1,6 @@
 package michat.user;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -11,11 +9,15 @@ import io.vertx.sqlclient.Tuple;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import michat.contract.UserApi.GroupInfo;
+import michat.contract.UserApi.SessionState;
+import michat.contract.UserApi.UserInfo;
 import michat.model.Conversations;
-import michat.model.SeedJson;
 import michat.storage.Database;
 
 /**
@@ -37,9 +39,8 @@ public final class UserRepository {
   private static final String GROUP_COLUMNS = "g.id, g.name, g.owner_id, g.img, g.description, g.history_visible, g.created_at,"
       + " g.updated_at";
 
-  /** Columns a profile update may set, by internal field name. */
-  static final Map<String, String> UPDATABLE = Map.of(
-      SeedJson.NAME, "name", SeedJson.PHONE, "phone", SeedJson.EMAIL, "email", SeedJson.AVATAR, "avatar");
+  /** Columns a profile update may set. */
+  static final Set<String> UPDATABLE = Set.of("name", "phone", "email", "avatar");
 
   private final Pool pool;
 
@@ -50,16 +51,13 @@ public final class UserRepository {
   /** The stored password hash of a user, kept apart from the user JSON so it can never leak into a reply. */
   public record Credentials(long id, String passwordHash, int tokenGeneration) {}
 
-  /** What token verifiers need to know of a user's sessions (SessionRevocations). */
-  public record SessionState(boolean exists, int generation, List<String> revoked) {}
-
   public Future<Void> ping() {
     return pool.query("SELECT 1").execute().mapEmpty();
   }
 
   // ---- users ----
 
-  public Future<JsonObject> insertUser(String name, String passwordHash) {
+  public Future<UserInfo> insertUser(String name, String passwordHash) {
     LocalDateTime now = now();
     return write(tx -> tx
         .preparedQuery("INSERT INTO users (name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)")
@@ -69,11 +67,11 @@ public final class UserRepository {
         .map(Optional::orElseThrow));
   }
 
-  public Future<Optional<JsonObject>> findUserById(long id) {
+  public Future<Optional<UserInfo>> findUserById(long id) {
     return one(pool, "SELECT " + USER_COLUMNS + " FROM users u WHERE u.id = ?", Tuple.of(id), UserRepository::user);
   }
 
-  public Future<Optional<JsonObject>> findUserByName(String name) {
+  public Future<Optional<UserInfo>> findUserByName(String name) {
     return one(pool, "SELECT " + USER_COLUMNS + " FROM users u WHERE u.name = ?", Tuple.of(name), UserRepository::user);
   }
 
@@ -127,9 +125,9 @@ public final class UserRepository {
         .mapEmpty());
   }
 
-  public Future<JsonArray> listUsers() {
+  public Future<List<UserInfo>> listUsers() {
     return pool.preparedQuery("SELECT " + USER_COLUMNS + " FROM users u ORDER BY u.id LIMIT " + LIST_LIMIT)
-        .execute().map(rows -> array(rows, UserRepository::user));
+        .execute().map(rows -> list(rows, UserRepository::user));
   }
 
   public Future<Void> recordLogin(long id, String clientIp, String clientPort, String deviceInfo) {
@@ -140,7 +138,7 @@ public final class UserRepository {
   }
 
   /**
-   * Sets the given profile fields (keys of {@link #UPDATABLE}) and, when not null, a new password hash,
+   * Sets the given profile fields (columns of {@link #UPDATABLE}) and, when not null, a new password hash,
    * which also bumps the user's token generation (ending every session issued before). Column names
    * come from the fixed map, never from input. Returns the user's token generation as this update left
    * it, read in its own transaction (so a concurrent password change cannot be mistaken for it).
@@ -149,7 +147,10 @@ public final class UserRepository {
     List<String> sets = new ArrayList<>();
     Tuple params = Tuple.tuple();
     fields.forEach((field, value) -> {
-      sets.add(UPDATABLE.get(field) + " = ?");
+      if (!UPDATABLE.contains(field)) {
+        throw new IllegalArgumentException("not an updatable column: " + field);
+      }
+      sets.add(field + " = ?");
       params.addValue(value);
     });
     if (newPasswordHash != null) {
@@ -178,10 +179,10 @@ public final class UserRepository {
 
   // ---- friends ----
 
-  public Future<JsonArray> friends(long userId) {
+  public Future<List<UserInfo>> friends(long userId) {
     return pool.preparedQuery("SELECT " + USER_COLUMNS + " FROM contacts c JOIN users u ON u.id = c.target_id"
             + " WHERE c.owner_id = ? AND c.kind = " + FRIEND + " ORDER BY u.id")
-        .execute(Tuple.of(userId)).map(rows -> array(rows, UserRepository::user));
+        .execute(Tuple.of(userId)).map(rows -> list(rows, UserRepository::user));
   }
 
   public Future<Boolean> hasContact(long ownerId, int kind, long targetId) {
@@ -199,7 +200,7 @@ public final class UserRepository {
   // ---- groups ----
 
   /** Creates the group and makes the owner its first member, in one transaction. */
-  public Future<JsonObject> insertGroup(long ownerId, String name, String img, String desc, boolean historyVisible) {
+  public Future<GroupInfo> insertGroup(long ownerId, String name, String img, String desc, boolean historyVisible) {
     LocalDateTime now = now();
     return write(tx -> tx
         .preparedQuery("INSERT INTO communities (name, owner_id, img, description, history_visible, created_at,"
@@ -208,24 +209,24 @@ public final class UserRepository {
         .compose(r -> one(tx, "SELECT " + GROUP_COLUMNS + " FROM communities g WHERE g.name = ?", Tuple.of(name),
             UserRepository::group))
         .map(Optional::orElseThrow)
-        .compose(group -> insertContact(tx, ownerId, MEMBER, group.getLong(SeedJson.ID), now).map(group)));
+        .compose(group -> insertContact(tx, ownerId, MEMBER, group.id(), now).map(group)));
   }
 
-  public Future<Optional<JsonObject>> findGroupById(long id) {
+  public Future<Optional<GroupInfo>> findGroupById(long id) {
     return one(pool, "SELECT " + GROUP_COLUMNS + " FROM communities g WHERE g.id = ?", Tuple.of(id), UserRepository::group);
   }
 
-  public Future<Optional<JsonObject>> findGroupByName(String name) {
+  public Future<Optional<GroupInfo>> findGroupByName(String name) {
     return one(pool, "SELECT " + GROUP_COLUMNS + " FROM communities g WHERE g.name = ?", Tuple.of(name),
         UserRepository::group);
   }
 
-  /** The user's groups, each with {@link SeedJson#JOINED_AT_SEQ}: where the user's part of its history starts. */
-  public Future<JsonArray> groupsOf(long userId) {
+  /** The user's groups, each with its join point: where the user's part of its history starts. */
+  public Future<List<GroupInfo>> groupsOf(long userId) {
     return pool.preparedQuery("SELECT " + GROUP_COLUMNS + ", c.joined_at_seq FROM contacts c"
             + " JOIN communities g ON g.id = c.target_id WHERE c.owner_id = ? AND c.kind = " + MEMBER + " ORDER BY g.id")
         .execute(Tuple.of(userId))
-        .map(rows -> array(rows, r -> group(r).put(SeedJson.JOINED_AT_SEQ, r.getLong("joined_at_seq"))));
+        .map(rows -> list(rows, r -> group(r, r.getLong("joined_at_seq"))));
   }
 
   /**
@@ -255,20 +256,22 @@ public final class UserRepository {
         .execute(Tuple.of(groupId)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  /** Member ids in order, and the join points that are not 0: {@code {members: [id…], joinedAtSeq: {"id": seq}}}. */
-  public Future<JsonObject> members(long groupId) {
+  /** Member ids in order, and the join points that are not 0. */
+  public record Members(List<Long> ids, Map<Long, Long> joinedAtSeq) {}
+
+  public Future<Members> members(long groupId) {
     return pool.preparedQuery("SELECT owner_id, joined_at_seq FROM contacts WHERE target_id = ? AND kind = " + MEMBER
             + " ORDER BY owner_id")
         .execute(Tuple.of(groupId)).map(rows -> {
-          JsonArray ids = new JsonArray();
-          JsonObject joinedAt = new JsonObject();
+          List<Long> ids = new ArrayList<>();
+          Map<Long, Long> joinedAt = new HashMap<>();
           rows.forEach(row -> {
             ids.add(row.getLong("owner_id"));
             if (row.getLong("joined_at_seq") > 0) {
-              joinedAt.put(String.valueOf(row.getLong("owner_id")), row.getLong("joined_at_seq"));
+              joinedAt.put(row.getLong("owner_id"), row.getLong("joined_at_seq"));
             }
           });
-          return new JsonObject().put("members", ids).put(SeedJson.JOINED_AT_SEQ, joinedAt);
+          return new Members(ids, joinedAt);
         });
   }
 
@@ -391,40 +394,28 @@ public final class UserRepository {
     });
   }
 
-  private static JsonArray array(RowSet<Row> rows, java.util.function.Function<Row, JsonObject> mapper) {
-    JsonArray out = new JsonArray();
+  private static <T> List<T> list(RowSet<Row> rows, java.util.function.Function<Row, T> mapper) {
+    List<T> out = new ArrayList<>(rows.size());
     rows.forEach(row -> out.add(mapper.apply(row)));
     return out;
   }
 
-  private static JsonObject user(Row r) {
-    return new JsonObject()
-        .put(SeedJson.ID, r.getLong("id"))
-        .put(SeedJson.NAME, r.getString("name"))
-        .put(SeedJson.PHONE, r.getString("phone"))
-        .put(SeedJson.EMAIL, r.getString("email"))
-        .put(SeedJson.AVATAR, r.getString("avatar"))
-        .put(SeedJson.CLIENT_IP, r.getString("client_ip"))
-        .put(SeedJson.CLIENT_PORT, r.getString("client_port"))
-        .put(SeedJson.DEVICE_INFO, r.getString("device_info"))
-        .put(SeedJson.LOGIN_TIME, time(r.getLocalDateTime("login_time")))
-        .put(SeedJson.HEARTBEAT_TIME, time(r.getLocalDateTime("heartbeat_time")))
-        .put(SeedJson.LOGIN_OUT_TIME, time(r.getLocalDateTime("login_out_time")))
-        .put(SeedJson.IS_LOGOUT, r.getInteger("is_logout") != 0)
-        .put(SeedJson.CREATED_AT, time(r.getLocalDateTime("created_at")))
-        .put(SeedJson.UPDATED_AT, time(r.getLocalDateTime("updated_at")));
+  private static UserInfo user(Row r) {
+    return new UserInfo(r.getLong("id"), r.getString("name"), r.getString("phone"), r.getString("email"),
+        r.getString("avatar"), r.getString("client_ip"), r.getString("client_port"), r.getString("device_info"),
+        time(r.getLocalDateTime("login_time")), time(r.getLocalDateTime("heartbeat_time")),
+        time(r.getLocalDateTime("login_out_time")), r.getInteger("is_logout") != 0,
+        time(r.getLocalDateTime("created_at")), time(r.getLocalDateTime("updated_at")));
   }
 
-  private static JsonObject group(Row r) {
-    return new JsonObject()
-        .put(SeedJson.ID, r.getLong("id"))
-        .put(SeedJson.NAME, r.getString("name"))
-        .put(SeedJson.OWNER_ID, r.getLong("owner_id"))
-        .put(SeedJson.IMG, r.getString("img"))
-        .put(SeedJson.DESC, r.getString("description"))
-        .put(SeedJson.HISTORY_VISIBLE, r.getInteger("history_visible") != 0)
-        .put(SeedJson.CREATED_AT, time(r.getLocalDateTime("created_at")))
-        .put(SeedJson.UPDATED_AT, time(r.getLocalDateTime("updated_at")));
+  private static GroupInfo group(Row r) {
+    return group(r, 0);
+  }
+
+  private static GroupInfo group(Row r, long joinedAtSeq) {
+    return new GroupInfo(r.getLong("id"), r.getString("name"), r.getLong("owner_id"), r.getString("img"),
+        r.getString("description"), r.getInteger("history_visible") != 0, time(r.getLocalDateTime("created_at")),
+        time(r.getLocalDateTime("updated_at")), joinedAtSeq);
   }
 
   private static String time(LocalDateTime t) {

@@ -3,8 +3,6 @@ package michat.user;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -14,25 +12,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import michat.auth.CallerCheck;
+import michat.auth.Session;
 import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
 import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
-import michat.model.Addresses;
+import michat.contract.Done;
+import michat.contract.Endpoint;
+import michat.contract.ServiceBus;
+import michat.contract.UserApi;
+import michat.contract.UserApi.*;
 import michat.model.Failures;
 import michat.model.MediaUrls;
-import michat.model.SeedJson;
 import michat.model.SeedMessages;
-import michat.model.ServiceConsumers;
 import michat.storage.Database;
 import michat.storage.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * user-service: owns accounts, friends and groups. Answers requests on the {@code michat.user.*},
- * {@code michat.contact.*} and {@code michat.group.*} addresses of {@link Addresses}. Callers pass the
- * authenticated user id; the web layer has already checked that the caller may act for it.
+ * user-service: owns accounts, friends and groups. Answers the requests of {@link UserApi}. A request
+ * acting for a user is served only when its caller's token is a valid session of that user
+ * ({@link ServiceBus} checks it before any handler here runs), and acts for that user only.
  */
 public class UserVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(UserVerticle.class);
@@ -48,7 +50,9 @@ public class UserVerticle extends VerticleBase {
   private SessionTokens tokens;
   private int maxGroupMembers;
   private MediaUrls mediaUrls;
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private ServiceBus bus;
+  private CallerCheck callers;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -61,31 +65,34 @@ public class UserVerticle extends VerticleBase {
         cfg.integer(ConfigKeys.PASSWORD_HASH_THREADS, 1, 64),
         cfg.integer(ConfigKeys.PASSWORD_HASH_QUEUE, 1, 1_000_000),
         cfg.integer(ConfigKeys.PASSWORD_HASH_QUEUE_PER_ADDRESS, 1, 1_000_000),
-        Addresses.ACCOUNT_REQUEST_TIMEOUT_MS));
+        UserApi.ACCOUNT_TIMEOUT_MS));
     throttle = throttle(cfg);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> throttle.sweep(System.currentTimeMillis()));
     tokens = new SessionTokens(vertx, cfg);
     maxGroupMembers = cfg.integer(ConfigKeys.GROUP_MAX_MEMBERS, 2, 1_000_000);
     mediaUrls = MediaUrlSettings.from(cfg);
+    callers = new CallerCheck(tokens);
+    bus = ServiceBus.serving(vertx, callers);
 
-    serve(Addresses.USER_HEALTH, this::health);
-    serve(Addresses.USER_REGISTER, this::register);
-    serve(Addresses.USER_LOGIN, this::login);
-    serve(Addresses.USER_LIST, this::list);
-    serve(Addresses.USER_FIND, this::find);
-    serve(Addresses.USER_UPDATE, this::update);
-    serve(Addresses.USER_DELETE, this::delete);
-    serve(Addresses.USER_LOGOUT, this::logout);
-    serve(Addresses.USER_SESSION_STATE, this::sessionState);
-    serve(Addresses.FRIEND_LIST, this::friends);
-    serve(Addresses.FRIEND_ADD, this::addFriend);
-    serve(Addresses.GROUP_CREATE, this::createGroup);
-    serve(Addresses.GROUP_LIST_FOR_USER, this::groupsOfUser);
-    serve(Addresses.GROUP_JOIN, this::joinGroup);
-    serve(Addresses.GROUP_MEMBERS, this::members);
-    serve(Addresses.GROUP_UPDATE, this::updateGroup);
-    if (!cfg.string(ConfigKeys.BENCH_SEED_SECRET).isEmpty()) {
-      serve(Addresses.USER_BENCH_SEED, req -> new BenchSeed(vertx, repo, passwords, tokens).seed(req));
+    serve(UserApi.HEALTH, this::health);
+    serve(UserApi.REGISTER, this::register);
+    serve(UserApi.LOGIN, this::login);
+    serve(UserApi.LIST, this::list);
+    serve(UserApi.FIND, this::find);
+    serve(UserApi.UPDATE, this::update);
+    serve(UserApi.DELETE, this::delete);
+    serve(UserApi.LOGOUT, this::logout);
+    serve(UserApi.SESSION_STATE, this::sessionState);
+    serve(UserApi.FRIENDS, this::friends);
+    serve(UserApi.ADD_FRIEND, this::addFriend);
+    serve(UserApi.CREATE_GROUP, this::createGroup);
+    serve(UserApi.MY_GROUPS, this::groupsOfUser);
+    serve(UserApi.JOIN_GROUP, this::joinGroup);
+    serve(UserApi.GROUP_MEMBERS, this::members);
+    serve(UserApi.UPDATE_GROUP, this::updateGroup);
+    String benchSecret = cfg.string(ConfigKeys.BENCH_SEED_SECRET);
+    if (!benchSecret.isEmpty()) {
+      serve(UserApi.BENCH_SEED, new BenchSeed(vertx, repo, passwords, tokens, benchSecret)::seed);
       LOG.warn("bench seeding is enabled (bench.seedSecret is set): do not set it in production");
     }
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -114,21 +121,21 @@ public class UserVerticle extends VerticleBase {
             firstLockMs, maxLockMs, maxEntries, forgetMs));
   }
 
-  private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(ServiceConsumers.serve(vertx, address, handler, LOG));
+  private <Q, R> void serve(Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler) {
+    consumers.add(bus.serve(endpoint, handler, LOG));
   }
 
   // ---- accounts ----
 
-  private Future<JsonObject> health(JsonObject req) {
-    return repo.ping().map(v -> new JsonObject().put("storage", "up"));
+  private Future<Health> health(HealthCheck req) {
+    return repo.ping().map(v -> new Health("up"));
   }
 
   /** The seed's order of checks: empty fields, name taken, passwords differ. */
-  private Future<JsonObject> register(JsonObject req) {
-    String name = req.getString("name", "");
-    String password = req.getString("password", "");
-    String confirm = req.getString("confirm", "");
+  private Future<UserInfo> register(Register req) {
+    String name = req.name();
+    String password = req.password();
+    String confirm = req.confirm();
     if (name.isEmpty() || password.isEmpty() || confirm.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.NAME_OR_PASSWORD_EMPTY);
     }
@@ -137,13 +144,13 @@ public class UserVerticle extends VerticleBase {
     if (bad.isPresent()) {
       return Failures.fail(Failures.BAD_REQUEST, bad.get());
     }
-    String clientIp = req.getString("clientIp", "");
+    String clientIp = req.clientIp();
     // "Name taken" tells which names exist: refusals count against the address like failed logins.
     return throttle.registration(clientIp).compose(attempt -> createUser(name, password, confirm, clientIp)
         .andThen(attempt::settle));
   }
 
-  private Future<JsonObject> createUser(String name, String password, String confirm, String clientIp) {
+  private Future<UserInfo> createUser(String name, String password, String confirm, String clientIp) {
     return repo.findUserByName(name).compose(existing -> {
       if (existing.isPresent()) {
         return Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN);
@@ -154,23 +161,22 @@ public class UserVerticle extends VerticleBase {
       return passwords.hash(clientIp, password).compose(h -> repo.insertUser(name, h))
           .recover(err -> SqlErrors.isDuplicate(err)
               ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
-          .onSuccess(u -> LOG.info("user {} registered as id {}", name, u.getLong(SeedJson.ID)));
+          .onSuccess(u -> LOG.info("user {} registered as id {}", name, u.id()));
     });
   }
 
-  private Future<JsonObject> login(JsonObject req) {
-    String name = req.getString("name", "");
-    String password = req.getString("password", "");
+  private Future<LoggedIn> login(Login req) {
+    String name = req.name();
+    String password = req.password();
     if (name.isEmpty() || password.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.NAME_OR_PASSWORD_EMPTY);
     }
-    String clientIp = req.getString("clientIp", "");
+    String clientIp = req.clientIp();
     return throttle.login(name, clientIp)
         .compose(attempt -> checkPassword(name, password, clientIp).andThen(attempt::settle))
-        .compose(c -> repo.recordLogin(c.id(), clientIp, req.getString("clientPort", ""),
-                truncate(req.getString("deviceInfo", ""), 255))
+        .compose(c -> repo.recordLogin(c.id(), clientIp, req.clientPort(), truncate(req.deviceInfo(), 255))
             .compose(v -> repo.findUserById(c.id()))
-            .map(u -> new JsonObject().put("user", u.orElseThrow()).put("token", tokens.issue(c.id(), c.tokenGeneration()))));
+            .map(u -> new LoggedIn(u.orElseThrow(), tokens.issue(c.id(), c.tokenGeneration()))));
   }
 
   /**
@@ -185,84 +191,86 @@ public class UserVerticle extends VerticleBase {
             : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.LOGIN_FAILED)));
   }
 
-  /** Ends one session early; every verifier hears of it at once (and asks again within a minute anyway). */
-  private Future<JsonObject> logout(JsonObject req) {
-    long userId = req.getLong("userId");
-    String sessionId = req.getString("sessionId", "");
-    long expiresAt = req.getLong("expiresAt");
-    if (sessionId.isEmpty()) {
-      return Failures.fail(Failures.BAD_REQUEST, "sessionId is required");
-    }
-    return repo.revokeSession(userId, sessionId, LocalDateTime.ofEpochSecond(expiresAt, 0, ZoneOffset.UTC))
+  /**
+   * Ends the session the caller's token names (its id and expiry come from the verified token, not
+   * from the request); every verifier hears of it at once (and asks again within a minute anyway).
+   */
+  private Future<Done> logout(Logout req) {
+    return callers.verify(req.caller()).compose(this::endSession);
+  }
+
+  private Future<Done> endSession(Session s) {
+    return repo.revokeSession(s.userId(), s.id(), LocalDateTime.ofEpochSecond(s.expiresAt(), 0, ZoneOffset.UTC))
         .map(v -> {
-          revoked(new JsonObject().put("userId", userId).put("sessionId", sessionId));
-          LOG.info("user {} logged out (session {})", userId, sessionId);
-          return new JsonObject();
+          revoked(new SessionsEnded(s.userId(), s.id(), null, false));
+          LOG.info("user {} logged out (session {})", s.userId(), s.id());
+          return Done.DONE;
         });
   }
 
-  private Future<JsonObject> sessionState(JsonObject req) {
-    return repo.sessionState(req.getLong("userId")).map(state -> new JsonObject()
-        .put("exists", state.exists()).put("generation", state.generation())
-        .put("revoked", new JsonArray(state.revoked())));
+  private Future<SessionState> sessionState(SessionStateQuery req) {
+    return repo.sessionState(req.userId());
   }
 
   /** Tells every token verifier and chat gateway, on every node, that sessions ended. */
-  private void revoked(JsonObject event) {
-    vertx.eventBus().publish(Addresses.SESSION_REVOKED, event);
+  private void revoked(SessionsEnded event) {
+    bus.publish(UserApi.SESSIONS_ENDED, event);
   }
 
-  private Future<JsonObject> list(JsonObject req) {
-    return repo.listUsers().map(users -> new JsonObject().put("users", users));
+  private Future<Users> list(ListUsers req) {
+    return repo.listUsers().map(Users::new);
   }
 
-  private Future<JsonObject> find(JsonObject req) {
-    return existingUser(req.getLong("id"));
+  private Future<UserInfo> find(FindUser req) {
+    return existingUser(req.id());
   }
 
   /**
-   * Changes the given fields; absent or empty ones stay as they are (the seed's behaviour).
+   * Changes the caller's given fields; empty ones stay as they are (the seed's behaviour).
    * A new name must be free. A new password needs the current one ({@code currentPassword}); it is
    * hashed, ends every session of the user (a new generation) and comes back with a fresh token for
-   * the caller: reply {user, token (null when the password did not change)}.
+   * the caller (null when the password did not change).
    */
-  private Future<JsonObject> update(JsonObject req) {
-    long id = req.getLong("id");
-    Map<String, String> fields = new LinkedHashMap<>();
-    for (String field : UserRepository.UPDATABLE.keySet()) {
-      String v = req.getString(field, "");
-      if (!v.isEmpty()) {
-        fields.put(field, v);
-      }
-    }
-    String password = req.getString("password", "");
-    Optional<String> bad = AccountRules.text("name", fields.getOrDefault(SeedJson.NAME, ""), AccountRules.NAME_MAX)
+  private Future<Updated> update(UpdateUser req) {
+    long id = req.caller().userId();
+    Map<String, String> fields = new LinkedHashMap<>();   // column -> new value
+    putIfGiven(fields, "name", req.name());
+    putIfGiven(fields, "phone", req.phone());
+    putIfGiven(fields, "email", req.email());
+    putIfGiven(fields, "avatar", req.avatar());
+    String password = req.password();
+    Optional<String> bad = AccountRules.text("name", req.name(), AccountRules.NAME_MAX)
         .or(() -> AccountRules.text("password", password, AccountRules.PASSWORD_MAX))
-        .or(() -> AccountRules.text("icon", fields.getOrDefault(SeedJson.AVATAR, ""), AccountRules.URL_MAX))
-        .or(() -> mediaUrls.problem("icon", fields.getOrDefault(SeedJson.AVATAR, "")));
+        .or(() -> AccountRules.text("icon", req.avatar(), AccountRules.URL_MAX))
+        .or(() -> mediaUrls.problem("icon", req.avatar()));
     if (bad.isPresent()) {
       return Failures.fail(Failures.BAD_REQUEST, bad.get());
     }
-    if (!AccountRules.validPhone(fields.getOrDefault(SeedJson.PHONE, ""))
-        || !AccountRules.validEmail(fields.getOrDefault(SeedJson.EMAIL, ""))) {
+    if (!AccountRules.validPhone(req.phone()) || !AccountRules.validEmail(req.email())) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.UPDATE_INVALID);
     }
-    String current = req.getString("currentPassword", "");
-    String clientIp = req.getString("clientIp", "user-" + id);
+    String current = req.currentPassword();
+    String clientIp = req.clientIp();
     if (!password.isEmpty() && current.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.CURRENT_PASSWORD_REQUIRED);
     }
     return existingUser(id)
         .compose(u -> password.isEmpty() ? Future.succeededFuture()
-            : currentPasswordOf(u.getString(SeedJson.NAME), current, clientIp))
-        .compose(v -> nameFreeFor(id, fields.get(SeedJson.NAME)))
+            : currentPasswordOf(u.name(), current, clientIp))
+        .compose(v -> nameFreeFor(id, fields.get("name")))
         .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : passwords.hash(clientIp, password))
         .compose(h -> repo.updateUser(id, fields, h))
         .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
         .map(generation -> password.isEmpty() ? null : newGeneration(id, generation))
-        .compose(token -> existingUser(id).map(u -> new JsonObject().put("user", u).put("token", token)))
+        .compose(token -> existingUser(id).map(u -> new Updated(u, token)))
         .onSuccess(u -> LOG.info("user {} updated {}{}", id, fields.keySet(), password.isEmpty() ? "" : " and password"));
+  }
+
+  private static void putIfGiven(Map<String, String> fields, String column, String value) {
+    if (!value.isEmpty()) {
+      fields.put(column, value);
+    }
   }
 
   /**
@@ -279,30 +287,30 @@ public class UserVerticle extends VerticleBase {
 
   /** After a password change: every older session ends everywhere; the caller's continues with a new token. */
   private String newGeneration(long id, int generation) {
-    revoked(new JsonObject().put("userId", id).put("generation", generation));
+    revoked(new SessionsEnded(id, null, generation, false));
     return tokens.issue(id, generation);
   }
 
-  private Future<JsonObject> delete(JsonObject req) {
-    long id = req.getLong("id");
-    return existingUser(id).compose(u -> repo.deleteUser(id).map(u))
-        .onSuccess(u -> {
-          vertx.eventBus().publish(Addresses.USER_DELETED, new JsonObject().put("id", id));
-          revoked(new JsonObject().put("userId", id).put("deleted", true));
+  private Future<Done> delete(DeleteUser req) {
+    long id = req.caller().userId();
+    return existingUser(id).compose(u -> repo.deleteUser(id).map(Done.DONE))
+        .onSuccess(done -> {
+          bus.publish(UserApi.USER_DELETED, new UserDeleted(id));
+          revoked(new SessionsEnded(id, null, null, true));
           LOG.info("user {} deleted", id);
         });
   }
 
   // ---- friends ----
 
-  private Future<JsonObject> friends(JsonObject req) {
-    return repo.friends(req.getLong("userId")).map(users -> new JsonObject().put("users", users));
+  private Future<Users> friends(ListFriends req) {
+    return repo.friends(req.caller().userId()).map(Users::new);
   }
 
   /** The seed's checks, in its order: empty name, unknown user, yourself, already friends. */
-  private Future<JsonObject> addFriend(JsonObject req) {
-    long userId = req.getLong("userId");
-    String targetName = req.getString("targetName", "");
+  private Future<UserInfo> addFriend(AddFriend req) {
+    long userId = req.caller().userId();
+    String targetName = req.targetName();
     if (targetName.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.FRIEND_NAME_EMPTY);
     }
@@ -310,7 +318,7 @@ public class UserVerticle extends VerticleBase {
       if (found.isEmpty()) {
         return Failures.fail(Failures.NOT_FOUND, SeedMessages.FRIEND_NOT_FOUND);
       }
-      long targetId = found.get().getLong(SeedJson.ID);
+      long targetId = found.get().id();
       if (targetId == userId) {
         return Failures.fail(Failures.BAD_REQUEST, SeedMessages.CANNOT_ADD_SELF);
       }
@@ -326,11 +334,11 @@ public class UserVerticle extends VerticleBase {
 
   // ---- groups ----
 
-  private Future<JsonObject> createGroup(JsonObject req) {
-    long ownerId = req.getLong("ownerId");
-    String name = req.getString("name", "");
-    String img = req.getString("img", "");
-    String desc = req.getString("desc", "");
+  private Future<GroupInfo> createGroup(CreateGroup req) {
+    long ownerId = req.caller().userId();
+    String name = req.name();
+    String img = req.img();
+    String desc = req.desc();
     if (name.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.GROUP_NAME_EMPTY);
     }
@@ -345,28 +353,28 @@ public class UserVerticle extends VerticleBase {
         .compose(owner -> owner.isPresent() ? repo.findGroupByName(name)
             : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.PLEASE_LOG_IN))
         .compose(existing -> existing.isPresent()
-            ? Failures.<JsonObject>fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN)
-            : repo.insertGroup(ownerId, name, img, desc, req.getBoolean("historyVisible", false)))
+            ? Failures.<GroupInfo>fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN)
+            : repo.insertGroup(ownerId, name, img, desc, req.historyVisible()))
         .recover(err -> SqlErrors.isDuplicate(err)
             ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN) : Future.failedFuture(err))
         .onSuccess(g -> {
-          announceChange(g.getLong(SeedJson.ID));
-          LOG.info("group {} '{}' created by user {}", g.getLong(SeedJson.ID), name, ownerId);
+          announceChange(g.id());
+          LOG.info("group {} '{}' created by user {}", g.id(), name, ownerId);
         });
   }
 
-  private Future<JsonObject> groupsOfUser(JsonObject req) {
-    return repo.groupsOf(req.getLong("userId")).map(groups -> new JsonObject().put("groups", groups));
+  private Future<Groups> groupsOfUser(MyGroups req) {
+    return repo.groupsOf(req.caller().userId()).map(Groups::new);
   }
 
   /** {@code group} is a group id or name; an all-digit value is tried as an id first. */
-  private Future<JsonObject> joinGroup(JsonObject req) {
-    long userId = req.getLong("userId");
-    String ref = req.getString("group", "").trim();
+  private Future<GroupInfo> joinGroup(JoinGroup req) {
+    long userId = req.caller().userId();
+    String ref = req.group().trim();
     if (ref.isEmpty()) {
       return Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND);
     }
-    Future<Optional<JsonObject>> lookup = ref.matches("\\d{1,18}")
+    Future<Optional<GroupInfo>> lookup = ref.matches("\\d{1,18}")
         ? repo.findGroupById(Long.parseLong(ref)).compose(g -> g.isPresent() ? Future.succeededFuture(g)
             : repo.findGroupByName(ref))
         : repo.findGroupByName(ref);
@@ -374,7 +382,7 @@ public class UserVerticle extends VerticleBase {
       if (found.isEmpty()) {
         return Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND);
       }
-      long groupId = found.get().getLong(SeedJson.ID);
+      long groupId = found.get().id();
       return repo.hasContact(userId, UserRepository.MEMBER, groupId)
           .compose(member -> member
               ? Failures.<Void>fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER)
@@ -391,25 +399,20 @@ public class UserVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * Who may read what of a group: {@code {groupId, ownerId, historyVisible, members: [id…],
-   * joinedAtSeq: {"id": seq}}} (join points of 0 left out).
-   */
-  private Future<JsonObject> members(JsonObject req) {
-    long groupId = req.getLong("groupId");
-    return existingGroup(groupId)
-        .compose(g -> repo.members(groupId).map(m -> m.put("groupId", groupId)
-            .put(SeedJson.OWNER_ID, g.getLong(SeedJson.OWNER_ID))
-            .put(SeedJson.HISTORY_VISIBLE, g.getBoolean(SeedJson.HISTORY_VISIBLE))));
+  /** Who may read what of a group (join points of 0 left out). */
+  private Future<GroupMembers> members(GroupMembersQuery req) {
+    long groupId = req.groupId();
+    return existingGroup(groupId).compose(g -> repo.members(groupId)
+        .map(m -> new GroupMembers(groupId, g.ownerId(), g.historyVisible(), m.ids(), m.joinedAtSeq())));
   }
 
   /** The owner's settings of a group; only {@code historyVisible} so far. Anyone else: 403. */
-  private Future<JsonObject> updateGroup(JsonObject req) {
-    long userId = req.getLong("userId");
-    long groupId = req.getLong("groupId");
-    boolean visible = req.getBoolean("historyVisible");
+  private Future<GroupInfo> updateGroup(UpdateGroup req) {
+    long userId = req.caller().userId();
+    long groupId = req.groupId();
+    boolean visible = req.historyVisible();
     return existingGroup(groupId)
-        .compose(g -> g.getLong(SeedJson.OWNER_ID) == userId ? repo.setHistoryVisible(groupId, visible)
+        .compose(g -> g.ownerId() == userId ? repo.setHistoryVisible(groupId, visible)
             : Failures.<Void>fail(Failures.FORBIDDEN, SeedMessages.NOT_GROUP_OWNER))
         .compose(v -> existingGroup(groupId))
         .onSuccess(g -> {
@@ -422,18 +425,15 @@ public class UserVerticle extends VerticleBase {
 
   /** Caches (the router's) drop what they hold of the group: members, join points, settings. */
   private void announceChange(long groupId) {
-    vertx.eventBus().publish(Addresses.GROUP_CHANGED, new JsonObject().put("groupId", groupId));
+    bus.publish(UserApi.GROUP_CHANGED, new GroupChanged(groupId));
   }
 
-  private Future<JsonObject> existingGroup(long groupId) {
+  private Future<GroupInfo> existingGroup(long groupId) {
     return repo.findGroupById(groupId).compose(g -> g.isPresent() ? Future.succeededFuture(g.get())
         : Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND));
   }
 
-  private Future<JsonObject> existingUser(Long id) {
-    if (id == null) {
-      return Failures.fail(Failures.BAD_REQUEST, "id is required");
-    }
+  private Future<UserInfo> existingUser(long id) {
     return repo.findUserById(id).compose(u -> u.isPresent() ? Future.succeededFuture(u.get())
         : Failures.fail(Failures.NOT_FOUND, SeedMessages.USER_NOT_FOUND));
   }
@@ -442,7 +442,7 @@ public class UserVerticle extends VerticleBase {
     if (name == null) {
       return Future.succeededFuture();
     }
-    return repo.findUserByName(name).compose(other -> other.isPresent() && other.get().getLong(SeedJson.ID) != id
+    return repo.findUserByName(name).compose(other -> other.isPresent() && other.get().id() != id
         ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.succeededFuture());
   }
 

@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
-import michat.model.Addresses;
+import michat.contract.UserApi;
 import michat.model.Failures;
 import michat.web.http.Services;
 
 /**
  * {@code POST /admin/bench-seed}: the load generator's bulk path to users, friends and groups
- * (user-service's {@link Addresses#USER_BENCH_SEED}). Exists only when {@code bench.seedSecret} is
+ * (user-service's {@link UserApi#BENCH_SEED}, which checks the secret again). Exists only when {@code bench.seedSecret} is
  * set, and answers only requests whose {@code X-Michat-Bench-Secret} header equals it (else 403). Off
  * by default: a production deployment that never sets the secret has neither the route nor the
  * event-bus consumer.
@@ -22,7 +22,6 @@ import michat.web.http.Services;
 final class BenchSeedRoute {
   static final String PATH = "/admin/bench-seed";
   static final String HEADER = "X-Michat-Bench-Secret";
-  private static final long TIMEOUT_MS = 15 * 60_000L;
 
   private final Services services;
   private final byte[] secret;
@@ -65,9 +64,18 @@ final class BenchSeedRoute {
       ctx.response().setStatusCode(400).end("a JSON object body is expected");
       return;
     }
-    services.request(Addresses.USER_BENCH_SEED, body, TIMEOUT_MS)
+    UserApi.BenchSeed req;
+    try {
+      req = new UserApi.BenchSeed(given, body.getString("prefix", ""), body.getInteger("users", 0),
+          body.getString("password", ""), body.getInteger("friends", 0), body.getInteger("groups", 0),
+          body.getInteger("groupSize", 0));
+    } catch (ClassCastException e) {
+      ctx.response().setStatusCode(400).end("prefix and password are strings; users, friends, groups, groupSize numbers");
+      return;
+    }
+    services.request(UserApi.BENCH_SEED, req)
         .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
-            .putHeader("Cache-Control", "no-store").end(reply.toBuffer()))
+            .putHeader("Cache-Control", "no-store").end(JsonObject.mapFrom(reply).toBuffer()))
         .onFailure(err -> ctx.response().setStatusCode(Math.max(400, Failures.codeOf(err)))
             .putHeader("Content-Type", "application/json; charset=utf-8")
             .end(new JsonObject().put("Code", -1).put("Msg", String.valueOf(err.getMessage())).encode()));

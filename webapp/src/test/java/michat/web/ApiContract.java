@@ -13,10 +13,12 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.multipart.MultipartForm;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import michat.config.ConfigKeys;
-import michat.model.Addresses;
+import michat.contract.ServiceBus;
+import michat.contract.UserApi;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -333,10 +335,9 @@ abstract class ApiContract {
     assertH(server().post("/contact/joinGroup", Map.of("comId", unique("nogroup")), third.getString("Identity")), 404, -1, "没有找到群");
     assertH(server().post("/contact/joinGroup", Map.of("comId", "987654321"), third.getString("Identity")), 404, -1, "没有找到群");
 
-    JsonObject members = TestServer.await(server().app.vertx().eventBus()
-        .<JsonObject>request(Addresses.GROUP_MEMBERS, new JsonObject().put("groupId", groupId))).body();
-    assertEquals(new JsonArray().add(owner.getLong("ID")).add(joiner.getLong("ID")).add(third.getLong("ID")),
-        members.getJsonArray("members"));
+    UserApi.GroupMembers members = TestServer.await(ServiceBus.of(server().app.vertx())
+        .request(UserApi.GROUP_MEMBERS, new UserApi.GroupMembersQuery(groupId)));
+    assertEquals(List.of(owner.getLong("ID"), joiner.getLong("ID"), third.getLong("ID")), members.members());
   }
 
   // ---- upload ----

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import michat.model.Addresses;
+import michat.contract.Caller;
+import michat.contract.RouterApi;
+import michat.contract.ServiceBus;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,10 +71,10 @@ abstract class PrivacyContract {
       v2.expectNothing(300);
     }
     // Gap fill, asked for the whole conversation, as a gateway does from a client's cursor.
-    JsonObject fill = TestServer.await(server().app.vertx().eventBus().<JsonObject>request(Addresses.ROUTER_FILL,
-        new JsonObject().put("userId", late.id).put("conversation", conversation).put("after", 0L).put("upto", 5L))).body();
-    assertEquals(3, fill.getLong("base"), fill.encode());
-    assertEquals(List.of(4L, 5L), fill.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getLong("seq")).toList());
+    RouterApi.Range fill = TestServer.await(ServiceBus.of(server().app.vertx()).request(RouterApi.FILL,
+        new RouterApi.Fill(new Caller(late.id, late.token), conversation, 0L, 5L)));
+    assertEquals(3, fill.base(), fill.toString());
+    assertEquals(List.of(4L, 5L), fill.messages().stream().map(RouterApi.Sequenced::seq).toList());
   }
 
   @Test

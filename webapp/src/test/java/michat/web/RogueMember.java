@@ -10,7 +10,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import michat.config.MichatConfig;
-import michat.model.Addresses;
+import michat.contract.RouterApi;
+import michat.contract.UserApi;
 
 /**
  * An attacker's JVM on the cluster's network (ClusterIT starts it): it knows the cluster's name and
@@ -42,15 +43,15 @@ public final class RogueMember {
     // Proof that it is inside the real cluster (not alone in one of its own): the members it sees.
     say("joined, members: " + membership.getNodes().size());
     AtomicInteger received = new AtomicInteger();
-    vertx.eventBus().consumer(Addresses.SESSION_REVOKED, msg -> received.incrementAndGet()).completion()
+    vertx.eventBus().consumer(UserApi.SESSIONS_ENDED.address(), msg -> received.incrementAndGet()).completion()
         .await(10, TimeUnit.SECONDS);
     say("listening");
     DeliveryOptions fiveSeconds = new DeliveryOptions().setSendTimeout(5_000);
-    say("update: " + outcome(vertx.eventBus().request(Addresses.USER_UPDATE,
+    say("update: " + outcome(vertx.eventBus().request(UserApi.UPDATE.address(),
         new JsonObject().put("id", victim).put("password", "taken-over-by-rogue"), fiveSeconds)));
     JsonObject frame = new JsonObject().put("TargetId", recipient).put("Type", 1).put("Media", 1)
         .put("Content", "forged by the rogue");
-    say("inbound: " + outcome(vertx.eventBus().request(Addresses.ROUTER_INBOUND,
+    say("inbound: " + outcome(vertx.eventBus().request(RouterApi.INBOUND.address(),
         new JsonObject().put("senderId", victim).put("sessionId", "rogue").put("frame", frame), fiveSeconds)));
     Thread.sleep(3_000);   // publishes made meanwhile (ClusterIT logs a user out) would have arrived
     say("received: " + received.get());

@@ -8,6 +8,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
@@ -211,6 +215,25 @@ class SessionSecurityTest {
       Throwable again = TestServer.await(ChatClient.connect(server.app.vertx(), server.port, "/chat?token=" + phone)
           .map(c -> (Throwable) null).otherwise(err -> err));
       assertTrue(again != null && again.getMessage().contains("401"), String.valueOf(again));
+    }
+  }
+
+  @Test
+  void aChatConnectionEndsWhenTheTokenItWasOpenedWithExpires() throws Exception {
+    JsonObject u = newUser();
+    // A token like a login's, expiring in two seconds (the shortest configurable lifetime is an hour).
+    JWTAuth jwt = JWTAuth.create(server.app.vertx(), new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
+            .setBuffer(server.app.config().string(michat.config.ConfigKeys.TOKEN_SECRET))));
+    String shortLived = jwt.generateToken(new JsonObject().put("sub", u.getLong("ID").toString()).put("sid", "short")
+        .put("gen", 0), new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(2));
+    try (ChatClient chat = ChatClient.open(server, shortLived)) {
+      chat.send(new JsonObject().put("Type", 3).put("Cmd", "heartbeat"));
+      assertEquals(null, chat.closeCode, "open while the token is valid");
+      Thread.sleep(3_100);
+      chat.send(new JsonObject().put("TargetId", u.getLong("ID")).put("Type", 1).put("Media", 1).put("Content", "late"));
+      assertTrue(chat.awaitClosed(5_000), "the connection does not outlive its token");
+      assertEquals(Short.valueOf((short) 4003), chat.closeCode);
     }
   }
 

@@ -1,11 +1,12 @@
 package michat.web.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.HashSet;
 import java.util.Set;
-import michat.model.Addresses;
+import java.util.stream.Collectors;
+import michat.contract.Caller;
+import michat.contract.UserApi;
+import michat.contract.UserApi.UserInfo;
 import michat.model.SeedJson;
 import michat.model.SeedMessages;
 
@@ -35,28 +36,19 @@ public final class AccountRoutes {
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject req = new JsonObject()
-        .put("name", Params.text(ctx, "name"))
-        .put("password", Params.text(ctx, "password"))
-        .put("confirm", Params.text(ctx, "Identity"))
-        .put("clientIp", clientIp(ctx));
-    services.request(Addresses.USER_REGISTER, req, Addresses.ACCOUNT_REQUEST_TIMEOUT_MS)
+    services.request(UserApi.REGISTER, new UserApi.Register(Params.text(ctx, "name"), Params.text(ctx, "password"),
+            Params.text(ctx, "Identity"), clientIp(ctx)))
         .onSuccess(user -> Replies.g(ctx, SeedMessages.USER_CREATED, SeedJson.user(user, "")))
         .onFailure(ctx::fail);
   }
 
   private void login(RoutingContext ctx) {
-    JsonObject req = new JsonObject()
-        .put("name", Params.text(ctx, "name"))
-        .put("password", Params.text(ctx, "password"))
-        .put("clientIp", clientIp(ctx))
-        .put("clientPort", String.valueOf(ctx.request().remoteAddress().port()))
-        .put("deviceInfo", String.valueOf(ctx.request().getHeader("User-Agent")));
-    services.request(Addresses.USER_LOGIN, req, Addresses.ACCOUNT_REQUEST_TIMEOUT_MS)
+    services.request(UserApi.LOGIN, new UserApi.Login(Params.text(ctx, "name"), Params.text(ctx, "password"),
+            clientIp(ctx), String.valueOf(ctx.request().remoteAddress().port()),
+            String.valueOf(ctx.request().getHeader("User-Agent"))))
         .onSuccess(reply -> {
-          String token = reply.getString("token");
-          auth.setCookie(ctx, token);
-          Replies.g(ctx, SeedMessages.LOGGED_IN, SeedJson.user(reply.getJsonObject("user"), token));
+          auth.setCookie(ctx, reply.token());
+          Replies.g(ctx, SeedMessages.LOGGED_IN, SeedJson.user(reply.user(), reply.token()));
         })
         .onFailure(ctx::fail);
   }
@@ -67,10 +59,9 @@ public final class AccountRoutes {
    * nothing to end: the cookie is cleared all the same.
    */
   private void logout(RoutingContext ctx) {
-    auth.session(ctx)
-        .compose(s -> services.request(Addresses.USER_LOGOUT, new JsonObject().put("userId", s.userId())
-                .put("sessionId", s.id()).put("expiresAt", s.expiresAt()))
-            .mapEmpty(), err -> Future.succeededFuture())
+    auth.caller(ctx)
+        .compose(caller -> services.request(UserApi.LOGOUT, new UserApi.Logout(caller)).mapEmpty(),
+            err -> Future.succeededFuture())
         .onSuccess(v -> {
           auth.clearCookie(ctx);
           Replies.g(ctx, SeedMessages.OK, null);
@@ -81,8 +72,8 @@ public final class AccountRoutes {
   /** Public fields of everyone; activity (login, heartbeat, logout) only of oneself and one's friends. */
   private void list(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> Future.all(services.request(Addresses.USER_LIST, new JsonObject()), friendIds(caller))
-            .map(both -> SeedJson.usersSeenBy(both.<JsonObject>resultAt(0).getJsonArray("users"), caller,
+        .compose(caller -> Future.all(services.request(UserApi.LIST, new UserApi.ListUsers(caller)), friendIds(caller))
+            .map(both -> SeedJson.usersSeenBy(both.<UserApi.Users>resultAt(0).users(), caller.userId(),
                 both.resultAt(1))))
         .onSuccess(users -> Replies.g(ctx, SeedMessages.OK, users))
         .onFailure(ctx::fail);
@@ -90,32 +81,24 @@ public final class AccountRoutes {
 
   private void update(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> {
-          JsonObject req = new JsonObject()
-              .put("id", SessionAuth.self(caller, Params.id(ctx, "id")))
-              .put(SeedJson.NAME, Params.text(ctx, "name"))
-              .put("password", Params.text(ctx, "password"))
-              .put("currentPassword", Params.text(ctx, "currentPassword"))
-              .put(SeedJson.PHONE, Params.text(ctx, "phone"))
-              .put(SeedJson.EMAIL, Params.text(ctx, "email"))
-              .put(SeedJson.AVATAR, Params.text(ctx, "icon"))
-              .put("clientIp", clientIp(ctx));
-          return services.request(Addresses.USER_UPDATE, req, Addresses.ACCOUNT_REQUEST_TIMEOUT_MS);
-        })
+        .compose(caller -> services.request(UserApi.UPDATE, new UserApi.UpdateUser(
+            SessionAuth.self(caller, Params.id(ctx, "id")), Params.text(ctx, "name"), Params.text(ctx, "password"),
+            Params.text(ctx, "currentPassword"), Params.text(ctx, "phone"), Params.text(ctx, "email"),
+            Params.text(ctx, "icon"), clientIp(ctx))))
         .onSuccess(reply -> {
-          String token = reply.getString("token");
+          String token = reply.token();
           if (token != null) {   // the password changed: every other session ended, this one goes on
             auth.setCookie(ctx, token);
           }
-          Replies.g(ctx, SeedMessages.USER_UPDATED, SeedJson.user(reply.getJsonObject("user"), token == null ? "" : token));
+          Replies.g(ctx, SeedMessages.USER_UPDATED, SeedJson.user(reply.user(), token == null ? "" : token));
         })
         .onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> services.request(Addresses.USER_DELETE,
-            new JsonObject().put("id", SessionAuth.self(caller, Params.id(ctx, "id")))))
+        .compose(caller -> services.request(UserApi.DELETE,
+            new UserApi.DeleteUser(SessionAuth.self(caller, Params.id(ctx, "id")))))
         .onSuccess(user -> {
           auth.clearCookie(ctx);
           Replies.g(ctx, SeedMessages.USER_DELETED, null);
@@ -136,21 +119,17 @@ public final class AccountRoutes {
     auth.caller(ctx)
         .compose(caller -> {
           long id = Params.requiredId(ctx, "userId");
-          Future<Set<Long>> friends = id == caller ? Future.succeededFuture(Set.of()) : friendIds(caller);
-          return Future.all(services.request(Addresses.USER_FIND, new JsonObject().put("id", id)), friends)
-              .map(both -> SeedJson.userSeenBy(both.resultAt(0), caller, both.resultAt(1)));
+          Future<Set<Long>> friends = id == caller.userId() ? Future.succeededFuture(Set.of()) : friendIds(caller);
+          return Future.all(services.request(UserApi.FIND, new UserApi.FindUser(caller, id)), friends)
+              .map(both -> SeedJson.userSeenBy(both.resultAt(0), caller.userId(), both.resultAt(1)));
         })
         .onSuccess(user -> Replies.h(ctx, SeedMessages.OK, user))
         .onFailure(ctx::fail);
   }
 
-  /** The ids of the user's friends (contacts of kind 1). */
-  private Future<Set<Long>> friendIds(long userId) {
-    return services.request(Addresses.FRIEND_LIST, new JsonObject().put("userId", userId))
-        .map(reply -> {
-          Set<Long> ids = new HashSet<>();
-          reply.getJsonArray("users").forEach(u -> ids.add(((JsonObject) u).getLong(SeedJson.ID)));
-          return ids;
-        });
+  /** The ids of the caller's friends (contacts of kind 1). */
+  private Future<Set<Long>> friendIds(Caller caller) {
+    return services.request(UserApi.FRIENDS, new UserApi.ListFriends(caller))
+        .map(reply -> reply.users().stream().map(UserInfo::id).collect(Collectors.toSet()));
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import michat.contract.UserApi;
 import michat.model.Addresses;
 import michat.model.SeedJson;
 import michat.model.SeedMessages;
@@ -33,9 +34,9 @@ public final class ContactRoutes {
 
   private void friends(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> services.request(Addresses.FRIEND_LIST,
-            new JsonObject().put("userId", SessionAuth.self(caller, Params.id(ctx, "userId")))))
-        .compose(reply -> withOnlineFlags(SeedJson.friendUsers(reply.getJsonArray("users"))))
+        .compose(caller -> services.request(UserApi.FRIENDS,
+            new UserApi.ListFriends(SessionAuth.self(caller, Params.id(ctx, "userId")))))
+        .compose(reply -> withOnlineFlags(SeedJson.friendUsers(reply.users())))
         .onSuccess(users -> Replies.hList(ctx, users, users.size()))
         .onFailure(ctx::fail);
   }
@@ -58,21 +59,17 @@ public final class ContactRoutes {
 
   private void addFriend(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> services.request(Addresses.FRIEND_ADD, new JsonObject()
-            .put("userId", SessionAuth.self(caller, Params.id(ctx, "userId")))
-            .put("targetName", Params.text(ctx, "targetName"))))
+        .compose(caller -> services.request(UserApi.ADD_FRIEND, new UserApi.AddFriend(
+            SessionAuth.self(caller, Params.id(ctx, "userId")), Params.text(ctx, "targetName"))))
         .onSuccess(friend -> Replies.h(ctx, SeedMessages.FRIEND_ADDED, SeedJson.friendUser(friend)))
         .onFailure(ctx::fail);
   }
 
   private void createGroup(RoutingContext ctx) {
     auth.caller(ctx, SeedMessages.PLEASE_LOG_IN)
-        .compose(caller -> services.request(Addresses.GROUP_CREATE, new JsonObject()
-            .put("ownerId", SessionAuth.self(caller, Params.id(ctx, "ownerId")))
-            .put("name", Params.text(ctx, "name"))
-            .put("img", Params.text(ctx, "icon"))
-            .put("desc", Params.text(ctx, "desc"))
-            .put("historyVisible", Params.bool(ctx, "historyVisible", false))))
+        .compose(caller -> services.request(UserApi.CREATE_GROUP, new UserApi.CreateGroup(
+            SessionAuth.self(caller, Params.id(ctx, "ownerId")), Params.text(ctx, "name"), Params.text(ctx, "icon"),
+            Params.text(ctx, "desc"), Params.bool(ctx, "historyVisible", false))))
         .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_CREATED, SeedJson.group(group)))
         .onFailure(ctx::fail);
   }
@@ -80,17 +77,16 @@ public final class ContactRoutes {
   /** The seed puts the message in Total here; an empty list is a success (the seed said -1). */
   private void myGroups(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> services.request(Addresses.GROUP_LIST_FOR_USER,
-            new JsonObject().put("userId", SessionAuth.self(caller, Params.id(ctx, "ownerId")))))
-        .onSuccess(reply -> Replies.hList(ctx, SeedJson.groups(reply.getJsonArray("groups")), SeedMessages.GROUPS_LOADED))
+        .compose(caller -> services.request(UserApi.MY_GROUPS,
+            new UserApi.MyGroups(SessionAuth.self(caller, Params.id(ctx, "ownerId")))))
+        .onSuccess(reply -> Replies.hList(ctx, SeedJson.groups(reply.groups()), SeedMessages.GROUPS_LOADED))
         .onFailure(ctx::fail);
   }
 
   private void joinGroup(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> services.request(Addresses.GROUP_JOIN, new JsonObject()
-            .put("userId", SessionAuth.self(caller, Params.id(ctx, "userId")))
-            .put("group", Params.text(ctx, "comId"))))
+        .compose(caller -> services.request(UserApi.JOIN_GROUP, new UserApi.JoinGroup(
+            SessionAuth.self(caller, Params.id(ctx, "userId")), Params.text(ctx, "comId"))))
         .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_JOINED, SeedJson.group(group)))
         .onFailure(ctx::fail);
   }
@@ -98,10 +94,9 @@ public final class ContactRoutes {
   /** Not in the seed: the owner shares a group's earlier history with members who join later, or stops. */
   private void updateGroup(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> services.request(Addresses.GROUP_UPDATE, new JsonObject()
-            .put("userId", SessionAuth.self(caller, Params.id(ctx, "ownerId")))
-            .put("groupId", Params.requiredId(ctx, "comId"))
-            .put("historyVisible", Params.bool(ctx, "historyVisible", null))))
+        .compose(caller -> services.request(UserApi.UPDATE_GROUP, new UserApi.UpdateGroup(
+            SessionAuth.self(caller, Params.id(ctx, "ownerId")), Params.requiredId(ctx, "comId"),
+            Params.bool(ctx, "historyVisible", null))))
         .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_UPDATED, SeedJson.group(group)))
         .onFailure(ctx::fail);
   }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import michat.config.MichatConfig;
 import michat.config.RedisSettings;
-import michat.model.Addresses;
+import michat.contract.UserApi;
 
 /**
  * {@code /health}: the process answers. {@code /ready}: user-service and its SQL store answer, and
@@ -54,7 +54,7 @@ public final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    Future<String> storage = services.request(Addresses.USER_HEALTH, new JsonObject(), CHECK_TIMEOUT_MS)
+    Future<String> storage = services.request(UserApi.HEALTH, new UserApi.HealthCheck(), CHECK_TIMEOUT_MS)
         .map("UP").otherwise("DOWN");
     Future<String> cache = redis == null ? Future.succeededFuture("not configured")
         : redis.ping(List.of()).timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS).map("UP").otherwise("DOWN");

@@ -1,8 +1,12 @@
 package michat.web.http;
 
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
-import michat.model.Addresses;
+import michat.contract.Caller;
+import michat.contract.RouterApi;
+import michat.model.Conversations;
+import michat.model.Failures;
+import michat.model.SeedMessages;
 
 /**
  * Chat history from the durable store. {@code /user/redisMsg} keeps the seed's name and shape (H with
@@ -29,31 +33,27 @@ public final class HistoryRoutes {
   private void privateHistory(RoutingContext ctx) {
     auth.caller(ctx)
         .compose(caller -> {
-          long a = Params.id(ctx, "userIdA") == null ? caller : Params.requiredId(ctx, "userIdA");
+          long a = Params.id(ctx, "userIdA") == null ? caller.userId() : Params.requiredId(ctx, "userIdA");
           long b = Params.requiredId(ctx, "userIdB");
-          if (a != caller && b != caller) {
-            throw michat.model.Failures.of(michat.model.Failures.FORBIDDEN, michat.model.SeedMessages.NOT_YOURSELF);
+          if (a != caller.userId() && b != caller.userId()) {
+            throw Failures.of(Failures.FORBIDDEN, SeedMessages.NOT_YOURSELF);
           }
-          return services.request(Addresses.ROUTER_HISTORY, page(ctx, caller)
-              .put("conversation", "p:" + Math.min(a, b) + ":" + Math.max(a, b)));
+          return services.request(RouterApi.HISTORY, page(ctx, caller, Conversations.privateChat(a, b)));
         })
-        .onSuccess(reply -> Replies.hList(ctx, "ok", reply.getJsonArray("messages")))
+        .onSuccess(reply -> Replies.hList(ctx, "ok", new JsonArray(reply.messages())))
         .onFailure(ctx::fail);
   }
 
   private void groupHistory(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(caller -> services.request(Addresses.ROUTER_HISTORY, page(ctx, caller)
-            .put("conversation", "g:" + Params.requiredId(ctx, "groupId"))))
-        .onSuccess(reply -> Replies.hList(ctx, "ok", reply.getJsonArray("messages")))
+        .compose(caller -> services.request(RouterApi.HISTORY,
+            page(ctx, caller, Conversations.group(Params.requiredId(ctx, "groupId")))))
+        .onSuccess(reply -> Replies.hList(ctx, "ok", new JsonArray(reply.messages())))
         .onFailure(ctx::fail);
   }
 
-  private static JsonObject page(RoutingContext ctx, long caller) {
-    return new JsonObject()
-        .put("requesterId", caller)
-        .put("start", Params.integer(ctx, "start", 0))
-        .put("end", Params.integer(ctx, "end", -1))
-        .put("rev", Boolean.parseBoolean(Params.text(ctx, "isRev").trim()));
+  private static RouterApi.History page(RoutingContext ctx, Caller caller, String conversation) {
+    return new RouterApi.History(caller, conversation, Params.integer(ctx, "start", 0), Params.integer(ctx, "end", -1),
+        Boolean.parseBoolean(Params.text(ctx, "isRev").trim()));
   }
 }

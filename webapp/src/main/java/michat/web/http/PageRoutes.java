@@ -9,9 +9,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.StringWriter;
 import io.vertx.ext.web.handler.StaticHandler;
-import michat.model.Addresses;
+import michat.contract.UserApi;
 import michat.model.MediaUrls;
-import michat.model.SeedJson;
 
 /** The FreeMarker pages and the static assets served from the jar. */
 public final class PageRoutes {
@@ -80,12 +79,12 @@ public final class PageRoutes {
    */
   private void chat(RoutingContext ctx) {
     auth.caller(ctx)
-        .compose(id -> services.request(Addresses.USER_FIND, new JsonObject().put("id", id)))
+        .compose(caller -> services.request(UserApi.FIND, new UserApi.FindUser(caller, caller.userId())))
         .onSuccess(user -> {
           render(ctx, "templates/chat.ftl", new JsonObject()
               .put("title", "michat")
-              .put("userId", user.getLong(SeedJson.ID))
-              .put("userName", user.getString(SeedJson.NAME)));
+              .put("userId", user.id())
+              .put("userName", user.name()));
         })
         .onFailure(err -> ctx.redirect("/index"));
   }

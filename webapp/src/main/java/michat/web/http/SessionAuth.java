@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import michat.auth.Session;
 import michat.auth.SessionRevocations;
 import michat.auth.SessionTokens;
+import michat.contract.Caller;
 import michat.model.Failures;
 import michat.model.SeedMessages;
 
@@ -30,22 +31,23 @@ public final class SessionAuth {
     return tokens.decode(tokenOf(ctx)).compose(revocations::check);
   }
 
-  /** The authenticated user id, or a 401 failure. */
-  public Future<Long> caller(RoutingContext ctx) {
-    return session(ctx).map(Session::userId);
+  /** Who is calling: the user of a live session, with the token services check again; or a 401 failure. */
+  public Future<Caller> caller(RoutingContext ctx) {
+    String token = tokenOf(ctx);
+    return tokens.decode(token).compose(revocations::check).map(s -> new Caller(s.userId(), token));
   }
 
   /** Like {@link #caller} but fails with {@code message} (e.g. the seed's 请先登录). */
-  public Future<Long> caller(RoutingContext ctx, String message) {
+  public Future<Caller> caller(RoutingContext ctx, String message) {
     return caller(ctx).recover(err -> Failures.fail(Failures.UNAUTHORIZED, message));
   }
 
   /**
-   * The id the caller acts for: the claimed id from the request when given, which must be the
-   * caller's own (403 otherwise), or the caller when the request names none.
+   * The caller, after checking the id a ginchat request claims to act for: when given, it must be the
+   * caller's own (403 otherwise).
    */
-  public static long self(long caller, Long claimed) {
-    if (claimed != null && claimed != caller) {
+  public static Caller self(Caller caller, Long claimed) {
+    if (claimed != null && claimed != caller.userId()) {
       throw Failures.of(Failures.FORBIDDEN, SeedMessages.NOT_YOURSELF);
     }
     return caller;

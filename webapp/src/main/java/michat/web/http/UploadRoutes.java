@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import michat.contract.Caller;
 import michat.model.Failures;
 import michat.model.SeedMessages;
 import michat.storage.PrivateFiles;
@@ -75,6 +76,7 @@ public final class UploadRoutes {
   private void admit(RoutingContext ctx) {
     ctx.request().pause();
     auth.caller(ctx)
+        .map(Caller::userId)
         .compose(this::startUpload)
         .onSuccess(caller -> {
           ctx.addEndHandler(v -> inFlight.release(caller));

@@ -183,7 +183,7 @@ public final class ChatGateway {
         .onFailure(err -> {
           req.resume();
           if (Failures.codeOf(err) == Failures.UNAUTHORIZED) {
-            refuse(req, 401, err.getMessage());
+            refuse(req, 401, SeedMessages.of(err));
           } else {   // the session could not be checked (user-service unreachable): not the client's fault
             req.response().putHeader("Retry-After", "5");
             refuse(req, 503, "sessions cannot be checked right now, please reconnect in a few seconds");

@@ -19,6 +19,7 @@ import michat.contract.Done;
 import michat.contract.Endpoint;
 import michat.contract.RouterApi;
 import michat.contract.RouterApi.*;
+import michat.contract.Refusal;
 import michat.contract.ServiceBus;
 import michat.config.ConfigKeys;
 import michat.config.MediaUrlSettings;
@@ -177,10 +178,15 @@ public class RouterVerticle extends VerticleBase {
           }
           return Outcome.RELAYED;
         })
-        .recover(err -> Future.succeededFuture(new Rejection(
-            Failures.codeOf(err) == Failures.FORBIDDEN ? Rejection.NOT_A_MEMBER
-                : Failures.codeOf(err) == Failures.NOT_FOUND ? Rejection.NO_SUCH_GROUP : Rejection.UNAVAILABLE,
-            String.valueOf(err.getMessage())).toReply()));
+        .recover(err -> Future.succeededFuture(signalRefused(err).toReply()));
+  }
+
+  private static Rejection signalRefused(Throwable err) {
+    return switch (Failures.codeOf(err)) {
+      case Failures.FORBIDDEN -> new Rejection(Rejection.NOT_A_MEMBER, "not your conversation, or not a member of its group");
+      case Failures.NOT_FOUND -> new Rejection(Rejection.NO_SUCH_GROUP, "no such group");
+      default -> new Rejection(Rejection.UNAVAILABLE, "not relayed now, please try again");
+    };
   }
 
   /**
@@ -260,14 +266,13 @@ public class RouterVerticle extends VerticleBase {
   private Future<Access> mayRead(long userId, String conversation) {
     if (!Conversations.isGroup(conversation)) {
       return Conversations.isParticipant(conversation, userId) ? Future.succeededFuture(Access.ALL)
-          : Failures.fail(Failures.FORBIDDEN, "you can only read your own conversations");
+          : Refusal.NOT_YOUR_CONVERSATION.fail();
     }
     return membership.group(Conversations.groupId(conversation))
-        .recover(err -> err instanceof Rejection r ? Failures.fail(Failures.NOT_FOUND, r.getMessage())
-            : Future.failedFuture(err))
+        .recover(err -> err instanceof Rejection ? Refusal.GROUP_NOT_FOUND.fail() : Future.failedFuture(err))
         .compose(g -> g.members().contains(userId)
             ? Future.succeededFuture(new Access(g.readableAfter(userId), g.joinedAt(userId)))
-            : Failures.fail(Failures.FORBIDDEN, "you are not a member of this group"));
+            : Refusal.NOT_A_MEMBER.fail());
   }
 
   /**

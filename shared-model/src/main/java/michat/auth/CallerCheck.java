@@ -3,10 +3,9 @@ package michat.auth;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import michat.contract.Refusal;
 import michat.contract.Caller;
 import michat.contract.CallerVerifier;
-import michat.model.Failures;
-import michat.model.SeedMessages;
 
 /**
  * A service's own check of who is calling: the {@link Caller}'s token must be well signed, unexpired
@@ -47,6 +46,6 @@ public final class CallerCheck implements CallerVerifier {
   private static Future<Session> verdict(Caller caller, Session session) {
     return session.userId() == caller.userId() && session.expiresAt() > System.currentTimeMillis() / 1000
         ? Future.succeededFuture(session)
-        : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.NOT_AUTHENTICATED);
+        : Refusal.NOT_AUTHENTICATED.fail();
   }
 }

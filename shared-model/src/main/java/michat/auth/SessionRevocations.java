@@ -8,11 +8,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import michat.contract.Refusal;
 import michat.contract.ServiceBus;
 import michat.contract.UserApi;
 import michat.contract.UserApi.SessionsEnded;
-import michat.model.Failures;
-import michat.model.SeedMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +87,7 @@ public final class SessionRevocations {
 
   private static Future<Session> verdict(Session session, State state) {
     boolean live = state.exists && state.generation == session.generation() && !state.revoked.contains(session.id());
-    return live ? Future.succeededFuture(session) : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.SESSION_ENDED);
+    return live ? Future.succeededFuture(session) : Refusal.SESSION_ENDED.fail();
   }
 
   private Future<State> load(long userId) {

@@ -12,10 +12,9 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import michat.contract.Refusal;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
-import michat.model.Failures;
-import michat.model.SeedMessages;
 
 /**
  * Signed, expiring session tokens (JWT, HMAC-SHA256). user-service issues them at login; the web
@@ -100,7 +99,7 @@ public final class SessionTokens {
    */
   public Future<Session> decode(String token) {
     if (token == null || token.isBlank()) {
-      return Failures.fail(Failures.UNAUTHORIZED, SeedMessages.NOT_AUTHENTICATED);
+      return Refusal.NOT_AUTHENTICATED.fail();
     }
     return jwt.authenticate(new TokenCredentials(token))
         .compose(user -> {
@@ -112,10 +111,10 @@ public final class SessionTokens {
           Object exp = claims.getValue("exp");
           if (!(sub instanceof String s && s.matches("\\d{1,18}")) || !(sid instanceof String id)
               || !(gen instanceof Integer g) || !(exp instanceof Number e)) {
-            return Failures.<Session>fail(Failures.UNAUTHORIZED, SeedMessages.NOT_AUTHENTICATED);
+            return Refusal.NOT_AUTHENTICATED.<Session>fail();
           }
           return Future.succeededFuture(new Session(Long.parseLong(s), id, g, e.longValue()));
         })
-        .recover(err -> Failures.fail(Failures.UNAUTHORIZED, SeedMessages.NOT_AUTHENTICATED));
+        .recover(err -> Refusal.NOT_AUTHENTICATED.fail());
   }
 }

@@ -4,14 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
 /**
  * Failures that cross the event bus. The code is the HTTP status the web layer answers with; the
- * message is what the client is shown (a seed string from {@link SeedMessages} where one exists).
+ * message is a {@link michat.contract.Refusal}'s key (which the edges put in their clients' words) or,
+ * for failures that are not a service's refusal, a sentence.
  */
 public final class Failures {
   private Failures() {}
@@ -26,39 +24,15 @@ public final class Failures {
   public static final int INTERNAL = 500;
   public static final int UNAVAILABLE = 503;
 
+  /** What a client is told of a failure that is not its own: never internals. */
+  public static final String INTERNAL_ERROR = "internal error, please try again";
+
   public static ReplyException of(int code, String message) {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
   }
 
   public static <T> Future<T> fail(int code, String message) {
     return Future.failedFuture(of(code, message));
-  }
-
-  /**
-   * A failure the client may retry after {@code seconds} (HTTP {@code Retry-After}). A reply failure
-   * carries only a code and a message, also between JVMs, so the delay travels as a prefix of the
-   * message that {@link #retryAfter} reads and {@link #clientMessage} strips.
-   */
-  public static <T> Future<T> retryLater(int code, long seconds, String message) {
-    return Future.failedFuture(retryLaterFailure(code, seconds, message));
-  }
-
-  public static ReplyException retryLaterFailure(int code, long seconds, String message) {
-    return of(code, "[retry-after=" + seconds + "] " + message);
-  }
-
-  private static final Pattern RETRY_AFTER = Pattern.compile("^\\[retry-after=(\\d{1,9})] (.*)$", Pattern.DOTALL);
-
-  /** The seconds of a {@link #retryLater} failure. */
-  public static OptionalLong retryAfter(Throwable t) {
-    Matcher m = t instanceof ReplyException && t.getMessage() != null ? RETRY_AFTER.matcher(t.getMessage()) : null;
-    return m != null && m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
-  }
-
-  /** The message to show the client: a {@link #retryLater} failure's without its prefix. */
-  public static String clientMessage(Throwable t) {
-    Matcher m = t.getMessage() == null ? null : RETRY_AFTER.matcher(t.getMessage());
-    return m != null && m.matches() ? m.group(2) : t.getMessage();
   }
 
   /** The HTTP-like code of a failure; anything unexpected counts as internal. */
@@ -81,7 +55,7 @@ public final class Failures {
     int code = codeOf(t);
     if (code >= 500 && !(t instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE)) {
       log.error("{} failed: {}", msg.address(), t.toString());
-      msg.fail(INTERNAL, SeedMessages.INTERNAL_ERROR);
+      msg.fail(INTERNAL, INTERNAL_ERROR);
     } else {
       msg.fail(code, t.getMessage());
     }

@@ -1,12 +1,58 @@
 package michat.model;
 
+import michat.contract.Refusal;
+import michat.contract.Refusal.Refused;
+
 /**
- * The strings clients show to users. The Chinese ones are the seed's, byte for byte (PROTOCOL.md,
- * "Exact messages clients display"); the English ones are michat's own, for input the seed never
+ * The strings ginchat clients show to users, and the words for each {@link Refusal} a service
+ * answers with: only the edges (web routes, gateway) use this class. The Chinese ones are the original
+ * ginchat project's, byte for byte; the English ones are michat's own, for input the original never
  * checked.
  */
 public final class SeedMessages {
   private SeedMessages() {}
+
+  /** What a ginchat client shows for a failure: a refusal's sentence, else the failure's own message. */
+  public static String of(Throwable failure) {
+    return Refusal.of(failure).map(SeedMessages::of).orElseGet(failure::getMessage);
+  }
+
+  /** The sentence of a refusal; the switch has a case for every reason, so a new one must get words here. */
+  public static String of(Refused refused) {
+    String arg = refused.argument();
+    return switch (refused.reason()) {
+      case FIELDS_EMPTY -> NAME_OR_PASSWORD_EMPTY;
+      case NAME_TAKEN -> NAME_TAKEN;
+      case PASSWORDS_DIFFER -> PASSWORDS_DIFFER;
+      case LOGIN_FAILED -> LOGIN_FAILED;
+      case USER_NOT_FOUND -> USER_NOT_FOUND;
+      case PROFILE_INVALID -> UPDATE_INVALID;
+      case CURRENT_PASSWORD_REQUIRED -> CURRENT_PASSWORD_REQUIRED;
+      case CURRENT_PASSWORD_WRONG -> CURRENT_PASSWORD_WRONG;
+      case TOO_MANY_ATTEMPTS -> String.format(TOO_MANY_ATTEMPTS, seconds(arg));
+      case BUSY -> String.format(BUSY, seconds(arg));
+      case FRIEND_NAME_EMPTY -> FRIEND_NAME_EMPTY;
+      case FRIEND_NOT_FOUND -> FRIEND_NOT_FOUND;
+      case CANNOT_ADD_SELF -> CANNOT_ADD_SELF;
+      case ALREADY_FRIENDS -> ALREADY_FRIENDS;
+      case GROUP_NAME_EMPTY -> GROUP_NAME_EMPTY;
+      case GROUP_NAME_TAKEN -> GROUP_NAME_TAKEN;
+      case GROUP_NOT_FOUND -> GROUP_NOT_FOUND;
+      case ALREADY_MEMBER -> ALREADY_MEMBER;
+      case GROUP_FULL -> arg == null ? GROUP_FULL : GROUP_FULL + " (" + arg + ")";
+      case NOT_GROUP_OWNER -> NOT_GROUP_OWNER;
+      case OWNER_UNKNOWN -> PLEASE_LOG_IN;
+      case NOT_YOUR_CONVERSATION -> NOT_YOURSELF;
+      case NOT_A_MEMBER -> NOT_A_MEMBER;
+      case NOT_AUTHENTICATED -> NOT_AUTHENTICATED;
+      case SESSION_ENDED -> SESSION_ENDED;
+      case INVALID -> arg == null ? "invalid input" : arg;
+    };
+  }
+
+  private static long seconds(String arg) {
+    return arg != null && arg.matches("\\d{1,9}") ? Long.parseLong(arg) : 1;
+  }
 
   // register
   public static final String NAME_OR_PASSWORD_EMPTY = "用户名或密码不能为空！";
@@ -52,7 +98,7 @@ public final class SeedMessages {
   public static final String CURRENT_PASSWORD_WRONG = "当前密码不正确";
   public static final String CROSS_SITE = "refused: this request came from another site's page";
   public static final String NOT_YOURSELF = "you can only read or change your own data";
-  public static final String INTERNAL_ERROR = "internal error, please try again";
+  public static final String NOT_A_MEMBER = "you are not a member of this group";
   public static final String TOO_MANY_UPLOADS = "too many uploads at once: wait for one to finish";
   public static final String BODY_TOO_LARGE = "request body too large";
   public static final String NOT_FOUND = "not found";
@@ -63,13 +109,4 @@ public final class SeedMessages {
   private static final String TOO_MANY_ATTEMPTS = "尝试次数过多，请 %d 秒后再试";
   private static final String BUSY = "服务器繁忙，请 %d 秒后再试";
 
-  /** Failed logins or registrations are throttled: "too many attempts, try again in N seconds". */
-  public static String tooManyAttempts(long seconds) {
-    return String.format(TOO_MANY_ATTEMPTS, seconds);
-  }
-
-  /** The password-hashing queue is full: "server busy, try again in N seconds". */
-  public static String busy(long seconds) {
-    return String.format(BUSY, seconds);
-  }
 }

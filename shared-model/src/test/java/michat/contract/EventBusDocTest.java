@@ -58,6 +58,10 @@ class EventBusDocTest {
           .append(ActsForUser.class.isAssignableFrom(type) ? " — acts for its caller" : "")
           .append("\n");
     }
+    out.append("\n### Refusals\n\n| key | status |\n|---|---|\n");
+    for (Refusal r : Refusal.values()) {
+      out.append("| `").append(r.key()).append("` | ").append(r.status).append(" |\n");
+    }
     return out.append("\n").toString();
   }
 

@@ -7,8 +7,8 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.OptionalLong;
+import michat.contract.Refusal;
 import michat.model.Failures;
-import michat.model.SeedMessages;
 
 /**
  * Throttles password guessing and name probing: failed logins per account name and per client
@@ -63,7 +63,7 @@ final class AccountThrottle {
     }
     if (wait.isPresent()) {
       long seconds = wait.getAsLong();
-      return Failures.retryLater(Failures.TOO_MANY, seconds, SeedMessages.tooManyAttempts(seconds));
+      return Refusal.TOO_MANY_ATTEMPTS.fail(seconds);
     }
     return Future.succeededFuture(new Attempt(account, address));
   }

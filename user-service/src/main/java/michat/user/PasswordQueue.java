@@ -11,8 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import michat.model.Failures;
-import michat.model.SeedMessages;
+import michat.contract.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +88,7 @@ final class PasswordQueue {
       int mine = line == null ? 0 : line.size();
       if (closed || waiting >= limits.maxWaiting() || mine >= limits.maxPerAddress()) {
         long seconds = retryAfterSeconds(Math.max(mine * Math.max(1, turns.size()), waiting));
-        return Failures.retryLater(Failures.UNAVAILABLE, seconds, SeedMessages.busy(seconds));
+        return Refusal.BUSY.fail(seconds);
       }
       if (line == null) {
         line = new ArrayDeque<>();
@@ -173,7 +172,7 @@ final class PasswordQueue {
 
     void refuse(long seconds) {
       context.runOnContext(v -> promise.fail(
-          Failures.retryLaterFailure(Failures.UNAVAILABLE, seconds, SeedMessages.busy(seconds))));
+          Refusal.BUSY.failure(seconds)));
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import michat.contract.Refusal;
 import michat.auth.CallerCheck;
 import michat.auth.Session;
 import michat.auth.SessionTokens;
@@ -23,9 +24,7 @@ import michat.contract.Endpoint;
 import michat.contract.ServiceBus;
 import michat.contract.UserApi;
 import michat.contract.UserApi.*;
-import michat.model.Failures;
 import michat.model.MediaUrls;
-import michat.model.SeedMessages;
 import michat.storage.Database;
 import michat.storage.SqlErrors;
 import org.slf4j.Logger;
@@ -137,12 +136,12 @@ public class UserVerticle extends VerticleBase {
     String password = req.password();
     String confirm = req.confirm();
     if (name.isEmpty() || password.isEmpty() || confirm.isEmpty()) {
-      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.NAME_OR_PASSWORD_EMPTY);
+      return Refusal.FIELDS_EMPTY.fail();
     }
     Optional<String> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
         .or(() -> AccountRules.text("password", password, AccountRules.PASSWORD_MAX));
     if (bad.isPresent()) {
-      return Failures.fail(Failures.BAD_REQUEST, bad.get());
+      return Refusal.INVALID.fail(bad.get());
     }
     String clientIp = req.clientIp();
     // "Name taken" tells which names exist: refusals count against the address like failed logins.
@@ -153,14 +152,14 @@ public class UserVerticle extends VerticleBase {
   private Future<UserInfo> createUser(String name, String password, String confirm, String clientIp) {
     return repo.findUserByName(name).compose(existing -> {
       if (existing.isPresent()) {
-        return Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN);
+        return Refusal.NAME_TAKEN.fail();
       }
       if (!password.equals(confirm)) {
-        return Failures.fail(Failures.BAD_REQUEST, SeedMessages.PASSWORDS_DIFFER);
+        return Refusal.PASSWORDS_DIFFER.fail();
       }
       return passwords.hash(clientIp, password).compose(h -> repo.insertUser(name, h))
           .recover(err -> SqlErrors.isDuplicate(err)
-              ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
+              ? Refusal.NAME_TAKEN.fail() : Future.failedFuture(err))
           .onSuccess(u -> LOG.info("user {} registered as id {}", name, u.id()));
     });
   }
@@ -169,7 +168,7 @@ public class UserVerticle extends VerticleBase {
     String name = req.name();
     String password = req.password();
     if (name.isEmpty() || password.isEmpty()) {
-      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.NAME_OR_PASSWORD_EMPTY);
+      return Refusal.FIELDS_EMPTY.fail();
     }
     String clientIp = req.clientIp();
     return throttle.login(name, clientIp)
@@ -188,7 +187,7 @@ public class UserVerticle extends VerticleBase {
     return repo.findCredentials(name).compose(found -> passwords
         .matches(clientIp, password, found.map(UserRepository.Credentials::passwordHash).orElse(unmatchableHash))
         .compose(ok -> ok && found.isPresent() ? Future.succeededFuture(found.get())
-            : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.LOGIN_FAILED)));
+            : Refusal.LOGIN_FAILED.fail()));
   }
 
   /**
@@ -244,15 +243,15 @@ public class UserVerticle extends VerticleBase {
         .or(() -> AccountRules.text("icon", req.avatar(), AccountRules.URL_MAX))
         .or(() -> mediaUrls.problem("icon", req.avatar()));
     if (bad.isPresent()) {
-      return Failures.fail(Failures.BAD_REQUEST, bad.get());
+      return Refusal.INVALID.fail(bad.get());
     }
     if (!AccountRules.validPhone(req.phone()) || !AccountRules.validEmail(req.email())) {
-      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.UPDATE_INVALID);
+      return Refusal.PROFILE_INVALID.fail();
     }
     String current = req.currentPassword();
     String clientIp = req.clientIp();
     if (!password.isEmpty() && current.isEmpty()) {
-      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.CURRENT_PASSWORD_REQUIRED);
+      return Refusal.CURRENT_PASSWORD_REQUIRED.fail();
     }
     return existingUser(id)
         .compose(u -> password.isEmpty() ? Future.succeededFuture()
@@ -261,7 +260,7 @@ public class UserVerticle extends VerticleBase {
         .compose(v -> password.isEmpty() ? Future.<String>succeededFuture(null) : passwords.hash(clientIp, password))
         .compose(h -> repo.updateUser(id, fields, h))
         .recover(err -> SqlErrors.isDuplicate(err)
-            ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.failedFuture(err))
+            ? Refusal.NAME_TAKEN.fail() : Future.failedFuture(err))
         .map(generation -> password.isEmpty() ? null : newGeneration(id, generation))
         .compose(token -> existingUser(id).map(u -> new Updated(u, token)))
         .onSuccess(u -> LOG.info("user {} updated {}{}", id, fields.keySet(), password.isEmpty() ? "" : " and password"));
@@ -281,8 +280,7 @@ public class UserVerticle extends VerticleBase {
     return throttle.login(name, clientIp)
         .compose(attempt -> checkPassword(name, password, clientIp).andThen(attempt::settle))
         .<Void>mapEmpty()
-        .recover(err -> Failures.codeOf(err) == Failures.UNAUTHORIZED
-            ? Failures.fail(Failures.FORBIDDEN, SeedMessages.CURRENT_PASSWORD_WRONG) : Future.failedFuture(err));
+        .recover(err -> Refusal.LOGIN_FAILED.is(err) ? Refusal.CURRENT_PASSWORD_WRONG.fail() : Future.failedFuture(err));
   }
 
   /** After a password change: every older session ends everywhere; the caller's continues with a new token. */
@@ -312,22 +310,22 @@ public class UserVerticle extends VerticleBase {
     long userId = req.caller().userId();
     String targetName = req.targetName();
     if (targetName.isEmpty()) {
-      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.FRIEND_NAME_EMPTY);
+      return Refusal.FRIEND_NAME_EMPTY.fail();
     }
     return repo.findUserByName(targetName).compose(found -> {
       if (found.isEmpty()) {
-        return Failures.fail(Failures.NOT_FOUND, SeedMessages.FRIEND_NOT_FOUND);
+        return Refusal.FRIEND_NOT_FOUND.fail();
       }
       long targetId = found.get().id();
       if (targetId == userId) {
-        return Failures.fail(Failures.BAD_REQUEST, SeedMessages.CANNOT_ADD_SELF);
+        return Refusal.CANNOT_ADD_SELF.fail();
       }
       return repo.hasContact(userId, UserRepository.FRIEND, targetId)
           .compose(exists -> exists
-              ? Failures.<Void>fail(Failures.CONFLICT, SeedMessages.ALREADY_FRIENDS)
+              ? Refusal.ALREADY_FRIENDS.<Void>fail()
               : repo.addFriends(userId, targetId))
           .recover(err -> SqlErrors.isDuplicate(err)
-              ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_FRIENDS) : Future.failedFuture(err))
+              ? Refusal.ALREADY_FRIENDS.fail() : Future.failedFuture(err))
           .map(v -> found.get());
     });
   }
@@ -340,23 +338,23 @@ public class UserVerticle extends VerticleBase {
     String img = req.img();
     String desc = req.desc();
     if (name.isEmpty()) {
-      return Failures.fail(Failures.BAD_REQUEST, SeedMessages.GROUP_NAME_EMPTY);
+      return Refusal.GROUP_NAME_EMPTY.fail();
     }
     Optional<String> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
         .or(() -> AccountRules.text("icon", img, AccountRules.URL_MAX))
         .or(() -> AccountRules.text("desc", desc, AccountRules.DESC_MAX))
         .or(() -> mediaUrls.problem("icon", img));
     if (bad.isPresent()) {
-      return Failures.fail(Failures.BAD_REQUEST, bad.get());
+      return Refusal.INVALID.fail(bad.get());
     }
     return repo.findUserById(ownerId)
         .compose(owner -> owner.isPresent() ? repo.findGroupByName(name)
-            : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.PLEASE_LOG_IN))
+            : Refusal.OWNER_UNKNOWN.fail())
         .compose(existing -> existing.isPresent()
-            ? Failures.<GroupInfo>fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN)
+            ? Refusal.GROUP_NAME_TAKEN.<GroupInfo>fail()
             : repo.insertGroup(ownerId, name, img, desc, req.historyVisible()))
         .recover(err -> SqlErrors.isDuplicate(err)
-            ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN) : Future.failedFuture(err))
+            ? Refusal.GROUP_NAME_TAKEN.fail() : Future.failedFuture(err))
         .onSuccess(g -> {
           announceChange(g.id());
           LOG.info("group {} '{}' created by user {}", g.id(), name, ownerId);
@@ -372,7 +370,7 @@ public class UserVerticle extends VerticleBase {
     long userId = req.caller().userId();
     String ref = req.group().trim();
     if (ref.isEmpty()) {
-      return Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND);
+      return Refusal.GROUP_NOT_FOUND.fail();
     }
     Future<Optional<GroupInfo>> lookup = ref.matches("\\d{1,18}")
         ? repo.findGroupById(Long.parseLong(ref)).compose(g -> g.isPresent() ? Future.succeededFuture(g)
@@ -380,17 +378,17 @@ public class UserVerticle extends VerticleBase {
         : repo.findGroupByName(ref);
     return lookup.compose(found -> {
       if (found.isEmpty()) {
-        return Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND);
+        return Refusal.GROUP_NOT_FOUND.fail();
       }
       long groupId = found.get().id();
       return repo.hasContact(userId, UserRepository.MEMBER, groupId)
           .compose(member -> member
-              ? Failures.<Void>fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER)
+              ? Refusal.ALREADY_MEMBER.<Void>fail()
               : repo.memberCount(groupId).compose(n -> n >= maxGroupMembers
-                  ? Failures.fail(Failures.CONFLICT, SeedMessages.GROUP_FULL + " (" + maxGroupMembers + ")")
+                  ? Refusal.GROUP_FULL.fail(maxGroupMembers)
                   : repo.addMember(userId, groupId)))
           .recover(err -> SqlErrors.isDuplicate(err)
-              ? Failures.fail(Failures.CONFLICT, SeedMessages.ALREADY_MEMBER) : Future.failedFuture(err))
+              ? Refusal.ALREADY_MEMBER.fail() : Future.failedFuture(err))
           .map(v -> found.get())
           .onSuccess(g -> {
             announceChange(groupId);
@@ -413,7 +411,7 @@ public class UserVerticle extends VerticleBase {
     boolean visible = req.historyVisible();
     return existingGroup(groupId)
         .compose(g -> g.ownerId() == userId ? repo.setHistoryVisible(groupId, visible)
-            : Failures.<Void>fail(Failures.FORBIDDEN, SeedMessages.NOT_GROUP_OWNER))
+            : Refusal.NOT_GROUP_OWNER.<Void>fail())
         .compose(v -> existingGroup(groupId))
         .onSuccess(g -> {
           announceChange(groupId);
@@ -430,12 +428,12 @@ public class UserVerticle extends VerticleBase {
 
   private Future<GroupInfo> existingGroup(long groupId) {
     return repo.findGroupById(groupId).compose(g -> g.isPresent() ? Future.succeededFuture(g.get())
-        : Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND));
+        : Refusal.GROUP_NOT_FOUND.fail());
   }
 
   private Future<UserInfo> existingUser(long id) {
     return repo.findUserById(id).compose(u -> u.isPresent() ? Future.succeededFuture(u.get())
-        : Failures.fail(Failures.NOT_FOUND, SeedMessages.USER_NOT_FOUND));
+        : Refusal.USER_NOT_FOUND.fail());
   }
 
   private Future<Void> nameFreeFor(long id, String name) {
@@ -443,7 +441,7 @@ public class UserVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return repo.findUserByName(name).compose(other -> other.isPresent() && other.get().id() != id
-        ? Failures.fail(Failures.CONFLICT, SeedMessages.NAME_TAKEN) : Future.succeededFuture());
+        ? Refusal.NAME_TAKEN.fail() : Future.succeededFuture());
   }
 
   private static String truncate(String s, int max) {

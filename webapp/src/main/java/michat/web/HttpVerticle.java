@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.freemarker.FreeMarkerTemplateEngine;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import michat.gateway.ChatGateway;
@@ -23,6 +24,8 @@ import michat.config.ConfigKeys;
 import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
+import michat.contract.Refusal;
+import michat.contract.Refusal.Refused;
 import michat.model.Failures;
 import michat.model.SeedMessages;
 import michat.web.http.AccountRoutes;
@@ -174,10 +177,11 @@ public class HttpVerticle extends VerticleBase {
     }
     if (t instanceof ReplyException) {
       int status = Failures.codeOf(t);
-      OptionalLong retryAfter = Failures.retryAfter(t);
+      Optional<Refused> refused = Refusal.of(t);
+      OptionalLong retryAfter = refused.map(Refused::retryAfterSeconds).orElse(OptionalLong.empty());
       retryAfter.ifPresent(seconds -> ctx.response().putHeader("Retry-After", Long.toString(seconds)));
-      String message = status == Failures.UNAVAILABLE && retryAfter.isEmpty()
-          ? "service unavailable, please try again" : Failures.clientMessage(t);
+      String message = refused.map(SeedMessages::of).orElseGet(() -> status == Failures.UNAVAILABLE
+          ? "service unavailable, please try again" : t.getMessage());
       Replies.error(ctx, shape, status, message);
     } else if (ctx.statusCode() == Failures.TOO_LARGE) {
       Replies.error(ctx, shape, Failures.TOO_LARGE, SeedMessages.BODY_TOO_LARGE);
@@ -187,7 +191,7 @@ public class HttpVerticle extends VerticleBase {
       Replies.error(ctx, shape, ctx.statusCode(), "bad request");
     } else {
       LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(t));
-      Replies.error(ctx, shape, Failures.INTERNAL, SeedMessages.INTERNAL_ERROR);
+      Replies.error(ctx, shape, Failures.INTERNAL, Failures.INTERNAL_ERROR);
     }
   }
 }

@@ -231,7 +231,13 @@ class SessionSecurityTest {
       chat.send(new JsonObject().put("Type", 3).put("Cmd", "heartbeat"));
       assertEquals(null, chat.closeCode, "open while the token is valid");
       Thread.sleep(3_100);
-      chat.send(new JsonObject().put("TargetId", u.getLong("ID")).put("Type", 1).put("Media", 1).put("Content", "late"));
+      if (chat.closeCode == null) {   // else the gateway's sweep closed it already
+        try {
+          chat.send(new JsonObject().put("TargetId", u.getLong("ID")).put("Type", 1).put("Media", 1).put("Content", "late"));
+        } catch (IllegalStateException closedMeanwhile) {
+          // the sweep got there first
+        }
+      }
       assertTrue(chat.awaitClosed(5_000), "the connection does not outlive its token");
       assertEquals(Short.valueOf((short) 4003), chat.closeCode);
     }

@@ -34,7 +34,7 @@ import java.util.Arrays;
  * <p>When that test fails after a Vert.x upgrade: adapt this class, or leave the two keys out in
  * {@link #install} — the pool then uses its stock codecs, which decode the same values, only slower.
  */
-public final class JdbcCodecs {
+final class JdbcCodecs {
   private JdbcCodecs() {}
 
   /** The embedded pool's options with michat's codecs in place of the stock ones. */
@@ -42,7 +42,7 @@ public final class JdbcCodecs {
     return install(options, DirectParameterEncoder.class, ColumnCachingDecoder.class);
   }
 
-  /** The same with subclasses (the test's, which count calls). */
+  /** The same with subclasses: the test's, which count calls (hence the codecs are not final). */
   static JDBCConnectOptions install(JDBCConnectOptions options, Class<? extends DirectParameterEncoder> encoder,
                                     Class<? extends ColumnCachingDecoder> decoder) {
     return options.setExtraConfig(new JsonObject().put("encoderCls", encoder.getName())

@@ -47,7 +47,10 @@ class JdbcCodecsTest {
 
   /** One worker thread: every result is decoded on the same thread, with the same decoder cache. */
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(1));
-  private Pool withCodecs;
+  private final JDBCConnectOptions h2 = new JDBCConnectOptions().setUser("sa").setPassword("")
+      .setJdbcUrl("jdbc:h2:mem:codecs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
+  /** With michat's codecs, subclassed to count their calls. */
+  private Pool counting;
   private Pool stock;
 
   /** Counts the encoder's calls; public with a public constructor, as the pool instantiates it by name. */
@@ -87,9 +90,7 @@ class JdbcCodecsTest {
     CountingEncoder.CALLS.set(0);
     CountingDecoder.CALLS.set(0);
     CountingDecoder.PROVIDERS.clear();
-    JDBCConnectOptions h2 = new JDBCConnectOptions()
-        .setJdbcUrl("jdbc:h2:mem:codecs;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1").setUser("sa").setPassword("");
-    withCodecs = JDBCPool.pool(vertx, JdbcCodecs.install(new JDBCConnectOptions(h2), CountingEncoder.class,
+    counting = JDBCPool.pool(vertx, JdbcCodecs.install(new JDBCConnectOptions(h2), CountingEncoder.class,
         CountingDecoder.class), new PoolOptions().setMaxSize(1));
     stock = JDBCPool.pool(vertx, h2, new PoolOptions().setMaxSize(1));
     await(stock.query("DROP TABLE IF EXISTS t").execute());
@@ -106,17 +107,17 @@ class JdbcCodecsTest {
   @Test
   void thePoolCallsMichatsCodecsForEveryParameterAndValueWithAProviderPerResult() throws Exception {
     // Multi-row inserts, as SqlBatches writes (executeBatch binds without any encoder in 5.0.7).
-    await(withCodecs.preparedQuery(INSERT + ", (?, ?, ?, ?, ?, ?)").execute(Tuple.of(1L, 7, (short) 2, true, "a", AT)
+    await(counting.preparedQuery(INSERT + ", (?, ?, ?, ?, ?, ?)").execute(Tuple.of(1L, 7, (short) 2, true, "a", AT)
         .addValue(2L).addValue(null).addValue((short) 1).addValue(false).addValue(null).addValue(null)));
-    await(withCodecs.preparedQuery(INSERT).execute(Tuple.of(3L, Integer.MAX_VALUE, (short) 3, true, "c", AT)));
+    await(counting.preparedQuery(INSERT).execute(Tuple.of(3L, Integer.MAX_VALUE, (short) 3, true, "c", AT)));
     assertEquals(18, CountingEncoder.CALLS.get(),
         "JdbcCodecs: the pool did not call michat's encoder once per parameter (is encoderCls still read?)");
     CountingDecoder.CALLS.set(0);   // the inserts' generated keys were decoded too
     CountingDecoder.PROVIDERS.clear();
 
-    RowSet<Row> all = await(withCodecs.preparedQuery(SELECT_ALL).execute(Tuple.of(1L)));
-    RowSet<Row> other = await(withCodecs.preparedQuery(SELECT_OTHER).execute(Tuple.of(1L)));
-    RowSet<Row> simple = await(withCodecs.query("SELECT COALESCE(MAX(id), 0) AS max_id FROM t").execute());
+    RowSet<Row> all = await(counting.preparedQuery(SELECT_ALL).execute(Tuple.of(1L)));
+    RowSet<Row> other = await(counting.preparedQuery(SELECT_OTHER).execute(Tuple.of(1L)));
+    RowSet<Row> simple = await(counting.query("SELECT COALESCE(MAX(id), 0) AS max_id FROM t").execute());
     assertEquals(3 * 6 + 4 + 1, CountingDecoder.CALLS.get(),
         "JdbcCodecs: the pool did not call michat's decoder once per value (is decoderCls still read?)");
     assertEquals(3, CountingDecoder.PROVIDERS.size(), "JdbcCodecs: three results decoded");
@@ -147,6 +148,8 @@ class JdbcCodecsTest {
 
   @Test
   void valuesDecodeAsWithTheStockCodecs() throws Exception {
+    Pool withCodecs = JDBCPool.pool(vertx, JdbcCodecs.install(new JDBCConnectOptions(h2)),
+        new PoolOptions().setMaxSize(1));
     await(stock.preparedQuery(INSERT).executeBatch(List.of(
         Tuple.of(1L, 7, (short) 2, true, "a", AT),
         Tuple.tuple().addValue(2L).addValue(null).addValue((short) 1).addValue(false).addValue(null).addValue(null),

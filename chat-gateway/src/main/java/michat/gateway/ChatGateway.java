@@ -155,8 +155,8 @@ public final class ChatGateway {
 
   /**
    * Whether the server must hand this request to {@link #chat(HttpServerRequest)} before its router:
-   * only a socket upgraded from the server's own request is Vert.x's own, with a channel that
-   * {@link ChatSocket} can take over; one upgraded through vertx-web's request wrapper is wrapped too.
+   * only a socket upgraded from the server's own request can be taken over ({@link SocketTakeover});
+   * one upgraded through vertx-web's request wrapper is wrapped too.
    */
   public boolean takesUpgrade(HttpServerRequest req) {
     return req.method() == HttpMethod.GET && CHAT_PATHS.contains(req.path()) && req.canUpgradeToWebSocket();
@@ -224,7 +224,7 @@ public final class ChatGateway {
     long userId = login.userId();
     ChatSocket socket;
     try {
-      socket = ChatSocket.takeOver(ws, maxFrameBytes, flusher);
+      socket = SocketTakeover.takeOver(ws, new ChatSocket(maxFrameBytes, flusher));
     } catch (RuntimeException e) {
       LOG.error("chat socket of user {} not taken over, closed: {}", userId, e.toString());
       limits.release(limitKeys);

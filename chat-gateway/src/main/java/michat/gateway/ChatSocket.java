@@ -3,9 +3,7 @@ package michat.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -18,8 +16,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
@@ -28,14 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A chat WebSocket after its handshake, read and written by michat on the connection's Netty pipeline.
- *
- * <p>Vert.x does the upgrade (the checks, the 101 response, the frame codec it installs); then
- * {@link #takeOver} puts this handler where Vert.x's was and tells Vert.x the socket is no longer its
- * own. What Vert.x kept per socket is then released: its WebSocket connection with a multi-producer
- * write queue whose first chunk alone has 1,025 slots (~4.7 KB; Vert.x 5.0.7 has no strict thread mode
- * for WebSockets), the upgrade's HTTP connection, request, response and handshaker (~0.8 KB), and the
- * socket object — over half of an idle session's heap (docs/benchmarks.md, item 19). Vert.x's HTTP
+ * A chat WebSocket after its handshake, read and written by michat on the connection's Netty pipeline,
+ * where {@link SocketTakeover} put it in place of Vert.x's handler (which says why). Vert.x's HTTP
  * metrics count the socket as closed from then on; {@code michat_sessions_open} counts sessions.
  *
  * <p>What Vert.x did for the socket is done here: text messages reassembled from fragments up to the
@@ -93,42 +83,10 @@ final class ChatSocket extends ChannelInboundHandlerAdapter {
   private boolean closeSent;
   private ScheduledFuture<?> closingTimeout;
 
-  /** Not yet on a channel: {@link #takeOver} puts it on one (tests: a channel of their own). */
+  /** Not yet on a channel: {@link SocketTakeover} puts it on one (tests: a channel of their own). */
   ChatSocket(int maxMessageBytes, Flusher flusher) {
     this.maxMessageBytes = maxMessageBytes;
     this.flusher = flusher;
-  }
-
-  /**
-   * Replaces Vert.x's handler of a socket just upgraded by Vert.x's own HTTP server, on the socket's
-   * event loop and in the same task as the upgrade (before anything more is read). Call
-   * {@link #listen} next.
-   *
-   * @throws IllegalArgumentException for a socket that does not expose its channel (one upgraded
-   *     through vertx-web's request wrapper: chat upgrades are taken before the router for this)
-   */
-  static ChatSocket takeOver(ServerWebSocket ws, int maxMessageBytes, Flusher flusher) {
-    if (!(ws instanceof WebSocketInternal internal)) {
-      throw new IllegalArgumentException("not a socket of Vert.x's own HTTP server: " + ws.getClass().getName());
-    }
-    ChannelHandlerContext vertxContext = internal.channelHandlerContext();
-    if (!vertxContext.executor().inEventLoop()) {
-      throw new IllegalStateException("a socket is taken over on its own event loop only");
-    }
-    ChatSocket socket = new ChatSocket(maxMessageBytes, flusher);
-    ChannelHandler vertxHandler = vertxContext.handler();
-    boolean open = vertxContext.channel().isActive();
-    vertxContext.pipeline().replace(vertxHandler, "michat-chat-socket", socket);
-    if (open) {
-      // Vert.x's side of the socket ends as if the connection had closed: its metrics count it out, its
-      // queue and its WebSocket, request and connection objects become garbage.
-      try {
-        ((ChannelInboundHandler) vertxHandler).channelInactive(vertxContext);
-      } catch (Exception e) {
-        LOG.warn("Vert.x did not release a chat socket it handed over: {}", e.toString());
-      }
-    }
-    return socket;
   }
 
   /** Starts reading for {@code listener}; tells it at once if the connection is gone already. */

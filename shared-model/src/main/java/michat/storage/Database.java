@@ -2,7 +2,6 @@ package michat.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.mysqlclient.MySQLBuilder;
@@ -93,9 +92,8 @@ public final class Database {
           .using(vertx)
           .build();
     }
-    return JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword("")
-            .setExtraConfig(new JsonObject().put("encoderCls", DirectParameterEncoder.class.getName())
-                .put("decoderCls", ColumnCachingDecoder.class.getName())),
+    return JDBCPool.pool(vertx,
+        JdbcCodecs.install(new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword("")),
         new PoolOptions().setMaxSize(cfg.integer(ConfigKeys.MYSQL_POOL_SIZE, 1, 256)));
   }
 

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import michat.storage.JdbcCodecs.ColumnCachingDecoder;
 import org.junit.jupiter.api.Test;
 
 class ColumnCachingDecoderTest {

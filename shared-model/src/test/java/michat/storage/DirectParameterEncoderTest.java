@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.vertx.jdbcclient.spi.JDBCColumnDescriptorProvider;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDateTime;
+import michat.storage.JdbcCodecs.DirectParameterEncoder;
 import org.junit.jupiter.api.Test;
 
 class DirectParameterEncoderTest {

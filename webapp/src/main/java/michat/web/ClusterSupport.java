@@ -32,7 +32,10 @@ import michat.config.MichatConfig;
 final class ClusterSupport {
   private ClusterSupport() {}
 
-  static Future<Vertx> start(MichatConfig cfg, VertxOptions options) {
+  /** A started Vert.x and, when clustered, its cluster manager (Vert.x gives it out through its internals only). */
+  record Node(Vertx vertx, HazelcastClusterManager cluster) {}
+
+  static Future<Node> start(MichatConfig cfg, VertxOptions options) {
     System.setProperty("hazelcast.phone.home.enabled", "false");
     System.setProperty("hazelcast.logging.type", "slf4j");
     ClusterTls credentials = ClusterTls.from(cfg);
@@ -41,8 +44,10 @@ final class ClusterSupport {
     options.getEventBusOptions().setHost(host)
         .setPort(cfg.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT, 0, 65535));
     credentials.apply(options.getEventBusOptions());
+    HazelcastClusterManager manager = new HazelcastClusterManager(hz);
     return Vertx.builder().with(options).withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory())
-        .withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+        .withClusterManager(manager).buildClustered()
+        .map(vertx -> new Node(vertx, manager))
         .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.CLUSTER_DISCOVERY,
             "cannot join the cluster: " + String.valueOf(err.getMessage()).replaceAll("\\s+", " "))));
   }

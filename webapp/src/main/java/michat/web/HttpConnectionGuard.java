@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * request (its body read, its response not yet written) nothing is timed: that is the server's time.
  *
  * <p>Not Vert.x's {@code setIdleTimeout}: its IdleStateHandler stays on the pipeline after a WebSocket
- * upgrade and would cut the chat sockets that ChatSocket takes over and the pub/sub sockets whose
+ * upgrade and would cut the chat sockets that the gateway takes over and the pub/sub sockets whose
  * clients never send, both of which the gateway times itself (heartbeat sweep). This handler takes
  * itself off the pipeline when the 101 response is written.
  */

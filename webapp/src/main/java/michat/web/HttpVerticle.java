@@ -102,7 +102,7 @@ public class HttpVerticle extends VerticleBase {
     // connection with a fixed 1,024-slot chunk (~4 KB) and stays reachable as long as a WebSocket
     // upgraded from the connection: a quarter of an idle session's heap (docs/benchmarks.md). A write
     // from another thread would fail loudly ("Only the context thread can write a message"). A chat
-    // WebSocket is then taken over from Vert.x, with its own such queue (ChatSocket).
+    // WebSocket is then taken over from Vert.x, with its own such queue (SocketTakeover).
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
         .setStrictThreadMode(true)
         // No HTTP/2 without TLS (no browser speaks it): every connection is HTTP/1.x, which HttpConnections guards.

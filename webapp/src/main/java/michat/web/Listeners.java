@@ -4,9 +4,6 @@ import com.hazelcast.cluster.Address;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.properties.ClusterProperty;
 import com.hazelcast.spi.properties.HazelcastProperties;
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
@@ -24,16 +21,15 @@ import michat.config.MichatConfig;
 final class Listeners {
   private Listeners() {}
 
-  static String describe(Vertx vertx, MichatConfig cfg, Set<Role> roles, int httpPort, OptionalInt managementPort) {
+  /** {@code cluster} null unless the node is clustered. */
+  static String describe(HazelcastClusterManager cluster, MichatConfig cfg, Set<Role> roles, int httpPort,
+                         OptionalInt managementPort) {
     List<String> out = new ArrayList<>();
     out.add(url(cfg.string(ConfigKeys.HTTP_HOST), httpPort) + " (" + String.join(", ", httpUses(cfg, roles)) + ")");
     managementPort.ifPresent(port -> out.add("management " + url(cfg.string(ConfigKeys.MANAGEMENT_HOST), port) + " ("
         + (cfg.bool(ConfigKeys.METRICS_ENABLED) ? "/metrics, " : "") + "/health, /ready)"));
-    ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
-    if (cluster instanceof HazelcastClusterManager hazelcast) {
-      out.add(hazelcast(hazelcast.getHazelcastInstance()));
-    }
     if (cluster != null) {
+      out.add(hazelcast(cluster.getHazelcastInstance()));
       NodeInfo node = cluster.getNodeInfo();
       out.add("event bus " + node.host() + ":" + node.port()
           + " (mutual TLS)");   // clustered mode does not start without it (ClusterTls)

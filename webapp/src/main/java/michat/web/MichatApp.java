@@ -74,19 +74,23 @@ public final class MichatApp {
     secureDataDir(cfg, true);
     VertxOptions options = vertxOptions(cfg);
     BenchSeedRoute.check(cfg);
-    Future<Vertx> vertx = cluster
+    Future<ClusterSupport.Node> node = cluster
         ? ClusterSupport.start(cfg, options)
-        : Future.succeededFuture(Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build());
-    return vertx.compose(v -> RedisCheck.reachable(v, cfg)
-        .compose(ok -> deploy(v, cfg, roles))
-        .map(deployed -> new MichatApp(v, cfg, deployed))
-        .onSuccess(app -> LOG.info("michat started: node {}, roles {}{}; listening on {}; storage {}; presence {}",
-            cfg.string(ConfigKeys.NODE_ID), roles.stream().map(Role::label).collect(Collectors.joining(",")),
-            cluster ? " (clustered)" : "",
-            Listeners.describe(v, cfg, roles, app.deployed.httpPort(), app.deployed.managementPort()),
-            db.describe(),
-            RedisSettings.from(cfg).map(RedisSettings::describe).orElse("in-JVM shared data")))
-        .recover(err -> closeAfterFailure(v, err)));
+        : Future.succeededFuture(new ClusterSupport.Node(
+            Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build(), null));
+    return node.compose(n -> {
+      Vertx v = n.vertx();
+      return RedisCheck.reachable(v, cfg)
+          .compose(ok -> deploy(v, cfg, roles))
+          .map(deployed -> new MichatApp(v, cfg, deployed))
+          .onSuccess(app -> LOG.info("michat started: node {}, roles {}{}; listening on {}; storage {}; presence {}",
+              cfg.string(ConfigKeys.NODE_ID), roles.stream().map(Role::label).collect(Collectors.joining(",")),
+              cluster ? " (clustered)" : "",
+              Listeners.describe(n.cluster(), cfg, roles, app.deployed.httpPort(), app.deployed.managementPort()),
+              db.describe(),
+              RedisSettings.from(cfg).map(RedisSettings::describe).orElse("in-JVM shared data")))
+          .recover(err -> closeAfterFailure(v, err));
+    });
   }
 
   /**

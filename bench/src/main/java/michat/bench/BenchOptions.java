@@ -25,7 +25,7 @@ final class BenchOptions {
   int groups = 10;
   int groupSize = 100;
   int heartbeatSeconds = 10;
-  /** The chat protocol: 2 (acknowledgements after storing, counted) or the seed's 1. */
+  /** The chat protocol: 2 (acknowledgements after storing, counted) or the ginchat protocol's 1. */
   int protocol = 2;
   int progressSeconds = 5;
   /** Most time to wait for messages still on their way after the last send. */
@@ -68,7 +68,7 @@ final class BenchOptions {
       "  --sessions N --rate R --duration S --connect-rate C --hold S --friends K --groups G --group-size S",
       "  --heartbeat S --progress S --drain S --loops N",
       "  --warmup S                private, group: first a run of S s in this process, not counted (the bench's JIT)",
-      "  --protocol 2|1            2 (default): clientMsgId on every message, acknowledgements counted; 1: the seed's",
+      "  --protocol 2|1            2 (default): clientMsgId on every message, acknowledgements counted; 1: the ginchat protocol's",
       "  --source-addresses 127.0.0.1,127.0.0.2,...   spread client connections (more than ~28k per address pair)",
       "  --server-pid PID          run jcmd PID GC.run before reading server memory (server on this machine)",
       "  --quiet                   no progress lines",

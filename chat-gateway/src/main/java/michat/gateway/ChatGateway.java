@@ -47,7 +47,7 @@ import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
 import michat.model.Addresses;
 import michat.model.Failures;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +175,7 @@ public final class ChatGateway {
     String token = SessionTokens.upgradeTokenOf(req);
     if (SessionTokens.fromCookie(req, token) && !origins.fromAllowedPage(req)) {
       // The browser added the cookie to a socket another site's page opened: it would chat as the victim.
-      refuse(req, 403, SeedMessages.CROSS_SITE);
+      refuse(req, 403, GinchatText.CROSS_SITE);
       return;
     }
     req.pause();
@@ -183,7 +183,7 @@ public final class ChatGateway {
         .onFailure(err -> {
           req.resume();
           if (Failures.codeOf(err) == Failures.UNAUTHORIZED) {
-            refuse(req, 401, SeedMessages.of(err));
+            refuse(req, 401, GinchatText.of(err));
           } else {   // the session could not be checked (user-service unreachable): not the client's fault
             req.response().putHeader("Retry-After", "5");
             refuse(req, 503, "sessions cannot be checked right now, please reconnect in a few seconds");
@@ -195,7 +195,7 @@ public final class ChatGateway {
           String refused = limits.acquire(keys);
           if (refused != null) {
             req.resume();
-            refuse(req, Frames.TOO_MANY, SeedMessages.TOO_MANY_CONNECTIONS + " " + refused);
+            refuse(req, Frames.TOO_MANY, GinchatText.TOO_MANY_CONNECTIONS + " " + refused);
             return;
           }
           boolean v2 = "2".equals(req.getParam("v"));
@@ -636,7 +636,7 @@ public final class ChatGateway {
     String[] keys = ConnectionLimits.keys(ctx.request().remoteAddress().hostAddress());
     String refused = limits.acquire(keys);
     if (refused != null) {
-      refuse(ctx.request(), Frames.TOO_MANY, SeedMessages.TOO_MANY_CONNECTIONS + " " + refused);
+      refuse(ctx.request(), Frames.TOO_MANY, GinchatText.TOO_MANY_CONNECTIONS + " " + refused);
       return;
     }
     ctx.request().toWebSocket()

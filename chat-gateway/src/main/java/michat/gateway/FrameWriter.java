@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * event loop has run the tasks already queued ({@link Flusher}), so a group message to a thousand
  * members on one event loop, or a batch of deliveries to one member, costs one {@code write} system
  * call per socket instead of one per frame. That call was more than half of the server's CPU in
- * fan-out runs (docs/benchmarks.md, item 14).
+ * group fan-out runs.
  *
  * <p>Frames go into Netty's outbound buffer whether or not the channel is writable; the session holds
  * its frames while {@link ChatSocket#writeQueueFull()} says so, which bounds what waits here. A message

@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 public final class Frames {
   private Frames() {}
 
-  /** Sent on connect, as the seed does (not JSON: clients show frames without '}' as text). */
+  /** Sent on connect, as the original does (not JSON: clients show frames without '}' as text). */
   public static final String WELCOME = "欢迎进入聊天系统";
 
   /** Closed after no frame for longer than heartbeat.maxIdleSeconds. */
@@ -27,7 +27,7 @@ public final class Frames {
 
   /**
    * An error about a frame the client sent. {@code Type} -1 is neither private, group nor heartbeat,
-   * so the seed's clients ignore it; {@code Ref} echoes the offending frame's {@code CreateTime}.
+   * so ginchat clients ignore it; {@code Ref} echoes the offending frame's {@code CreateTime}.
    */
   public static String error(String code, String message, Object ref) {
     return error(code, message, ref, null);
@@ -70,7 +70,7 @@ public final class Frames {
     return e.encode();
   }
 
-  /** A payload of the seed's pub/sub socket, as {@code /user/sendMsg} clients expect it. */
+  /** A payload of the ginchat pub/sub socket, as {@code /user/sendMsg} clients expect it. */
   public static String channel(String payload, LocalDateTime now) {
     return "[ws][" + STAMP.format(now) + "]:" + payload;
   }

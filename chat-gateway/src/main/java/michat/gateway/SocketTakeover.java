@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why: what Vert.x 5.0.7 keeps per WebSocket — its connection object with a multi-producer write
  * queue whose first chunk alone has 1,025 slots, the upgrade's HTTP connection, request, response and
  * handshaker — was over half of an idle session's heap. Taken over, an idle session needs <b>3.6 KB of
- * heap instead of 11.8 KB</b> (5,000 sessions, embedded store; docs/benchmarks.md, item 19).
+ * heap instead of 11.8 KB</b> (measured with 5,000 idle sessions, embedded store).
  *
  * <p>What it relies on, pinned by {@code SocketTakeoverTest}: a socket upgraded from the HTTP server's
  * own request is a {@link WebSocketInternal} exposing the context of Vert.x's handler, an inbound

@@ -7,7 +7,7 @@ import java.util.Map;
 import michat.model.MediaUrls;
 
 /**
- * A client's chat message, validated. Keys are matched case-insensitively as the seed's clients send
+ * A client's chat message, validated. Keys are matched case-insensitively as ginchat clients send
  * them in several spellings; the payload keeps the client's own keys, with the sender forced to the
  * authenticated user, so recipients get what the sender sent and nobody can speak as someone else.
  */

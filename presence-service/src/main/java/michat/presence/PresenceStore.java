@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who is online and on which gateway node. Two implementations with one contract: Redis (the seed's
+ * Who is online and on which gateway node. Two implementations with one contract: Redis (the original's
  * {@code online_<userId>} keys) and Vert.x shared data (embedded default; cluster-wide when clustered).
  * A node that stops calling {@link #nodeAlive} for {@link #NODE_TTL_SECONDS} counts as dead: its
  * sessions stop counting at once and are cleaned up by {@link #reapDeadNodes}.

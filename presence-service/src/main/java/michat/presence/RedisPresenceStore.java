@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * Presence in Redis. Keys (one place, for operators' tooling):
  * <ul>
- *   <li>{@code online_<userId>} — the seed's key: exists while the user has a session; value = the node
+ *   <li>{@code online_<userId>} — the original's key: exists while the user has a session; value = the node
  *       of the latest session; TTL {@code presence.onlineTtlHours}, refreshed by heartbeats;</li>
  *   <li>{@code michat:sessions:<userId>} — hash sessionId → nodeId, same TTL;</li>
  *   <li>{@code michat:node:<nodeId>} — liveness, TTL {@value PresenceStore#NODE_TTL_SECONDS} s;</li>

@@ -31,7 +31,7 @@ public final class TokenSecretRule {
   public static final Set<String> PUBLISHED = Set.of(
       "change-me-to-48-random-characters-0123456789abcdef",   // k8s/base/secret.yaml
       "demo-only-token-secret-0123456789-0123456789-abcdef",  // k8s/overlays/demo/secret-demo.yaml
-      "bench-secret-0123456789-0123456789-xx");                // docs/benchmarks.md (bench.seedSecret)
+      "bench-secret-0123456789-0123456789-xx");                // the bench's example bench.seedSecret
 
   private TokenSecretRule() {}
 

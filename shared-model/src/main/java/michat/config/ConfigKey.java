@@ -3,7 +3,7 @@ package michat.config;
 import java.util.List;
 
 /**
- * One setting: its canonical dotted name, the environment variables that override it, the seed's
+ * One setting: its canonical dotted name, the environment variables that override it, the original's
  * names accepted as aliases in a config file, and a one-line description for the README table.
  */
 public record ConfigKey(String name, List<String> envVars, List<String> aliases, String description) {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Every configuration key michat reads, in one place. Defaults live in
  * {@code michat-defaults.json} inside the jar; a {@code -conf} file and then environment variables
- * override them. The seed's names (PROTOCOL.md, "Configuration names") are accepted as aliases.
+ * override them. The original's names are accepted as aliases.
  */
 public final class ConfigKeys {
   private ConfigKeys() {}
@@ -53,7 +53,7 @@ public final class ConfigKeys {
 
   public static final ConfigKey MYSQL_URL = key("mysql.url", List.of("MICHAT_MYSQL_URL"),
       List.of("mysql.dns", "mysql.dsn"),
-      "MySQL/MariaDB as mysql://user:password@host:port/database (or the seed's Go DSN); unset = embedded H2");
+      "MySQL/MariaDB as mysql://user:password@host:port/database (or the original's Go DSN); unset = embedded H2");
   public static final ConfigKey MYSQL_HOST = key("mysql.host", List.of("MICHAT_MYSQL_HOST"),
       List.of(), "MySQL host, when not given through mysql.url");
   public static final ConfigKey MYSQL_PORT = key("mysql.port", List.of("MICHAT_MYSQL_PORT"),
@@ -68,7 +68,7 @@ public final class ConfigKeys {
       List.of(), "SQL connections per pool");
 
   public static final ConfigKey REDIS_URL = key("redis.url", List.of("MICHAT_REDIS_URL"),
-      List.of("redis.addr"), "Redis as redis://[:password@]host:port[/db] (or the seed's host:port); unset = in-JVM presence");
+      List.of("redis.addr"), "Redis as redis://[:password@]host:port[/db] (or the original's host:port); unset = in-JVM presence");
   public static final ConfigKey REDIS_PASSWORD = key("redis.password", List.of("MICHAT_REDIS_PASSWORD"),
       List.of(), "Redis password when redis.url/redis.addr carries none");
   public static final ConfigKey REDIS_DB = key("redis.db", List.of("MICHAT_REDIS_DB"),

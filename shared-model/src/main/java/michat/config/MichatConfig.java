@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 /**
  * The resolved configuration: a flat map of canonical keys (see {@link ConfigKeys}) built from the
  * defaults in the jar, then an optional {@code -conf} file (JSON or YAML, nested or dotted keys,
- * seed aliases allowed), then environment variables. Verticles receive it as their deployment
+ * the original's names allowed), then environment variables. Verticles receive it as their deployment
  * config ({@link #toJson()}) and wrap it again with {@link #of(JsonObject)}.
  */
 public final class MichatConfig {

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where the MySQL/MariaDB server is, from {@code mysql.url} (a {@code mysql://} URL or the seed's Go
+ * Where the MySQL/MariaDB server is, from {@code mysql.url} (a {@code mysql://} URL or the original's Go
  * DSN {@code user:pass@tcp(host:port)/db?...}) or from the separate host/port/database/user/password
  * settings. Absent when neither {@code mysql.url} nor {@code mysql.host} is set: the embedded H2
  * database is used then.

@@ -5,7 +5,7 @@ import java.net.URISyntaxException;
 import java.util.Optional;
 
 /**
- * Where Redis is, from {@code redis.url} ({@code redis://[:password@]host:port[/db]}) or the seed's
+ * Where Redis is, from {@code redis.url} ({@code redis://[:password@]host:port[/db]}) or the original's
  * {@code redis.addr} ({@code host:port}) with {@code redis.password} and {@code redis.DB}. Absent
  * when unset: presence then lives in Vert.x shared data.
  */

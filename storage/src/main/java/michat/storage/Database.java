@@ -75,7 +75,7 @@ public final class Database {
               // distinct statements (SqlBatches), and the client's default caches only those shorter
               // than 2,048 characters - a 64-row insert is longer, so every large batch (the load
               // peaks) was prepared, run and closed anew: two more round trips and a parse of the
-              // whole text in MariaDB (docs/benchmarks.md, item 20).
+              // whole text in MariaDB.
               .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
               .setPreparedStatementCacheSqlFilter(sql -> true)
               .setPipeliningLimit(16))
@@ -176,7 +176,7 @@ public final class Database {
     // QUERY_CACHE_SIZE: batched writes use a few dozen distinct statements (SqlBatches).
     // AUTO_COMPACT_FILL_RATE 50 (default 90): under a steady stream of messages H2's background
     // compaction kept rewriting live pages and throughput fell by two thirds as the file grew
-    // (docs/benchmarks.md); now it compacts once half of the file is garbage. CACHE_SIZE in KB.
+    // (measured); now it compacts once half of the file is garbage. CACHE_SIZE in KB.
     // WRITE_DELAY 0 (default 500 ms): H2 writes a commit to its file at once instead of up to half a
     // second later from a background thread - a message is acknowledged after its commit, and with
     // the default a killed process took the acknowledged messages of its last half second with it

@@ -24,7 +24,7 @@ import java.util.Arrays;
  * {@code Class.forName} for it (12 per message in a batch insert), and the stock decoder describes the
  * column anew for every value. Binding plain values directly took the server's CPU at 3,000 msg/s on
  * H2 <b>from 118% to 95% of a core</b>, the store's mean batch time from 12–17 to 5 ms and the p99 from
- * 135–394 to 71 ms (docs/benchmarks.md, items 11 and 12).
+ * 135–394 to 71 ms.
  *
  * <p>What it relies on, pinned by {@code JdbcCodecsTest} on a real pool over H2 in memory: the pool
  * builds its codecs from the {@code encoderCls} and {@code decoderCls} keys; it calls them for every

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What user-service accepts as names, passwords and profile fields. The seed checked only the phone
+ * What user-service accepts as names, passwords and profile fields. The original checked only the phone
  * and e-mail formats; michat also bounds lengths and refuses control characters and bytes that were
  * not valid UTF-8 (decoded as U+FFFD), so nothing unreadable is stored.
  */
@@ -15,7 +15,7 @@ final class AccountRules {
   static final int URL_MAX = 512;
   static final int DESC_MAX = 1024;
 
-  /** The seed's phone rule: a mainland China mobile number. */
+  /** The original's phone rule: a mainland China mobile number. */
   private static final Pattern PHONE = Pattern.compile("^1[3-9]\\d{9}$");
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$");
 

@@ -28,7 +28,7 @@ import michat.storage.Database;
  * <p>Every write goes through {@link Database#write} (a transaction; why: see there).
  */
 public final class UserRepository {
-  /** Contact kinds, as in the seed's contact table. */
+  /** Contact kinds, as in the original's contact table. */
   static final int FRIEND = 1;
   static final int MEMBER = 2;
   /** The most users {@code /user/getUserList} returns. */
@@ -190,7 +190,7 @@ public final class UserRepository {
         .execute(Tuple.of(ownerId, kind, targetId)).map(rows -> rows.size() > 0);
   }
 
-  /** Both directions in one transaction, as the seed does. */
+  /** Both directions in one transaction, as the original does. */
   public Future<Void> addFriends(long a, long b) {
     LocalDateTime now = now();
     return write(tx -> insertContact(tx, a, FRIEND, b, now)

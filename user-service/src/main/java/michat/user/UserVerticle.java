@@ -130,7 +130,7 @@ public class UserVerticle extends VerticleBase {
     return repo.ping().map(v -> new Health("up"));
   }
 
-  /** The seed's order of checks: empty fields, name taken, passwords differ. */
+  /** The original's order of checks: empty fields, name taken, passwords differ. */
   private Future<UserInfo> register(Register req) {
     String name = req.name();
     String password = req.password();
@@ -225,7 +225,7 @@ public class UserVerticle extends VerticleBase {
   }
 
   /**
-   * Changes the caller's given fields; empty ones stay as they are (the seed's behaviour).
+   * Changes the caller's given fields; empty ones stay as they are (the original's behaviour).
    * A new name must be free. A new password needs the current one ({@code currentPassword}); it is
    * hashed, ends every session of the user (a new generation) and comes back with a fresh token for
    * the caller (null when the password did not change).
@@ -305,7 +305,7 @@ public class UserVerticle extends VerticleBase {
     return repo.friends(req.caller().userId()).map(Users::new);
   }
 
-  /** The seed's checks, in its order: empty name, unknown user, yourself, already friends. */
+  /** The original's checks, in its order: empty name, unknown user, yourself, already friends. */
   private Future<UserInfo> addFriend(AddFriend req) {
     long userId = req.caller().userId();
     String targetName = req.targetName();

@@ -19,7 +19,7 @@ import michat.config.MichatConfig;
  * <ul>
  *   <li>{@code tcp} (default): the members of {@code cluster.members}, 127.0.0.1 by default — several
  *       JVMs on one host, nothing sent beyond loopback;</li>
- *   <li>{@code multicast}: on a LAN, the part the seed's UDP broadcast played (only when asked for);</li>
+ *   <li>{@code multicast}: on a LAN, the part the original's UDP broadcast played (only when asked for);</li>
  *   <li>{@code kubernetes}: the DNS of a headless Service, so no node list is fixed.</li>
  * </ul>
  * Hazelcast's phone-home and cloud auto-detection are always off, and it listens on

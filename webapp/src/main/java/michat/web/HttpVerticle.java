@@ -27,7 +27,7 @@ import michat.metrics.MichatMetrics;
 import michat.contract.Refusal;
 import michat.contract.Refusal.Refused;
 import michat.model.Failures;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatText;
 import michat.web.http.AccountRoutes;
 import michat.web.http.Api;
 import michat.web.http.ClientAddresses;
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP port of a JVM, whatever its roles: always /health and /ready (for probes) and, unless
  * {@code metrics.enabled} is false or a management port serves it ({@link ManagementVerticle}),
  * /metrics (Prometheus) for loopback clients only. With the
- * web role it serves pages, static files, the seed's REST routes and upload (no data of its own:
+ * web role it serves pages, static files, the ginchat REST routes and upload (no data of its own:
  * every route calls a service over the event bus); with the gateway role the chat WebSockets. Deployed as several instances, one per event
  * loop; each gateway instance keeps its own sessions.
  */
@@ -100,7 +100,7 @@ public class HttpVerticle extends VerticleBase {
     // loop (handlers, event-bus replies and SQL results all complete there), so Vert.x writes to the
     // channel directly instead of through a multi-producer queue. That queue is allocated per HTTP
     // connection with a fixed 1,024-slot chunk (~4 KB) and stays reachable as long as a WebSocket
-    // upgraded from the connection: a quarter of an idle session's heap (docs/benchmarks.md). A write
+    // upgraded from the connection: a quarter of an idle session's heap. A write
     // from another thread would fail loudly ("Only the context thread can write a message"). A chat
     // WebSocket is then taken over from Vert.x, with its own such queue (SocketTakeover).
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(host)
@@ -180,13 +180,13 @@ public class HttpVerticle extends VerticleBase {
       Optional<Refused> refused = Refusal.of(t);
       OptionalLong retryAfter = refused.map(Refused::retryAfterSeconds).orElse(OptionalLong.empty());
       retryAfter.ifPresent(seconds -> ctx.response().putHeader("Retry-After", Long.toString(seconds)));
-      String message = refused.map(SeedMessages::of).orElseGet(() -> status == Failures.UNAVAILABLE
+      String message = refused.map(GinchatText::of).orElseGet(() -> status == Failures.UNAVAILABLE
           ? "service unavailable, please try again" : t.getMessage());
       Replies.error(ctx, shape, status, message);
     } else if (ctx.statusCode() == Failures.TOO_LARGE) {
-      Replies.error(ctx, shape, Failures.TOO_LARGE, SeedMessages.BODY_TOO_LARGE);
+      Replies.error(ctx, shape, Failures.TOO_LARGE, GinchatText.BODY_TOO_LARGE);
     } else if (ctx.statusCode() == Failures.NOT_FOUND) {
-      Replies.error(ctx, shape, Failures.NOT_FOUND, SeedMessages.NOT_FOUND);
+      Replies.error(ctx, shape, Failures.NOT_FOUND, GinchatText.NOT_FOUND);
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       Replies.error(ctx, shape, ctx.statusCode(), "bad request");
     } else {

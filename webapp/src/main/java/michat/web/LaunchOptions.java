@@ -12,7 +12,7 @@ public record LaunchOptions(Path confFile, String roles, boolean cluster, boolea
 
   public static final String USAGE = String.join("\n",
       "usage: java -jar mi-chat.jar [-conf FILE] [--roles all|web,user,presence,router,gateway] [-cluster]",
-      "  -conf FILE      JSON or YAML settings (seed names such as port.server and timeout.* accepted)",
+      "  -conf FILE      JSON or YAML settings (the original's names such as port.server and timeout.* accepted)",
       "  --roles LIST    roles this JVM plays (default all; env MICHAT_ROLES)",
       "  -cluster        join the Vert.x cluster (Hazelcast; env MICHAT_CLUSTER=true)",
       "Environment variables override the file: PORT, MICHAT_MYSQL_URL, MICHAT_REDIS_URL, MICHAT_TOKEN_SECRET, ...",

@@ -22,7 +22,7 @@ import michat.contract.UserApi;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed's HTTP surface (PROTOCOL.md) against a real running michat: every route, the seed's
+ * The ginchat HTTP surface (docs/http-api.md) against a real running michat: every route, the original's
  * messages, authentication and authorization, bad input. Subclasses choose the store.
  */
 abstract class ApiContract {
@@ -88,7 +88,7 @@ abstract class ApiContract {
   }
 
   @Test
-  void registrationErrorsUseTheSeedMessagesAndStoreNothing() {
+  void registrationErrorsUseTheGinchatMessagesAndStoreNothing() {
     String name = unique("bob");
     assertG(server().post("/user/createUser", Map.of("name", "", "password", "a", "Identity", "a")), 400, -1, "用户名或密码不能为空！");
     assertG(server().post("/user/createUser", Map.of("name", name)), 400, -1, "用户名或密码不能为空！");

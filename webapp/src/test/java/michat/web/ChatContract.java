@@ -21,7 +21,7 @@ import michat.model.Addresses;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real-time chat over real WebSocket clients (PROTOCOL.md, "The chat WebSocket"): private and group
+ * Real-time chat over real WebSocket clients (docs/protocol.md): private and group
  * messages, several sessions, offline backlog, impersonation, tokens, invalid frames, history and the
  * pub/sub socket. Subclasses choose the stores.
  */

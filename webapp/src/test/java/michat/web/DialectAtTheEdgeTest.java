@@ -11,13 +11,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ginchat dialect — its response shapes and field names (SeedJson) and the sentences its clients
- * show (SeedMessages) — is spoken at the edges only: the web role's routes and the chat gateway. The
+ * The ginchat dialect — its response shapes and field names (GinchatJson) and the sentences its clients
+ * show (GinchatText), package michat.ginchat — is spoken at the edges only: the web role's routes and the chat gateway. The
  * services answer with records and {@link michat.contract.Refusal}s, so this checks their sources.
  */
 class DialectAtTheEdgeTest {
   private static final List<String> SERVICES = List.of("user-service", "message-router", "presence-service");
-  private static final List<String> DIALECT = List.of("SeedJson", "SeedMessages");
+  private static final List<String> DIALECT = List.of("michat.ginchat", "GinchatJson", "GinchatText");
 
   @Test
   void servicesDoNotSpeakTheGinchatDialect() throws IOException {
@@ -41,7 +41,7 @@ class DialectAtTheEdgeTest {
   @Test
   void everyRefusalHasItsWords() {
     for (michat.contract.Refusal r : michat.contract.Refusal.values()) {
-      String words = michat.model.SeedMessages.of(r.failure("7"));
+      String words = michat.ginchat.GinchatText.of(r.failure("7"));
       assertTrue(words != null && !words.isBlank() && !words.equals(r.key()), r + " has words: " + words);
       assertEquals(r, michat.contract.Refusal.of(r.failure("7")).orElseThrow().reason(), "its key reads back");
     }

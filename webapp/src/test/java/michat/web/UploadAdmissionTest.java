@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class UploadAdmissionTest {
       assertEquals(429, statusOf(refused), refused);
       JsonObject h = new JsonObject(refused.substring(refused.indexOf("\r\n\r\n") + 4));
       assertEquals(-1, h.getInteger("Code"));
-      assertEquals(SeedMessages.TOO_MANY_UPLOADS, h.getString("Msg"));
+      assertEquals(GinchatText.TOO_MANY_UPLOADS, h.getString("Msg"));
 
       finishUpload(one, 8 * 1024);
       finishUpload(two, 8 * 1024);

@@ -7,11 +7,11 @@ import java.util.stream.Collectors;
 import michat.contract.Caller;
 import michat.contract.UserApi;
 import michat.contract.UserApi.UserInfo;
-import michat.model.SeedJson;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatJson;
+import michat.ginchat.GinchatText;
 
 /**
- * The seed's {@code /user/*} routes. Registration and login are open; everything else needs a
+ * The ginchat {@code /user/*} routes. Registration and login are open; everything else needs a
  * session token, and changing or deleting a user is allowed only to that user.
  */
 public final class AccountRoutes {
@@ -26,19 +26,19 @@ public final class AccountRoutes {
   }
 
   public void mount(Api api) {
-    api.post("/user/createUser", Shape.G, this::create);
-    api.post("/user/findUserByNameAndPwd", Shape.G, this::login);
-    api.post("/user/logout", Shape.G, this::logout);
-    api.post("/user/getUserList", Shape.G, this::list);
-    api.post("/user/updateUser", Shape.G, this::update);
-    api.post("/user/deleteUser", Shape.G, this::delete);
-    api.post("/user/find", Shape.H, this::find);
+    api.post("/user/createUser", Shape.ACCOUNT, this::create);
+    api.post("/user/findUserByNameAndPwd", Shape.ACCOUNT, this::login);
+    api.post("/user/logout", Shape.ACCOUNT, this::logout);
+    api.post("/user/getUserList", Shape.ACCOUNT, this::list);
+    api.post("/user/updateUser", Shape.ACCOUNT, this::update);
+    api.post("/user/deleteUser", Shape.ACCOUNT, this::delete);
+    api.post("/user/find", Shape.RESULT, this::find);
   }
 
   private void create(RoutingContext ctx) {
     services.request(UserApi.REGISTER, new UserApi.Register(Params.text(ctx, "name"), Params.text(ctx, "password"),
             Params.text(ctx, "Identity"), clientIp(ctx)))
-        .onSuccess(user -> Replies.g(ctx, SeedMessages.USER_CREATED, SeedJson.user(user, "")))
+        .onSuccess(user -> Replies.account(ctx, GinchatText.USER_CREATED, GinchatJson.user(user, "")))
         .onFailure(ctx::fail);
   }
 
@@ -48,13 +48,13 @@ public final class AccountRoutes {
             String.valueOf(ctx.request().getHeader("User-Agent"))))
         .onSuccess(reply -> {
           auth.setCookie(ctx, reply.token());
-          Replies.g(ctx, SeedMessages.LOGGED_IN, SeedJson.user(reply.user(), reply.token()));
+          Replies.account(ctx, GinchatText.LOGGED_IN, GinchatJson.user(reply.user(), reply.token()));
         })
         .onFailure(ctx::fail);
   }
 
   /**
-   * Not in the seed: ends the caller's session — its token is refused everywhere from now on, its
+   * Not in the original: ends the caller's session — its token is refused everywhere from now on, its
    * chat sockets close (4003) — and forgets the browser's cookie. Without a live session there is
    * nothing to end: the cookie is cleared all the same.
    */
@@ -64,7 +64,7 @@ public final class AccountRoutes {
             err -> Future.succeededFuture())
         .onSuccess(v -> {
           auth.clearCookie(ctx);
-          Replies.g(ctx, SeedMessages.OK, null);
+          Replies.account(ctx, GinchatText.OK, null);
         })
         .onFailure(ctx::fail);
   }
@@ -73,9 +73,9 @@ public final class AccountRoutes {
   private void list(RoutingContext ctx) {
     auth.caller(ctx)
         .compose(caller -> Future.all(services.request(UserApi.LIST, new UserApi.ListUsers(caller)), friendIds(caller))
-            .map(both -> SeedJson.usersSeenBy(both.<UserApi.Users>resultAt(0).users(), caller.userId(),
+            .map(both -> GinchatJson.usersSeenBy(both.<UserApi.Users>resultAt(0).users(), caller.userId(),
                 both.resultAt(1))))
-        .onSuccess(users -> Replies.g(ctx, SeedMessages.OK, users))
+        .onSuccess(users -> Replies.account(ctx, GinchatText.OK, users))
         .onFailure(ctx::fail);
   }
 
@@ -90,7 +90,7 @@ public final class AccountRoutes {
           if (token != null) {   // the password changed: every other session ended, this one goes on
             auth.setCookie(ctx, token);
           }
-          Replies.g(ctx, SeedMessages.USER_UPDATED, SeedJson.user(reply.user(), token == null ? "" : token));
+          Replies.account(ctx, GinchatText.USER_UPDATED, GinchatJson.user(reply.user(), token == null ? "" : token));
         })
         .onFailure(ctx::fail);
   }
@@ -101,7 +101,7 @@ public final class AccountRoutes {
             new UserApi.DeleteUser(SessionAuth.self(caller, Params.id(ctx, "id")))))
         .onSuccess(user -> {
           auth.clearCookie(ctx);
-          Replies.g(ctx, SeedMessages.USER_DELETED, null);
+          Replies.account(ctx, GinchatText.USER_DELETED, null);
         })
         .onFailure(ctx::fail);
   }
@@ -121,9 +121,9 @@ public final class AccountRoutes {
           long id = Params.requiredId(ctx, "userId");
           Future<Set<Long>> friends = id == caller.userId() ? Future.succeededFuture(Set.of()) : friendIds(caller);
           return Future.all(services.request(UserApi.FIND, new UserApi.FindUser(caller, id)), friends)
-              .map(both -> SeedJson.userSeenBy(both.resultAt(0), caller.userId(), both.resultAt(1)));
+              .map(both -> GinchatJson.userSeenBy(both.resultAt(0), caller.userId(), both.resultAt(1)));
         })
-        .onSuccess(user -> Replies.h(ctx, SeedMessages.OK, user))
+        .onSuccess(user -> Replies.result(ctx, GinchatText.OK, user))
         .onFailure(ctx::fail);
   }
 

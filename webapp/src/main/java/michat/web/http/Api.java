@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Registers the seed's REST routes: POST, inputs from query, form or JSON, a bounded body. It
+ * Registers the ginchat REST routes: POST, inputs from query, form or JSON, a bounded body. It
  * remembers each route's response shape so that a failure, even a rejected body, is answered in it.
  */
 public final class Api {
@@ -41,6 +41,6 @@ public final class Api {
 
   /** The shape of the route at {@code path}; H for pages and unknown paths. */
   public Shape shapeOf(String path) {
-    return path == null ? Shape.H : shapes.getOrDefault(path, Shape.H);
+    return path == null ? Shape.RESULT : shapes.getOrDefault(path, Shape.RESULT);
   }
 }

@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import michat.contract.UserApi;
 import michat.model.Addresses;
-import michat.model.SeedJson;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatJson;
+import michat.ginchat.GinchatText;
 
 /**
  * Friends and groups: {@code /searchFriends} and the seed's {@code /contact/*} routes. The id
@@ -24,20 +24,20 @@ public final class ContactRoutes {
   }
 
   public void mount(Api api) {
-    api.post("/searchFriends", Shape.H, this::friends);
-    api.post("/contact/addfriend", Shape.H, this::addFriend);
-    api.post("/contact/createCommunity", Shape.H, this::createGroup);
-    api.post("/contact/loadcommunity", Shape.H, this::myGroups);
-    api.post("/contact/joinGroup", Shape.H, this::joinGroup);
-    api.post("/contact/updateCommunity", Shape.H, this::updateGroup);
+    api.post("/searchFriends", Shape.RESULT, this::friends);
+    api.post("/contact/addfriend", Shape.RESULT, this::addFriend);
+    api.post("/contact/createCommunity", Shape.RESULT, this::createGroup);
+    api.post("/contact/loadcommunity", Shape.RESULT, this::myGroups);
+    api.post("/contact/joinGroup", Shape.RESULT, this::joinGroup);
+    api.post("/contact/updateCommunity", Shape.RESULT, this::updateGroup);
   }
 
   private void friends(RoutingContext ctx) {
     auth.caller(ctx)
         .compose(caller -> services.request(UserApi.FRIENDS,
             new UserApi.ListFriends(SessionAuth.self(caller, Params.id(ctx, "userId")))))
-        .compose(reply -> withOnlineFlags(SeedJson.friendUsers(reply.users())))
-        .onSuccess(users -> Replies.hList(ctx, users, users.size()))
+        .compose(reply -> withOnlineFlags(GinchatJson.friendUsers(reply.users())))
+        .onSuccess(users -> Replies.resultList(ctx, users, users.size()))
         .onFailure(ctx::fail);
   }
 
@@ -61,16 +61,16 @@ public final class ContactRoutes {
     auth.caller(ctx)
         .compose(caller -> services.request(UserApi.ADD_FRIEND, new UserApi.AddFriend(
             SessionAuth.self(caller, Params.id(ctx, "userId")), Params.text(ctx, "targetName"))))
-        .onSuccess(friend -> Replies.h(ctx, SeedMessages.FRIEND_ADDED, SeedJson.friendUser(friend)))
+        .onSuccess(friend -> Replies.result(ctx, GinchatText.FRIEND_ADDED, GinchatJson.friendUser(friend)))
         .onFailure(ctx::fail);
   }
 
   private void createGroup(RoutingContext ctx) {
-    auth.caller(ctx, SeedMessages.PLEASE_LOG_IN)
+    auth.caller(ctx, GinchatText.PLEASE_LOG_IN)
         .compose(caller -> services.request(UserApi.CREATE_GROUP, new UserApi.CreateGroup(
             SessionAuth.self(caller, Params.id(ctx, "ownerId")), Params.text(ctx, "name"), Params.text(ctx, "icon"),
             Params.text(ctx, "desc"), Params.bool(ctx, "historyVisible", false))))
-        .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_CREATED, SeedJson.group(group)))
+        .onSuccess(group -> Replies.result(ctx, GinchatText.GROUP_CREATED, GinchatJson.group(group)))
         .onFailure(ctx::fail);
   }
 
@@ -79,7 +79,7 @@ public final class ContactRoutes {
     auth.caller(ctx)
         .compose(caller -> services.request(UserApi.MY_GROUPS,
             new UserApi.MyGroups(SessionAuth.self(caller, Params.id(ctx, "ownerId")))))
-        .onSuccess(reply -> Replies.hList(ctx, SeedJson.groups(reply.groups()), SeedMessages.GROUPS_LOADED))
+        .onSuccess(reply -> Replies.resultList(ctx, GinchatJson.groups(reply.groups()), GinchatText.GROUPS_LOADED))
         .onFailure(ctx::fail);
   }
 
@@ -87,7 +87,7 @@ public final class ContactRoutes {
     auth.caller(ctx)
         .compose(caller -> services.request(UserApi.JOIN_GROUP, new UserApi.JoinGroup(
             SessionAuth.self(caller, Params.id(ctx, "userId")), Params.text(ctx, "comId"))))
-        .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_JOINED, SeedJson.group(group)))
+        .onSuccess(group -> Replies.result(ctx, GinchatText.GROUP_JOINED, GinchatJson.group(group)))
         .onFailure(ctx::fail);
   }
 
@@ -97,7 +97,7 @@ public final class ContactRoutes {
         .compose(caller -> services.request(UserApi.UPDATE_GROUP, new UserApi.UpdateGroup(
             SessionAuth.self(caller, Params.id(ctx, "ownerId")), Params.requiredId(ctx, "comId"),
             Params.bool(ctx, "historyVisible", null))))
-        .onSuccess(group -> Replies.h(ctx, SeedMessages.GROUP_UPDATED, SeedJson.group(group)))
+        .onSuccess(group -> Replies.result(ctx, GinchatText.GROUP_UPDATED, GinchatJson.group(group)))
         .onFailure(ctx::fail);
   }
 }

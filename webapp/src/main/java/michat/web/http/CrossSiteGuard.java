@@ -8,7 +8,7 @@ import java.util.Set;
 import michat.auth.Origins;
 import michat.auth.SessionTokens;
 import michat.model.Failures;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatText;
 
 /**
  * Refuses state-changing requests that another site's page made a browser send (cross-site request
@@ -34,7 +34,7 @@ public final class CrossSiteGuard implements Handler<RoutingContext> {
     if (!STATE_CHANGING.contains(req.method()) || acceptable(req)) {
       ctx.next();
     } else {
-      ctx.fail(Failures.of(Failures.FORBIDDEN, SeedMessages.CROSS_SITE));
+      ctx.fail(Failures.of(Failures.FORBIDDEN, GinchatText.CROSS_SITE));
     }
   }
 

@@ -6,13 +6,13 @@ import michat.contract.Caller;
 import michat.contract.RouterApi;
 import michat.model.Conversations;
 import michat.model.Failures;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatText;
 
 /**
- * Chat history from the durable store. {@code /user/redisMsg} keeps the seed's name and shape (H with
+ * Chat history from the durable store. {@code /user/redisMsg} keeps the original's name and shape (RESULT with
  * Rows = "ok" and Total = the raw message JSON strings) though Redis no longer holds history;
  * {@code /user/redisGroupMsg} is the same for a group. Indexes are inclusive, newest first unless
- * {@code isRev=true}; negative ones count from the other end (-1 = the last), as the seed's Redis
+ * {@code isRev=true}; negative ones count from the other end (-1 = the last), as the original's Redis
  * ranges did. At most 1,000 messages a page.
  */
 public final class HistoryRoutes {
@@ -25,8 +25,8 @@ public final class HistoryRoutes {
   }
 
   public void mount(Api api) {
-    api.post("/user/redisMsg", Shape.H, this::privateHistory);
-    api.post("/user/redisGroupMsg", Shape.H, this::groupHistory);
+    api.post("/user/redisMsg", Shape.RESULT, this::privateHistory);
+    api.post("/user/redisGroupMsg", Shape.RESULT, this::groupHistory);
   }
 
   /** Only for one of the two users: userIdA (or userIdB) must be the caller; the other is the peer. */
@@ -36,11 +36,11 @@ public final class HistoryRoutes {
           long a = Params.id(ctx, "userIdA") == null ? caller.userId() : Params.requiredId(ctx, "userIdA");
           long b = Params.requiredId(ctx, "userIdB");
           if (a != caller.userId() && b != caller.userId()) {
-            throw Failures.of(Failures.FORBIDDEN, SeedMessages.NOT_YOURSELF);
+            throw Failures.of(Failures.FORBIDDEN, GinchatText.NOT_YOURSELF);
           }
           return services.request(RouterApi.HISTORY, page(ctx, caller, Conversations.privateChat(a, b)));
         })
-        .onSuccess(reply -> Replies.hList(ctx, "ok", new JsonArray(reply.messages())))
+        .onSuccess(reply -> Replies.resultList(ctx, "ok", new JsonArray(reply.messages())))
         .onFailure(ctx::fail);
   }
 
@@ -48,7 +48,7 @@ public final class HistoryRoutes {
     auth.caller(ctx)
         .compose(caller -> services.request(RouterApi.HISTORY,
             page(ctx, caller, Conversations.group(Params.requiredId(ctx, "groupId")))))
-        .onSuccess(reply -> Replies.hList(ctx, "ok", new JsonArray(reply.messages())))
+        .onSuccess(reply -> Replies.resultList(ctx, "ok", new JsonArray(reply.messages())))
         .onFailure(ctx::fail);
   }
 

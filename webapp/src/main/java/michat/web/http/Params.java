@@ -7,7 +7,7 @@ import michat.model.Failures;
 
 /**
  * Reads a route's inputs from query parameters, form fields (url-encoded or multipart) or a JSON
- * body, as the seed's clients send any of them. Malformed values fail with 400 and a message
+ * body, as ginchat clients send any of them. Malformed values fail with 400 and a message
  * naming the field.
  */
 public final class Params {

@@ -3,32 +3,32 @@ package michat.web.http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Writes the seed's response shapes. */
+/** Writes the ginchat protocol's response shapes ({@link Shape}). */
 public final class Replies {
   private Replies() {}
 
-  public static void g(RoutingContext ctx, String message, Object data) {
+  public static void account(RoutingContext ctx, String message, Object data) {
     send(ctx, 200, new JsonObject().put("code", 0).put("message", message).put("data", data));
   }
 
-  public static void h(RoutingContext ctx, String msg, Object data) {
-    send(ctx, 200, hBody(0, msg, data, null, null));
+  public static void result(RoutingContext ctx, String msg, Object data) {
+    send(ctx, 200, resultBody(0, msg, data, null, null));
   }
 
-  public static void hList(RoutingContext ctx, Object rows, Object total) {
-    send(ctx, 200, hBody(0, "", null, rows, total));
+  public static void resultList(RoutingContext ctx, Object rows, Object total) {
+    send(ctx, 200, resultBody(0, "", null, rows, total));
   }
 
   /** An error in the shape of the route that failed. */
   public static void error(RoutingContext ctx, Shape shape, int status, String message) {
-    JsonObject body = shape == Shape.G
+    JsonObject body = shape == Shape.ACCOUNT
         ? new JsonObject().put("code", -1).put("message", message).put("data", null)
-        : hBody(-1, message, null, null, null);
+        : resultBody(-1, message, null, null, null);
     send(ctx, status, body);
   }
 
-  private static JsonObject hBody(int code, String msg, Object data, Object rows, Object total) {
-    // The seed's H struct has no omitempty: all five keys are always there.
+  private static JsonObject resultBody(int code, String msg, Object data, Object rows, Object total) {
+    // The original's Go struct has no omitempty: all five keys are always there.
     return new JsonObject().put("Code", code).put("Msg", msg).put("Data", data).put("Rows", rows).put("Total", total);
   }
 

@@ -9,7 +9,7 @@ import michat.auth.SessionRevocations;
 import michat.auth.SessionTokens;
 import michat.contract.Caller;
 import michat.model.Failures;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatText;
 
 /**
  * Verifies the caller's session token (found by {@link SessionTokens#tokenOf}: never in the URL),
@@ -37,7 +37,7 @@ public final class SessionAuth {
     return tokens.decode(token).compose(revocations::check).map(s -> new Caller(s.userId(), token));
   }
 
-  /** Like {@link #caller} but fails with {@code message} (e.g. the seed's 请先登录). */
+  /** Like {@link #caller} but fails with {@code message} (e.g. the original's 请先登录). */
   public Future<Caller> caller(RoutingContext ctx, String message) {
     return caller(ctx).recover(err -> Failures.fail(Failures.UNAUTHORIZED, message));
   }
@@ -48,7 +48,7 @@ public final class SessionAuth {
    */
   public static Caller self(Caller caller, Long claimed) {
     if (claimed != null && claimed != caller.userId()) {
-      throw Failures.of(Failures.FORBIDDEN, SeedMessages.NOT_YOURSELF);
+      throw Failures.of(Failures.FORBIDDEN, GinchatText.NOT_YOURSELF);
     }
     return caller;
   }

@@ -1,12 +1,11 @@
 package michat.web.http;
 
 /**
- * The seed's two response shapes (PROTOCOL.md): G for the {@code /user/*} CRUD routes,
- * H for everything else. Errors keep the shape of their route.
+ * The two response shapes of the ginchat protocol. Errors keep the shape of their route.
  */
 public enum Shape {
-  /** {@code {"code":0|-1,"message":"…","data":…}} */
-  G,
-  /** {@code {"Code":0|-1,"Msg":"…","Data":…,"Rows":…,"Total":…}} */
-  H
+  /** The {@code /user/*} account routes: {@code {"code":0|-1,"message":"…","data":…}}. */
+  ACCOUNT,
+  /** Every other route: {@code {"Code":0|-1,"Msg":"…","Data":…,"Rows":…,"Total":…}}. */
+  RESULT
 }

@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import michat.contract.Caller;
 import michat.model.Failures;
-import michat.model.SeedMessages;
+import michat.ginchat.GinchatText;
 import michat.storage.PrivateFiles;
 
 /**
@@ -65,7 +65,7 @@ public final class UploadRoutes {
         .setBodyLimit(maxBytes + 64 * 1024)
         .setUploadsDirectory(uploadDir.resolveSibling("upload-tmp").toString())
         .setDeleteUploadedFilesOnEnd(true);
-    api.post("/attach/upload", Shape.H, this::admit, body, this::upload);
+    api.post("/attach/upload", Shape.RESULT, this::admit, body, this::upload);
     router.route("/asset/upload/*").handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
       ctx.next();
@@ -87,7 +87,7 @@ public final class UploadRoutes {
 
   private Future<Long> startUpload(long caller) {
     return inFlight.acquire(caller) ? Future.succeededFuture(caller)
-        : Failures.fail(Failures.TOO_MANY, SeedMessages.TOO_MANY_UPLOADS);
+        : Failures.fail(Failures.TOO_MANY, GinchatText.TOO_MANY_UPLOADS);
   }
 
   private void refuse(RoutingContext ctx, Throwable why) {
@@ -113,7 +113,7 @@ public final class UploadRoutes {
 
   private void upload(RoutingContext ctx) {
     store(ctx)
-        .onSuccess(url -> Replies.h(ctx, SeedMessages.UPLOADED, url))
+        .onSuccess(url -> Replies.result(ctx, GinchatText.UPLOADED, url))
         .onFailure(ctx::fail);
   }
 

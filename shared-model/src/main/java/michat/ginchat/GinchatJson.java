@@ -1,4 +1,4 @@
-package michat.model;
+package michat.ginchat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,14 +8,15 @@ import michat.contract.UserApi.GroupInfo;
 import michat.contract.UserApi.UserInfo;
 
 /**
- * The seed-compatibility mapping of objects: user-service replies with michat's records
- * ({@link UserInfo}, {@link GroupInfo}); clients of the seed expect the Go struct names
- * ({@code ID}, {@code Name}, ...). Password hashes and salts never reach either form.
+ * Users and groups in the ginchat clients' JSON: user-service answers with michat's records
+ * ({@link UserInfo}, {@link GroupInfo}); ginchat clients expect the original Go struct names
+ * ({@code ID}, {@code Name}, ...). Password hashes and salts never reach either form. Used by the
+ * edges only.
  */
-public final class SeedJson {
-  private SeedJson() {}
+public final class GinchatJson {
+  private GinchatJson() {}
 
-  /** A user as the seed's clients read it; {@code identity} is the caller's own token or "". */
+  /** A user as ginchat clients read it; {@code identity} is the caller's own token or "". */
   public static JsonObject user(UserInfo u, String identity) {
     return new JsonObject()
         .put("ID", u.id())
@@ -78,7 +79,7 @@ public final class SeedJson {
     return out;
   }
 
-  /** A group ("community") as the seed's clients read it. */
+  /** A group ("community") as ginchat clients read it. */
   public static JsonObject group(GroupInfo g) {
     return new JsonObject()
         .put("ID", g.id())

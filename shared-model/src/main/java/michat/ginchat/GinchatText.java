@@ -1,4 +1,4 @@
-package michat.model;
+package michat.ginchat;
 
 import michat.contract.Refusal;
 import michat.contract.Refusal.Refused;
@@ -9,12 +9,12 @@ import michat.contract.Refusal.Refused;
  * ginchat project's, byte for byte; the English ones are michat's own, for input the original never
  * checked.
  */
-public final class SeedMessages {
-  private SeedMessages() {}
+public final class GinchatText {
+  private GinchatText() {}
 
   /** What a ginchat client shows for a failure: a refusal's sentence, else the failure's own message. */
   public static String of(Throwable failure) {
-    return Refusal.of(failure).map(SeedMessages::of).orElseGet(failure::getMessage);
+    return Refusal.of(failure).map(GinchatText::of).orElseGet(failure::getMessage);
   }
 
   /** The sentence of a refusal; the switch has a case for every reason, so a new one must get words here. */
@@ -103,7 +103,7 @@ public final class SeedMessages {
   public static final String BODY_TOO_LARGE = "request body too large";
   public static final String NOT_FOUND = "not found";
 
-  // accounts, michat's own in the seed's language (its users read Chinese)
+  // accounts, michat's own, in the ginchat clients' language (their users read Chinese)
   /** Unknown name and wrong password alike, so that login does not reveal which names exist. */
   public static final String LOGIN_FAILED = "用户名或密码不正确";
   private static final String TOO_MANY_ATTEMPTS = "尝试次数过多，请 %d 秒后再试";

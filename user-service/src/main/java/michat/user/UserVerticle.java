@@ -314,7 +314,7 @@ public class UserVerticle extends VerticleBase {
     if (targetName.isEmpty()) {
       return Failures.fail(Failures.BAD_REQUEST, SeedMessages.FRIEND_NAME_EMPTY);
     }
-    return repo.findUserByName(targetName).compose(found -> {
+    return callerAccount(userId).compose(me -> repo.findUserByName(targetName)).compose(found -> {
       if (found.isEmpty()) {
         return Failures.fail(Failures.NOT_FOUND, SeedMessages.FRIEND_NOT_FOUND);
       }
@@ -349,9 +349,8 @@ public class UserVerticle extends VerticleBase {
     if (bad.isPresent()) {
       return Failures.fail(Failures.BAD_REQUEST, bad.get());
     }
-    return repo.findUserById(ownerId)
-        .compose(owner -> owner.isPresent() ? repo.findGroupByName(name)
-            : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.PLEASE_LOG_IN))
+    return callerAccount(ownerId)
+        .compose(owner -> repo.findGroupByName(name))
         .compose(existing -> existing.isPresent()
             ? Failures.<GroupInfo>fail(Failures.CONFLICT, SeedMessages.GROUP_NAME_TAKEN)
             : repo.insertGroup(ownerId, name, img, desc, req.historyVisible()))
@@ -374,10 +373,10 @@ public class UserVerticle extends VerticleBase {
     if (ref.isEmpty()) {
       return Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND);
     }
-    Future<Optional<GroupInfo>> lookup = ref.matches("\\d{1,18}")
+    Future<Optional<GroupInfo>> lookup = callerAccount(userId).compose(me -> ref.matches("\\d{1,18}")
         ? repo.findGroupById(Long.parseLong(ref)).compose(g -> g.isPresent() ? Future.succeededFuture(g)
             : repo.findGroupByName(ref))
-        : repo.findGroupByName(ref);
+        : repo.findGroupByName(ref));
     return lookup.compose(found -> {
       if (found.isEmpty()) {
         return Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND);
@@ -411,7 +410,8 @@ public class UserVerticle extends VerticleBase {
     long userId = req.caller().userId();
     long groupId = req.groupId();
     boolean visible = req.historyVisible();
-    return existingGroup(groupId)
+    return callerAccount(userId)
+        .compose(me -> existingGroup(groupId))
         .compose(g -> g.ownerId() == userId ? repo.setHistoryVisible(groupId, visible)
             : Failures.<Void>fail(Failures.FORBIDDEN, SeedMessages.NOT_GROUP_OWNER))
         .compose(v -> existingGroup(groupId))
@@ -431,6 +431,16 @@ public class UserVerticle extends VerticleBase {
   private Future<GroupInfo> existingGroup(long groupId) {
     return repo.findGroupById(groupId).compose(g -> g.isPresent() ? Future.succeededFuture(g.get())
         : Failures.fail(Failures.NOT_FOUND, SeedMessages.GROUP_NOT_FOUND));
+  }
+
+  /**
+   * The caller's own account; 401 once it is deleted. Its tokens stay well signed until they expire
+   * (ending them early is the edge's job), and a peer still holding one must not leave memberships,
+   * friendships or groups of a user who no longer exists.
+   */
+  private Future<UserInfo> callerAccount(long userId) {
+    return repo.findUserById(userId).compose(u -> u.isPresent() ? Future.succeededFuture(u.get())
+        : Failures.fail(Failures.UNAUTHORIZED, SeedMessages.PLEASE_LOG_IN));
   }
 
   private Future<UserInfo> existingUser(long id) {

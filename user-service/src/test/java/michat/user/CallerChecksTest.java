@@ -118,6 +118,32 @@ class CallerChecksTest {
   }
 
   @Test
+  void aDeletedUsersTokenActsForNobody() {
+    // The token stays well signed until it expires (ending it early is the edge's job), so a peer
+    // still holding it must not leave memberships or friendships of a user who no longer exists.
+    Account gone = service.newAccount("gone");
+    Account owner = service.newAccount("remaining");
+    GroupInfo group = service.call(UserApi.CREATE_GROUP,
+        new UserApi.CreateGroup(owner.caller(), UserServiceHarness.uniqueName("after"), "", "", false));
+    GroupInfo own = service.call(UserApi.CREATE_GROUP,
+        new UserApi.CreateGroup(gone.caller(), UserServiceHarness.uniqueName("orphan"), "", "", false));
+    service.call(UserApi.DELETE, new UserApi.DeleteUser(gone.caller()));
+
+    service.assertRefused(401, SeedMessages.PLEASE_LOG_IN, UserApi.JOIN_GROUP,
+        new UserApi.JoinGroup(gone.caller(), group.name()));
+    service.assertRefused(401, SeedMessages.PLEASE_LOG_IN, UserApi.ADD_FRIEND,
+        new UserApi.AddFriend(gone.caller(), owner.name()));
+    service.assertRefused(401, SeedMessages.PLEASE_LOG_IN, UserApi.CREATE_GROUP,
+        new UserApi.CreateGroup(gone.caller(), UserServiceHarness.uniqueName("ghost"), "", "", false));
+    service.assertRefused(401, SeedMessages.PLEASE_LOG_IN, UserApi.UPDATE_GROUP,
+        new UserApi.UpdateGroup(gone.caller(), own.id(), true));
+    assertEquals(List.of(owner.id()),
+        service.call(UserApi.GROUP_MEMBERS, new UserApi.GroupMembersQuery(group.id())).members());
+    assertFalse(service.call(UserApi.GROUP_MEMBERS, new UserApi.GroupMembersQuery(own.id())).historyVisible());
+    assertEquals(List.of(), service.call(UserApi.FRIENDS, new UserApi.ListFriends(owner.caller())).users());
+  }
+
+  @Test
   void nobodyElseReadsAsAUser() {
     Account victim = service.newAccount("private");
     Account attacker = service.newAccount("snoop");

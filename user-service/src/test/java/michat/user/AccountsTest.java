@@ -99,7 +99,7 @@ class AccountsTest {
     String longPassword = "p".repeat(AccountRules.PASSWORD_MAX + 1);
     service.assertRefused(400, "password must be at most 128 characters", UserApi.REGISTER,
         registration(uniqueName("long"), longPassword, longPassword, ip));
-    // At the bounds, in characters (not bytes): accepted.
+    // At the bounds, counted in characters (not UTF-8 bytes): accepted. A unique name of exactly 64.
     String maxName = uniqueName("长").concat("名".repeat(AccountRules.NAME_MAX)).substring(0, AccountRules.NAME_MAX);
     String maxPassword = "密".repeat(AccountRules.PASSWORD_MAX);
     assertEquals(maxName, service.call(UserApi.REGISTER, registration(maxName, maxPassword, maxPassword, ip)).name());
@@ -181,6 +181,17 @@ class AccountsTest {
     UserInfo stored = service.call(UserApi.FIND, new UserApi.FindUser(a.caller(), a.id()));
     assertEquals(a.name(), stored.name(), "a refused update changes nothing");
     assertTrue(stored.phone() == null || stored.phone().isEmpty(), stored.phone());
+  }
+
+  @Test
+  void theAvatarMustBeALocalAsset() {
+    Account a = service.newAccount("face");
+    UserApi.UpdateUser outside = new UserApi.UpdateUser(a.caller(), "", "", "", "", "", "https://evil.example/me.png", a.ip());
+    UserServiceHarness.Refusal r = service.refusal(UserApi.UPDATE, outside);
+    assertEquals(400, r.code());
+    assertTrue(r.message().startsWith("icon: must be a file under /asset/"), r.message());
+    UserApi.UpdateUser local = new UserApi.UpdateUser(a.caller(), "", "", "", "", "", "./asset/upload/me.png", a.ip());
+    assertEquals("./asset/upload/me.png", service.call(UserApi.UPDATE, local).user().avatar());
   }
 
   @Test

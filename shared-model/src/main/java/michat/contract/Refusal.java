@@ -31,8 +31,8 @@ public enum Refusal {
   /** Argument: the most members a group may have. */
   GROUP_FULL(409),
   NOT_GROUP_OWNER(403),
-  /** A group's would-be owner does not exist (any more). */
-  OWNER_UNKNOWN(401),
+  /** The caller's account does not exist (any more), though its token is still well signed. */
+  CALLER_UNKNOWN(401),
   // conversations
   NOT_YOUR_CONVERSATION(403), NOT_A_MEMBER(403),
   // sessions

@@ -41,7 +41,7 @@ public final class GinchatText {
       case ALREADY_MEMBER -> ALREADY_MEMBER;
       case GROUP_FULL -> arg == null ? GROUP_FULL : GROUP_FULL + " (" + arg + ")";
       case NOT_GROUP_OWNER -> NOT_GROUP_OWNER;
-      case OWNER_UNKNOWN -> PLEASE_LOG_IN;
+      case CALLER_UNKNOWN -> PLEASE_LOG_IN;
       case NOT_YOUR_CONVERSATION -> NOT_YOURSELF;
       case NOT_A_MEMBER -> NOT_A_MEMBER;
       case NOT_AUTHENTICATED -> NOT_AUTHENTICATED;

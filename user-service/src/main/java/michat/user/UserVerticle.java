@@ -312,7 +312,7 @@ public class UserVerticle extends VerticleBase {
     if (targetName.isEmpty()) {
       return Refusal.FRIEND_NAME_EMPTY.fail();
     }
-    return repo.findUserByName(targetName).compose(found -> {
+    return callerAccount(userId).compose(me -> repo.findUserByName(targetName)).compose(found -> {
       if (found.isEmpty()) {
         return Refusal.FRIEND_NOT_FOUND.fail();
       }
@@ -347,9 +347,8 @@ public class UserVerticle extends VerticleBase {
     if (bad.isPresent()) {
       return Refusal.INVALID.fail(bad.get());
     }
-    return repo.findUserById(ownerId)
-        .compose(owner -> owner.isPresent() ? repo.findGroupByName(name)
-            : Refusal.OWNER_UNKNOWN.fail())
+    return callerAccount(ownerId)
+        .compose(owner -> repo.findGroupByName(name))
         .compose(existing -> existing.isPresent()
             ? Refusal.GROUP_NAME_TAKEN.<GroupInfo>fail()
             : repo.insertGroup(ownerId, name, img, desc, req.historyVisible()))
@@ -372,10 +371,10 @@ public class UserVerticle extends VerticleBase {
     if (ref.isEmpty()) {
       return Refusal.GROUP_NOT_FOUND.fail();
     }
-    Future<Optional<GroupInfo>> lookup = ref.matches("\\d{1,18}")
+    Future<Optional<GroupInfo>> lookup = callerAccount(userId).compose(me -> ref.matches("\\d{1,18}")
         ? repo.findGroupById(Long.parseLong(ref)).compose(g -> g.isPresent() ? Future.succeededFuture(g)
             : repo.findGroupByName(ref))
-        : repo.findGroupByName(ref);
+        : repo.findGroupByName(ref));
     return lookup.compose(found -> {
       if (found.isEmpty()) {
         return Refusal.GROUP_NOT_FOUND.fail();
@@ -409,7 +408,8 @@ public class UserVerticle extends VerticleBase {
     long userId = req.caller().userId();
     long groupId = req.groupId();
     boolean visible = req.historyVisible();
-    return existingGroup(groupId)
+    return callerAccount(userId)
+        .compose(me -> existingGroup(groupId))
         .compose(g -> g.ownerId() == userId ? repo.setHistoryVisible(groupId, visible)
             : Refusal.NOT_GROUP_OWNER.<Void>fail())
         .compose(v -> existingGroup(groupId))
@@ -429,6 +429,16 @@ public class UserVerticle extends VerticleBase {
   private Future<GroupInfo> existingGroup(long groupId) {
     return repo.findGroupById(groupId).compose(g -> g.isPresent() ? Future.succeededFuture(g.get())
         : Refusal.GROUP_NOT_FOUND.fail());
+  }
+
+  /**
+   * The caller's own account; 401 once it is deleted. Its tokens stay well signed until they expire
+   * (ending them early is the edge's job), and a peer still holding one must not leave memberships,
+   * friendships or groups of a user who no longer exists.
+   */
+  private Future<UserInfo> callerAccount(long userId) {
+    return repo.findUserById(userId).compose(u -> u.isPresent() ? Future.succeededFuture(u.get())
+        : Refusal.CALLER_UNKNOWN.fail());
   }
 
   private Future<UserInfo> existingUser(long id) {

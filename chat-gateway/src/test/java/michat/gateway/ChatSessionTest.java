@@ -481,6 +481,26 @@ class ChatSessionTest {
     assertEquals(Map.of(C, 3L), c.session.takeCursors());
   }
 
+  @Test
+  void manyCopiesDoNotHideAMessageFetchedForAnOlderGap() {
+    Connection c = live(v2());
+    deliver(c, C, 1, 0);
+    deliver(c, C, 5, 3);
+    c.router.endGrace();
+    c.router.lastFill().answer().fail("router unavailable");   // 5 shown past the gap; 3 still missing
+    assertEquals(v2Frames(1, 5), c.received());
+    for (long seq = 6; seq <= 1200; seq++) {   // the user writes on from another device, unanswered
+      c.session.deliverCopy(C, seq, payload(C, seq));
+    }
+    assertEquals(1195, c.received().size());
+
+    deliver(c, C, 1201, 5);   // the other participant answers: the gap is checked again
+    c.router.endGrace();
+    assertEquals(1L, c.router.lastFill().after());
+    c.router.lastFill().answer().complete(new Range(1, List.of(stored(C, 3), stored(C, 5)), true));
+    assertEquals(v2Frames(3, 1201), c.received(), "3 was never sent: it is, whatever the copies since");
+  }
+
   // ---- a client that does not read ----
 
   /** Netty's outbound buffer counts as full beyond a few bytes: each frame fills it until flushed. */

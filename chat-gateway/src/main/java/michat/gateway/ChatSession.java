@@ -53,10 +53,16 @@ final class ChatSession {
     /** Everything addressed to the user up to here has been sent; null until known. */
     Long last;
     /**
-     * Sent although beyond {@code last} — copies of the user's own messages, and messages shown past a
-     * gap that could not be fetched — so never sent twice; created only when needed.
+     * Sent although beyond {@code last} — messages shown past a gap that could not be fetched — so
+     * never sent twice; created only when needed.
      */
     RecentSeqs ahead;
+    /**
+     * v2: copies of the user's own messages sent, so never sent twice. Apart from {@code ahead}: they
+     * are never addressed to this user, and a long run of them would push out what was sent ahead and
+     * make an older message fetched for a gap look sent.
+     */
+    RecentSeqs copies;
 
     boolean sentAhead(long seq) {
       return ahead != null && ahead.contains(seq);
@@ -67,6 +73,13 @@ final class ChatSession {
         ahead = new RecentSeqs();
       }
       return ahead.add(seq);
+    }
+
+    boolean markCopy(long seq) {
+      if (copies == null) {
+        copies = new RecentSeqs();
+      }
+      return copies.add(seq);
     }
     /** Live messages beyond a gap, by sequence number, until the gap is filled. */
     final TreeMap<Long, Delivery> waiting = new TreeMap<>();
@@ -160,7 +173,7 @@ final class ChatSession {
     if (heldForCatchUp != null) {
       return;   // live only: the sending device has it, history has it
     }
-    if (chains.computeIfAbsent(conversation, k -> new Chain()).markAhead(seq)) {
+    if (chains.computeIfAbsent(conversation, k -> new Chain()).markCopy(seq)) {
       send(Frames.copy(conversation, seq, frame));
     }
   }

@@ -24,9 +24,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * All SQL of message-router: messages, per-conversation sequence numbers, delivery cursors. The same
- * statements run on MySQL/MariaDB and H2 (MySQL mode). Every write goes through
- * {@link Database#write} (a transaction; why: see there).
+ * Stores messages: each batch numbered per conversation and written in one transaction (through
+ * {@link Database#write}: why, see there). The same statements run on MySQL/MariaDB and H2 (MySQL
+ * mode). Reading is {@link MessageReader}'s, delivery cursors are {@link DeliveryCursors}'.
  */
 public final class MessageRepository {
   private final Pool pool;
@@ -155,10 +155,16 @@ public final class MessageRepository {
       return Future.succeededFuture(finish(out, sameAs));
     }
     List<Counter> ordered = new ArrayList<>(counters.values());
-    long[] idsAbove = new long[1];
     return lockCounters(tx, ordered)
-        .compose(maxId -> {
-          idsAbove[0] = maxId;
+        .compose(idsAbove -> insert(tx, batch, fresh, counters, out, now)
+            .compose(v -> saveCounters(tx, ordered))
+            .compose(v -> readIds(tx, idsAbove, out)))
+        .map(v -> finish(out, sameAs));
+  }
+
+  /** Numbers the batch's new messages and inserts them. */
+  private static Future<Void> insert(SqlConnection tx, List<NewMessage> batch, List<Integer> fresh,
+                                     Map<String, Counter> counters, Stored[] out, LocalDateTime now) {
           List<Tuple> rows = new ArrayList<>();
           for (int i : fresh) {
             NewMessage m = batch.get(i);
@@ -172,10 +178,6 @@ public final class MessageRepository {
           }
           return SqlBatches.insertRows(tx, "INSERT INTO messages (conversation, seq, sender_id, target_id, msg_type,"
               + " media, content, url, amount, client_msg_id, payload, created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
-        })
-        .compose(v -> saveCounters(tx, ordered))
-        .compose(v -> readIds(tx, idsAbove[0], out))
-        .map(v -> finish(out, sameAs));
   }
 
   /** Copies for in-batch repeats of a client id. */
@@ -270,126 +272,6 @@ public final class MessageRepository {
             }
           }
           return null;
-        });
-  }
-
-  /**
-   * Private messages addressed to the user after their cursor, and messages of the given group
-   * conversations after theirs, oldest first, at most {@code limit}; each with {@code base}, the
-   * cursor it follows. {@code groupConversations} maps each group conversation to the user's join
-   * point: nothing up to it is sent, whatever the cursor says. {@code resumed} replaces the saved
-   * cursor of the conversations it names (a resuming client's own). Within a conversation ids grow
-   * with sequence numbers, so any prefix of this list is complete per conversation.
-   */
-  public Future<List<Missed>> missed(long userId, Map<String, Long> groupConversations, Map<String, Long> resumed, int limit) {
-    String groups = groupConversations.isEmpty() ? ""
-        : " OR (m.conversation IN (" + String.join(",", groupConversations.keySet().stream().map(c -> "?").toList()) + "))";
-    StringBuilder base = new StringBuilder();
-    Tuple params = Tuple.tuple();
-    if (!resumed.isEmpty()) {
-      base.append("CASE m.conversation");
-      resumed.forEach((conversation, seq) -> {
-        base.append(" WHEN ? THEN ?");
-        params.addValue(conversation).addValue(seq);
-      });
-      base.append(" ELSE COALESCE(c.delivered_seq, 0) END");
-    } else {
-      base.append("COALESCE(c.delivered_seq, 0)");
-    }
-    Map<String, Long> joined = new HashMap<>(groupConversations);
-    joined.values().removeIf(seq -> seq <= 0);
-    if (!joined.isEmpty()) {
-      // a missing or older cursor (a resuming client's 0, a cursor never saved) never reaches before the join
-      base.insert(0, "GREATEST(").append(", CASE m.conversation");
-      joined.forEach((conversation, seq) -> {
-        base.append(" WHEN ? THEN ?");
-        params.addValue(conversation).addValue(seq);
-      });
-      base.append(" ELSE 0 END)");
-    }
-    // the base expression appears twice (selected and compared), so do its parameters
-    Tuple all = Tuple.tuple();
-    for (int i = 0; i < params.size(); i++) {
-      all.addValue(params.getValue(i));
-    }
-    all.addValue(userId).addValue(userId);
-    groupConversations.keySet().forEach(all::addValue);
-    for (int i = 0; i < params.size(); i++) {
-      all.addValue(params.getValue(i));
-    }
-    return pool.preparedQuery("SELECT m.id, m.conversation, m.seq, m.payload, " + base + " AS base"
-            + " FROM messages m"
-            + " LEFT JOIN delivery_cursors c ON c.user_id = ? AND c.conversation = m.conversation"
-            + " WHERE ((m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE + ")" + groups + ")"
-            + " AND m.seq > " + base
-            + " ORDER BY m.id LIMIT " + limit)
-        .execute(all)
-        .map(rows -> {
-          List<Missed> out = new ArrayList<>(rows.size());
-          for (Row r : rows) {
-            out.add(new Missed(r.getString("conversation"), r.getLong("seq"), r.getLong("base"), r.getString("payload")));
-          }
-          return out;
-        });
-  }
-
-  /**
-   * Messages of one conversation addressed to the user with sequence numbers in (after, upto],
-   * oldest first; {@code after} null means "after the user's saved cursor", and never at or before
-   * {@code floor} (a group member's join point). For gap filling.
-   */
-  public Future<Range> range(long userId, String conversation, Long after, long floor, long upto, int limit) {
-    String addressed = Conversations.isGroup(conversation) ? ""
-        : " AND m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE;
-    Future<Long> from = after != null ? Future.succeededFuture(after)
-        : pool.preparedQuery("SELECT delivered_seq FROM delivery_cursors WHERE user_id = ? AND conversation = ?")
-            .execute(Tuple.of(userId, conversation))
-            .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("delivered_seq"));
-    return from.map(f -> Math.max(f, floor)).compose(base -> {
-      Tuple params = Tuple.of(conversation, base, upto);
-      if (!addressed.isEmpty()) {
-        params.addValue(userId);
-      }
-      return pool.preparedQuery("SELECT m.seq, m.payload FROM messages m WHERE m.conversation = ? AND m.seq > ?"
-              + " AND m.seq <= ?" + addressed + " ORDER BY m.seq LIMIT " + limit)
-          .execute(params)
-          .map(rows -> {
-            List<Sequenced> out = new ArrayList<>(rows.size());
-            rows.forEach(r -> out.add(new Sequenced(r.getLong("seq"), r.getString("payload"))));
-            return new Range(base, out, out.size() < limit);
-          });
-    });
-  }
-
-  /** Moves cursors forward (never back): user id → conversation → seq, in one transaction. */
-  public Future<Void> advanceCursors(Map<Long, Map<String, Long>> cursorsByUser) {
-    List<Tuple> batch = new ArrayList<>();
-    cursorsByUser.forEach((userId, cursors) ->
-        cursors.forEach((conversation, seq) -> batch.add(Tuple.of(userId, conversation, seq))));
-    if (batch.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return write(tx -> tx.preparedQuery("INSERT INTO delivery_cursors (user_id, conversation, delivered_seq)"
-            + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE delivered_seq = GREATEST(delivered_seq, VALUES(delivered_seq))")
-        .executeBatch(batch).mapEmpty());
-  }
-
-  /** The number of messages in a conversation (sequence numbers run 1..n without gaps). */
-  public Future<Long> count(String conversation) {
-    return pool.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ?")
-        .execute(Tuple.of(conversation))
-        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("last_seq"));
-  }
-
-  /** Payloads with sequence numbers in [fromSeq, toSeq], newest first or oldest first. */
-  public Future<List<String>> page(String conversation, long fromSeq, long toSeq, boolean oldestFirst) {
-    return pool.preparedQuery("SELECT payload FROM messages WHERE conversation = ? AND seq BETWEEN ? AND ?"
-            + " ORDER BY seq " + (oldestFirst ? "ASC" : "DESC"))
-        .execute(Tuple.of(conversation, fromSeq, toSeq))
-        .map(rows -> {
-          List<String> out = new ArrayList<>(rows.size());
-          rows.forEach(r -> out.add(r.getString("payload")));
-          return out;
         });
   }
 

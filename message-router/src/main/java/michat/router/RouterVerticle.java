@@ -46,6 +46,8 @@ public class RouterVerticle extends VerticleBase {
 
   private Pool pool;
   private MessageRepository repo;
+  private MessageReader reader;
+  private DeliveryCursors cursors;
   private StoreQueue store;
   private Pushes pushes;
   private Membership membership;
@@ -64,6 +66,8 @@ public class RouterVerticle extends VerticleBase {
     Database database = new Database(cfg);
     pool = database.pool(vertx);
     repo = new MessageRepository(pool, database.isEmbedded());
+    reader = new MessageReader(pool);
+    cursors = new DeliveryCursors(pool);
     metrics = MichatMetrics.of(cfg);
     store = new StoreQueue(repo, cfg.integer(ConfigKeys.STORE_BATCH_MAX, 1, 10_000),
         cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), metrics);
@@ -213,7 +217,7 @@ public class RouterVerticle extends VerticleBase {
               ignored.add(conversation);
             }
           });
-          return repo.missed(userId, groups, resumed, catchUpLimit).map(messages -> new Backlog(messages, ignored));
+          return reader.missed(userId, groups, resumed, catchUpLimit).map(messages -> new Backlog(messages, ignored));
         });
   }
 
@@ -233,7 +237,7 @@ public class RouterVerticle extends VerticleBase {
         }
       });
     }
-    return Future.all(checks).compose(v -> repo.advanceCursors(all)).map(Done.DONE);
+    return Future.all(checks).compose(v -> cursors.advanceCursors(all)).map(Done.DONE);
   }
 
   /**
@@ -248,7 +252,7 @@ public class RouterVerticle extends VerticleBase {
     Long after = req.after();
     long upto = req.upto();
     return mayRead(userId, conversation)
-        .compose(access -> repo.range(userId, conversation, after, access.joinedAt(), upto, catchUpLimit));
+        .compose(access -> reader.range(userId, conversation, after, access.joinedAt(), upto, catchUpLimit));
   }
 
   /**
@@ -290,7 +294,7 @@ public class RouterVerticle extends VerticleBase {
     boolean oldestFirst = req.rev();
     return mayRead(requester, conversation)
         .map(Access::readableAfter)
-        .compose(readableAfter -> repo.count(conversation).compose(last -> {
+        .compose(readableAfter -> reader.count(conversation).compose(last -> {
           long n = Math.max(0, last - readableAfter);   // the messages this user may read: readableAfter+1 .. last
           long from = start < 0 ? n + start : start;
           long to = end < 0 ? n + end : end;
@@ -302,7 +306,7 @@ public class RouterVerticle extends VerticleBase {
           // index i counts from the newest (seq last - i) or, reversed, from the oldest readable one
           long lo = oldestFirst ? readableAfter + from + 1 : last - to;
           long hi = oldestFirst ? readableAfter + to + 1 : last - from;
-          return repo.page(conversation, lo, hi, oldestFirst);
+          return reader.page(conversation, lo, hi, oldestFirst);
         }))
         .map(Page::new);
   }

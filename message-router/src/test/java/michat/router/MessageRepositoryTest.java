@@ -44,6 +44,8 @@ class MessageRepositoryTest {
   private static Vertx vertx;
   private static Pool pool;
   private static MessageRepository repo;
+  private static MessageReader reader;
+  private static DeliveryCursors cursors;
 
   @BeforeAll
   static void open() throws Exception {
@@ -54,6 +56,8 @@ class MessageRepositoryTest {
     db.migrate();
     pool = db.pool(vertx);
     repo = new MessageRepository(pool, true);
+    reader = new MessageReader(pool);
+    cursors = new DeliveryCursors(pool);
   }
 
   @BeforeEach
@@ -132,9 +136,9 @@ class MessageRepositoryTest {
 
     List<Stored> second = store(groupText(1, "z"), privateText(2, 1, "d"), privateText(1, 2, "e"));
     assertEquals(List.of(3L, 4L, 5L), seqs(second), "the next batch goes on where the last one stopped");
-    assertEquals(5L, repo.count(P12).await(10, TimeUnit.SECONDS));
-    assertEquals(3L, repo.count(G9).await(10, TimeUnit.SECONDS));
-    assertEquals(0L, repo.count("p:7:8").await(10, TimeUnit.SECONDS), "a conversation without messages");
+    assertEquals(5L, reader.count(P12).await(10, TimeUnit.SECONDS));
+    assertEquals(3L, reader.count(G9).await(10, TimeUnit.SECONDS));
+    assertEquals(0L, reader.count("p:7:8").await(10, TimeUnit.SECONDS), "a conversation without messages");
 
     Set<Long> ids = new HashSet<>();
     first.forEach(s -> ids.add(s.id()));
@@ -142,7 +146,7 @@ class MessageRepositoryTest {
     assertEquals(8, ids.size(), "every message has an id of its own");
     assertFalse(first.stream().anyMatch(Stored::duplicate) || second.stream().anyMatch(Stored::duplicate));
     assertEquals(List.of("a", "b", "c", "d", "e"),
-        repo.page(P12, 1, 5, true).await(10, TimeUnit.SECONDS).stream().map(MessageRepositoryTest::content).toList(),
+        reader.page(P12, 1, 5, true).await(10, TimeUnit.SECONDS).stream().map(MessageRepositoryTest::content).toList(),
         "stored under the numbers returned");
   }
 
@@ -171,7 +175,7 @@ class MessageRepositoryTest {
         assertTrue(mine.get(i).id() > mine.get(i - 1).id(),
             conversation + ": ids grow with sequence numbers (catch-up relies on it)");
       }
-      List<String> stored = repo.page(conversation, 1, mine.size(), true).await(10, TimeUnit.SECONDS);
+      List<String> stored = reader.page(conversation, 1, mine.size(), true).await(10, TimeUnit.SECONDS);
       assertEquals(mine.stream().map(Stored::payload).toList(), stored, conversation + ": each row under its number");
     }
   }
@@ -209,7 +213,7 @@ class MessageRepositoryTest {
     assertEquals(3L, twice.get(1).seq());
     assertFalse(twice.get(2).duplicate(), "client ids are per sender");
     assertEquals(4L, twice.get(2).seq());
-    assertEquals(4L, repo.count(P12).await(10, TimeUnit.SECONDS), "stored once each");
+    assertEquals(4L, reader.count(P12).await(10, TimeUnit.SECONDS), "stored once each");
   }
 
   // ---- catch-up ----
@@ -218,22 +222,22 @@ class MessageRepositoryTest {
   void missedStartsAfterTheSavedCursorOrTheResumedOne() throws Exception {
     store(privateText(1, 2, "1"), privateText(2, 1, "2"), privateText(1, 2, "3"), privateText(1, 2, "4"),
         privateText(3, 2, "p:2:3 #1"));
-    assertEquals(List.of(1L, 3L, 4L, 1L), seqsOf(repo.missed(2, Map.of(), Map.of(), 100).await(10, TimeUnit.SECONDS)),
+    assertEquals(List.of(1L, 3L, 4L, 1L), seqsOf(reader.missed(2, Map.of(), Map.of(), 100).await(10, TimeUnit.SECONDS)),
         "only what is addressed to the user, oldest first");
-    assertEquals(List.of(2L), seqsOf(repo.missed(1, Map.of(), Map.of(), 100).await(10, TimeUnit.SECONDS)));
+    assertEquals(List.of(2L), seqsOf(reader.missed(1, Map.of(), Map.of(), 100).await(10, TimeUnit.SECONDS)));
 
-    repo.advanceCursors(Map.of(2L, Map.of(P12, 3L))).await(10, TimeUnit.SECONDS);
-    List<Missed> afterCursor = repo.missed(2, Map.of(), Map.of(), 100).await(10, TimeUnit.SECONDS);
+    cursors.advanceCursors(Map.of(2L, Map.of(P12, 3L))).await(10, TimeUnit.SECONDS);
+    List<Missed> afterCursor = reader.missed(2, Map.of(), Map.of(), 100).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(4L, 1L), seqsOf(afterCursor));
     assertEquals(List.of(3L, 0L), afterCursor.stream().map(Missed::base).toList(), "each with the cursor it follows");
 
-    List<Missed> resumed = repo.missed(2, Map.of(), Map.of(P12, 1L), 100).await(10, TimeUnit.SECONDS);
+    List<Missed> resumed = reader.missed(2, Map.of(), Map.of(P12, 1L), 100).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(3L, 4L, 1L), seqsOf(resumed), "a resumed cursor replaces the saved one, for its conversation only");
     assertEquals(List.of(1L, 1L, 0L), resumed.stream().map(Missed::base).toList());
 
-    assertEquals(List.of(3L), seqsOf(repo.missed(2, Map.of(), Map.of(P12, 1L), 1).await(10, TimeUnit.SECONDS)),
+    assertEquals(List.of(3L), seqsOf(reader.missed(2, Map.of(), Map.of(P12, 1L), 1).await(10, TimeUnit.SECONDS)),
         "at most the limit, the oldest");
-    assertEquals("3", content(repo.missed(2, Map.of(), Map.of(P12, 1L), 1).await(10, TimeUnit.SECONDS).get(0).frame()));
+    assertEquals("3", content(reader.missed(2, Map.of(), Map.of(P12, 1L), 1).await(10, TimeUnit.SECONDS).get(0).frame()));
   }
 
   @Test
@@ -241,21 +245,21 @@ class MessageRepositoryTest {
     for (int i = 1; i <= 6; i++) {
       store(groupText(1, "g" + i));
     }
-    assertEquals(List.of(), repo.missed(2, Map.of(), Map.of(), 100).await(10, TimeUnit.SECONDS),
+    assertEquals(List.of(), reader.missed(2, Map.of(), Map.of(), 100).await(10, TimeUnit.SECONDS),
         "a group the user is not in is not theirs");
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L),
-        seqsOf(repo.missed(2, Map.of(G9, 0L), Map.of(), 100).await(10, TimeUnit.SECONDS)), "a member from the start");
+        seqsOf(reader.missed(2, Map.of(G9, 0L), Map.of(), 100).await(10, TimeUnit.SECONDS)), "a member from the start");
 
-    List<Missed> joinedLate = repo.missed(2, Map.of(G9, 3L), Map.of(), 100).await(10, TimeUnit.SECONDS);
+    List<Missed> joinedLate = reader.missed(2, Map.of(G9, 3L), Map.of(), 100).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(4L, 5L, 6L), seqsOf(joinedLate), "nothing up to the join point");
     assertEquals(3L, joinedLate.get(0).base());
 
     assertEquals(List.of(4L, 5L, 6L),
-        seqsOf(repo.missed(2, Map.of(G9, 3L), Map.of(G9, 0L), 100).await(10, TimeUnit.SECONDS)),
+        seqsOf(reader.missed(2, Map.of(G9, 3L), Map.of(G9, 0L), 100).await(10, TimeUnit.SECONDS)),
         "a resumed 0 does not reach before the join");
 
-    repo.advanceCursors(Map.of(2L, Map.of(G9, 5L))).await(10, TimeUnit.SECONDS);
-    List<Missed> afterCursor = repo.missed(2, Map.of(G9, 3L), Map.of(), 100).await(10, TimeUnit.SECONDS);
+    cursors.advanceCursors(Map.of(2L, Map.of(G9, 5L))).await(10, TimeUnit.SECONDS);
+    List<Missed> afterCursor = reader.missed(2, Map.of(G9, 3L), Map.of(), 100).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(6L), seqsOf(afterCursor), "a cursor beyond the join point counts");
     assertEquals(5L, afterCursor.get(0).base());
   }
@@ -266,29 +270,29 @@ class MessageRepositoryTest {
   void rangeFillsAGapWithWhatIsAddressedToTheUserAboveTheFloorUpToTheLimit() throws Exception {
     store(privateText(1, 2, "1"), privateText(2, 1, "2"), privateText(1, 2, "3"), privateText(1, 2, "4"),
         privateText(1, 2, "5"));
-    Range gap = repo.range(2, P12, 1L, 0, 4, 100).await(10, TimeUnit.SECONDS);
+    Range gap = reader.range(2, P12, 1L, 0, 4, 100).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(3L, 4L), seqsOf(gap), "(after, upto], addressed to the user");
     assertEquals(1L, gap.base());
     assertTrue(gap.complete());
     assertEquals("3", content(gap.messages().get(0).frame()));
 
-    repo.advanceCursors(Map.of(2L, Map.of(P12, 3L))).await(10, TimeUnit.SECONDS);
-    Range fromCursor = repo.range(2, P12, null, 0, 5, 100).await(10, TimeUnit.SECONDS);
+    cursors.advanceCursors(Map.of(2L, Map.of(P12, 3L))).await(10, TimeUnit.SECONDS);
+    Range fromCursor = reader.range(2, P12, null, 0, 5, 100).await(10, TimeUnit.SECONDS);
     assertEquals(3L, fromCursor.base(), "no 'after': from the saved cursor");
     assertEquals(List.of(4L, 5L), seqsOf(fromCursor));
-    assertEquals(0L, repo.range(7, P12, null, 0, 5, 100).await(10, TimeUnit.SECONDS).base(), "no cursor: from the start");
+    assertEquals(0L, reader.range(7, P12, null, 0, 5, 100).await(10, TimeUnit.SECONDS).base(), "no cursor: from the start");
 
-    Range cut = repo.range(2, P12, 0L, 0, 5, 2).await(10, TimeUnit.SECONDS);
+    Range cut = reader.range(2, P12, 0L, 0, 5, 2).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(1L, 3L), seqsOf(cut), "the oldest, up to the limit");
     assertFalse(cut.complete(), "cut short by the limit");
 
     for (int i = 1; i <= 6; i++) {
       store(groupText(1, "g" + i));
     }
-    Range group = repo.range(2, G9, 1L, 3, 6, 100).await(10, TimeUnit.SECONDS);
+    Range group = reader.range(2, G9, 1L, 3, 6, 100).await(10, TimeUnit.SECONDS);
     assertEquals(3L, group.base(), "never at or before the floor (the join point)");
     assertEquals(List.of(4L, 5L, 6L), seqsOf(group));
-    assertEquals(List.of(3L, 4L, 5L, 6L), seqsOf(repo.range(2, G9, 2L, 0, 6, 100).await(10, TimeUnit.SECONDS)),
+    assertEquals(List.of(3L, 4L, 5L, 6L), seqsOf(reader.range(2, G9, 2L, 0, 6, 100).await(10, TimeUnit.SECONDS)),
         "every group message is addressed to every member");
   }
 
@@ -296,16 +300,16 @@ class MessageRepositoryTest {
 
   @Test
   void advanceCursorsNeverMovesACursorBack() throws Exception {
-    repo.advanceCursors(Map.of(1L, Map.of(P12, 5L, G9, 2L), 2L, Map.of(P12, 7L))).await(10, TimeUnit.SECONDS);
+    cursors.advanceCursors(Map.of(1L, Map.of(P12, 5L, G9, 2L), 2L, Map.of(P12, 7L))).await(10, TimeUnit.SECONDS);
     assertEquals(5L, savedCursor(1, P12));
     assertEquals(2L, savedCursor(1, G9));
     assertEquals(7L, savedCursor(2, P12), "per user");
 
-    repo.advanceCursors(Map.of(1L, Map.of(P12, 3L, G9, 4L), 2L, Map.of(P12, 7L))).await(10, TimeUnit.SECONDS);
+    cursors.advanceCursors(Map.of(1L, Map.of(P12, 3L, G9, 4L), 2L, Map.of(P12, 7L))).await(10, TimeUnit.SECONDS);
     assertEquals(5L, savedCursor(1, P12), "an older cursor (a slower session of the same user) is ignored");
     assertEquals(4L, savedCursor(1, G9), "a newer one moves it");
     assertEquals(7L, savedCursor(2, P12));
-    repo.advanceCursors(Map.of()).await(10, TimeUnit.SECONDS);
+    cursors.advanceCursors(Map.of()).await(10, TimeUnit.SECONDS);
     assertEquals(5L, savedCursor(1, P12));
   }
 
@@ -317,9 +321,9 @@ class MessageRepositoryTest {
         privateText(2, 1, "4"), groupText(1, "other conversation"));
     assertNotEquals(P12, stored.get(4).conversation());
     assertEquals(List.of("2", "3", "4"),
-        repo.page(P12, 2, 4, true).await(10, TimeUnit.SECONDS).stream().map(MessageRepositoryTest::content).toList());
+        reader.page(P12, 2, 4, true).await(10, TimeUnit.SECONDS).stream().map(MessageRepositoryTest::content).toList());
     assertEquals(List.of("4", "3", "2"),
-        repo.page(P12, 2, 4, false).await(10, TimeUnit.SECONDS).stream().map(MessageRepositoryTest::content).toList());
-    assertEquals(List.of(), repo.page(P12, 6, 9, true).await(10, TimeUnit.SECONDS));
+        reader.page(P12, 2, 4, false).await(10, TimeUnit.SECONDS).stream().map(MessageRepositoryTest::content).toList());
+    assertEquals(List.of(), reader.page(P12, 6, 9, true).await(10, TimeUnit.SECONDS));
   }
 }

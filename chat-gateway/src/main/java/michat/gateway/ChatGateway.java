@@ -29,6 +29,19 @@ import michat.auth.SessionRevocations;
 import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
+import michat.contract.Done;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.ChannelPost;
+import michat.contract.PresenceApi.Connect;
+import michat.contract.PresenceApi.Disconnect;
+import michat.contract.PresenceApi.Heartbeat;
+import michat.contract.PresenceApi.NodeAlive;
+import michat.contract.PresenceApi.NodeKnown;
+import michat.contract.RouterApi;
+import michat.contract.RouterApi.Deliveries;
+import michat.contract.RouterApi.Delivery;
+import michat.contract.RouterApi.Signal;
+import michat.contract.ServiceBus;
 import michat.metrics.MichatMetrics;
 import michat.model.Addresses;
 import michat.model.Failures;
@@ -57,6 +70,7 @@ public final class ChatGateway {
   static final long GAP_GRACE_MS = 100;
 
   private final Vertx vertx;
+  private final ServiceBus bus;
   private final SessionTokens tokens;
   private final SessionRevocations revocations;
   private final Origins origins;
@@ -83,6 +97,7 @@ public final class ChatGateway {
   public ChatGateway(Vertx vertx, MichatConfig cfg, SessionTokens tokens, SessionRevocations revocations,
                      Origins origins) {
     this.vertx = vertx;
+    this.bus = ServiceBus.of(vertx);
     this.tokens = tokens;
     this.revocations = revocations;
     this.origins = origins;
@@ -107,8 +122,8 @@ public final class ChatGateway {
   }
 
   public Future<Void> start() {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(nodeId), this::deliver));
-    consumers.add(vertx.eventBus().<String>consumer(Addresses.PUBSUB_WEBSOCKET, this::onChannel));
+    consumers.add(bus.subscribe(RouterApi.DELIVER, nodeId, this::deliver));
+    consumers.add(bus.subscribe(PresenceApi.CHANNEL, this::onChannel));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED, this::sessionsEnded));
     timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> nodeAlive()));
     timers.add(vertx.setPeriodic(firstSweepMs, sweepMs, id -> sweep()));
@@ -236,8 +251,7 @@ public final class ChatGateway {
     Future<Map<String, Long>> cursors = resume ? awaitResume(s) : Future.succeededFuture(Map.of());
     // Registered here first, then online, then the backlog: a message stored before presence knew
     // of this session is in the backlog; one stored after is pushed live. Nothing falls between.
-    Future<JsonObject> registered = request(Addresses.PRESENCE_CONNECT,
-            new JsonObject().put("userId", userId).put("nodeId", nodeId).put("sessionId", s.id))
+    Future<Done> registered = bus.request(PresenceApi.CONNECT, new Connect(userId, nodeId, s.id))
         .onFailure(err -> LOG.warn("user {} connected but presence not updated: {}", userId, err.getMessage()));
     Future.join(registered, cursors)
         .transform(done -> cursors)   // completes with a map, never fails
@@ -344,8 +358,7 @@ public final class ChatGateway {
 
   /** Persists the session's cursors and tells presence it is gone. */
   private Future<?> leave(ChatSession s) {
-    return Future.join(saveCursors(List.of(s)), request(Addresses.PRESENCE_DISCONNECT,
-        new JsonObject().put("userId", s.userId).put("nodeId", nodeId).put("sessionId", s.id))
+    return Future.join(saveCursors(List.of(s)), bus.request(PresenceApi.DISCONNECT, new Disconnect(s.userId, nodeId, s.id))
         .onFailure(err -> LOG.warn("presence not told that user {} left: {}", s.userId, err.getMessage())));
   }
 
@@ -453,62 +466,65 @@ public final class ChatGateway {
 
   // ---- deliveries to clients ----
 
-  /** From routers: {@code {"batch": [delivery, …]}} (stored messages, in order) or one signal. */
-  private void deliver(Message<JsonObject> msg) {
-    JsonArray batch = msg.body().getJsonArray("batch");
-    if (batch == null) {
-      deliverOne(msg.body());
-      return;
+  /** From routers: stored messages (in order) or one signal. */
+  private void deliver(Deliveries d) {
+    if (d.messages() != null) {
+      for (Delivery m : d.messages()) {
+        if (m.exceptSession() == null) {
+          deliverOne(m);
+        } else {
+          deliverCopy(m);
+        }
+      }
     }
-    for (int i = 0; i < batch.size(); i++) {
-      deliverOne(batch.getJsonObject(i));
+    if (d.signal() != null) {
+      deliverSignal(d.signal());
     }
   }
 
-  private void deliverOne(JsonObject d) {
-    JsonArray to = d.getJsonArray("to");
-    if (d.containsKey("signal") || d.containsKey("self")) {
-      deliverToV2(d, to);
-      return;
-    }
-    String conversation = d.getString("conversation");
-    long seq = d.getLong("seq");
-    long prev = d.getLong("prev", seq - 1);
-    String frame = d.getString("frame");
-    Long receivedAt = d.getLong("t");
-    for (int i = 0; i < to.size(); i++) {
-      Map<String, ChatSession> mine = sessions.get(to.getLong(i));
+  private void deliverOne(Delivery d) {
+    for (Long user : d.to()) {
+      Map<String, ChatSession> mine = sessions.get(user);
       if (mine != null) {
         for (ChatSession s : mine.values()) {
-          s.deliver(conversation, seq, prev, frame);
+          s.deliver(d.conversation(), d.seq(), d.prev(), d.frame());
         }
-        if (receivedAt != null) {   // here, not per instance: every instance of the node sees every delivery
-          metrics.recordDelivery(receivedAt);
+        if (d.receivedAt() > 0) {   // here, not per instance: every instance of the node sees every delivery
+          metrics.recordDelivery(d.receivedAt());
         }
       }
     }
   }
 
-  /** v2 only: signals, and copies of a user's own private messages for their other sessions. */
-  private void deliverToV2(JsonObject d, JsonArray to) {
-    String signal = d.getString("signal");
-    String exceptSession = d.getString("self");
-    for (int i = 0; i < to.size(); i++) {
-      Map<String, ChatSession> mine = sessions.get(to.getLong(i));
-      if (mine == null) {
-        continue;
+  /** v2 only: a copy of a user's own private message for their other sessions. */
+  private void deliverCopy(Delivery d) {
+    for (ChatSession s : v2Sessions(d.to())) {
+      if (!s.id.equals(d.exceptSession())) {
+        s.deliverCopy(d.conversation(), d.seq(), d.frame());
       }
-      for (ChatSession s : mine.values()) {
-        if (!s.v2) {
-          continue;
-        }
-        if (signal != null) {
-          s.send(signal);
-        } else if (!s.id.equals(exceptSession)) {
-          s.deliverCopy(d.getString("conversation"), d.getLong("seq"), d.getString("frame"));
+    }
+  }
+
+  /** v2 only: typing, delivered, read. */
+  private void deliverSignal(Signal signal) {
+    for (ChatSession s : v2Sessions(signal.to())) {
+      s.send(signal.frame());
+    }
+  }
+
+  private List<ChatSession> v2Sessions(List<Long> users) {
+    List<ChatSession> v2 = new ArrayList<>();
+    for (Long user : users) {
+      Map<String, ChatSession> mine = sessions.get(user);
+      if (mine != null) {
+        for (ChatSession s : mine.values()) {
+          if (s.v2) {
+            v2.add(s);
+          }
         }
       }
     }
+    return v2;
   }
 
   /**
@@ -537,9 +553,9 @@ public final class ChatGateway {
     if (heartbeats.isEmpty()) {
       return;
     }
-    JsonArray users = new JsonArray(new ArrayList<>(heartbeats));
+    List<Long> users = new ArrayList<>(heartbeats);
     heartbeats.clear();
-    request(Addresses.PRESENCE_HEARTBEAT, new JsonObject().put("userIds", users).put("nodeId", nodeId))
+    bus.request(PresenceApi.HEARTBEAT, new Heartbeat(users, nodeId))
         .onFailure(err -> LOG.debug("{} heartbeats not recorded: {}", users.size(), err.getMessage()));
   }
 
@@ -573,10 +589,10 @@ public final class ChatGateway {
             users.size(), err.getMessage()));
   }
 
-  private Future<JsonObject> nodeAlive() {
-    return request(Addresses.PRESENCE_NODE_ALIVE, new JsonObject().put("nodeId", nodeId).put("instanceId", instanceId))
+  private Future<NodeKnown> nodeAlive() {
+    return bus.request(PresenceApi.NODE_ALIVE, new NodeAlive(nodeId, instanceId))
         .onSuccess(reply -> {
-          if (!reply.getBoolean("known", true) && !sessions.isEmpty()) {
+          if (!reply.known() && !sessions.isEmpty()) {
             reRegisterSessions();
           }
         })
@@ -586,8 +602,7 @@ public final class ChatGateway {
   /** Presence lost track of this instance (e.g. Redis restarted): tell it again who is connected here. */
   private void reRegisterSessions() {
     LOG.info("presence did not know gateway instance {} of node {}: registering its sessions again", instanceId, nodeId);
-    forEachSession(s -> request(Addresses.PRESENCE_CONNECT,
-        new JsonObject().put("userId", s.userId).put("nodeId", nodeId).put("sessionId", s.id))
+    forEachSession(s -> bus.request(PresenceApi.CONNECT, new Connect(s.userId, nodeId, s.id))
         .onFailure(err -> LOG.warn("session {} of user {} not registered again: {}", s.id, s.userId, err.getMessage())));
   }
 
@@ -618,8 +633,8 @@ public final class ChatGateway {
         .onFailure(err -> limits.release(keys));
   }
 
-  private void onChannel(Message<String> msg) {
-    String text = Frames.channel(String.valueOf(msg.body()), LocalDateTime.now());
+  private void onChannel(ChannelPost post) {
+    String text = Frames.channel(String.valueOf(post.payload()), LocalDateTime.now());
     for (ServerWebSocket ws : new ArrayList<>(channelSockets)) {
       if (ws.writeQueueFull()) {
         ws.close(Frames.CLOSE_TOO_SLOW, "too slow");

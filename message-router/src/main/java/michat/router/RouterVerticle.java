@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -157,14 +156,8 @@ public class RouterVerticle extends VerticleBase {
         .compose(v -> Conversations.isGroup(conversation)
             ? membership.members(Conversations.groupId(conversation)).map(m -> m.stream().filter(id -> id != senderId).toList())
             : Future.succeededFuture(List.of(Conversations.otherParticipant(conversation, senderId))))
-        .compose(others -> pushes.locate(new LinkedHashSet<>(others)))
-        .map(nodes -> {
-          for (String node : nodes.fieldNames()) {
-            vertx.eventBus().publish(Addresses.gatewayDeliver(node),
-                new JsonObject().put("to", nodes.getJsonArray(node)).put("signal", text));
-          }
-          return new JsonObject().put("ok", true);
-        })
+        .compose(others -> pushes.signal(others, text))
+        .map(v -> new JsonObject().put("ok", true))
         .recover(err -> Future.succeededFuture(new Rejection(
             Failures.codeOf(err) == Failures.FORBIDDEN ? Rejection.NOT_A_MEMBER
                 : Failures.codeOf(err) == Failures.NOT_FOUND ? Rejection.NO_SUCH_GROUP : Rejection.UNAVAILABLE,

@@ -19,6 +19,8 @@ import org.slf4j.Logger;
  * session of that user ({@link ActsForUser}) — before the handler runs.
  */
 public final class ServiceBus {
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
   private final Vertx vertx;
   private final CallerVerifier callers;
   private final Map<Long, DeliveryOptions> options = new ConcurrentHashMap<>();
@@ -52,6 +54,11 @@ public final class ServiceBus {
   /** Publishes to every consumer of a per-node topic on {@code node}. */
   public <T> void publish(Topic<T> topic, String node, T body) {
     vertx.eventBus().publish(topic.at(node), body);
+  }
+
+  /** Publishes to the topic's consumers in this JVM only (a feed that every node takes on its own). */
+  public <T> void publishLocally(Topic<T> topic, T body) {
+    vertx.eventBus().publish(topic.address(), body, LOCAL);
   }
 
   public <T> MessageConsumer<T> subscribe(Topic<T> topic, Handler<T> handler) {

@@ -83,37 +83,4 @@ public final class Addresses {
   public static final String ROUTER_FILL = "michat.router.fill";
   /** History page: {requesterId, conversation, start, end, rev}; reply {messages:[payload strings]}. */
   public static final String ROUTER_HISTORY = "michat.router.history";
-
-  // presence-service
-  /** A session opened: {userId, nodeId, sessionId}. */
-  public static final String PRESENCE_CONNECT = "michat.presence.connect";
-  /** A session closed: {userId, nodeId, sessionId}; reply {offline: true when it was the last}. */
-  public static final String PRESENCE_DISCONNECT = "michat.presence.disconnect";
-  /** A heartbeat refreshes the online TTL: {userId, nodeId}. */
-  public static final String PRESENCE_HEARTBEAT = "michat.presence.heartbeat";
-  /**
-   * A gateway instance is alive (every few seconds): {nodeId, instanceId}; reply {known}: false when
-   * presence did not know it (e.g. Redis restarted) and it must register its sessions again.
-   */
-  public static final String PRESENCE_NODE_ALIVE = "michat.presence.nodeAlive";
-  /** Where users are connected: {userIds}; reply {nodes:{nodeId:[userIds]}} for live nodes only. */
-  public static final String PRESENCE_LOCATE = "michat.presence.locate";
-  /** Which of these users are online: {userIds}; reply {online:[userIds]}. */
-  public static final String PRESENCE_ONLINE = "michat.presence.online";
-
-  /**
-   * The seed's pub/sub demo channel ({@code /user/sendMsg}): a string payload published here reaches
-   * every such socket. With Redis, each gateway node's bridge feeds it (node-local) from the Redis
-   * channel {@code websocket}.
-   */
-  public static final String PUBSUB_WEBSOCKET = "michat.pubsub.websocket";
-
-  /**
-   * The address a gateway node consumes (published to: every instance on the node gets it):
-   * {to:[userIds], conversation, seq, prev, frame} for a message; the same with {self: sessionId} for
-   * the sender's other (v2) sessions; {to, signal: frame} for a v2 signal.
-   */
-  public static String gatewayDeliver(String nodeId) {
-    return "gateway." + nodeId + ".deliver";
-  }
 }

@@ -4,6 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.OnlineQuery;
 import michat.model.Addresses;
 import michat.model.SeedJson;
 import michat.model.SeedMessages;
@@ -45,11 +51,11 @@ public final class ContactRoutes {
    * does not answer, the list is still served, with everyone shown offline.
    */
   private Future<JsonArray> withOnlineFlags(JsonArray users) {
-    JsonArray ids = new JsonArray();
+    List<Long> ids = new ArrayList<>(users.size());
     users.forEach(u -> ids.add(((JsonObject) u).getLong("ID")));
-    return services.request(Addresses.PRESENCE_ONLINE, new JsonObject().put("userIds", ids), 3000)
-        .map(reply -> reply.getJsonArray("online"))
-        .otherwise(new JsonArray())
+    return services.request(PresenceApi.ONLINE, new OnlineQuery(ids))
+        .<Set<Long>>map(reply -> new HashSet<>(reply.userIds()))
+        .otherwise(Set.of())
         .map(online -> {
           users.forEach(u -> ((JsonObject) u).put("Online", online.contains(((JsonObject) u).getLong("ID"))));
           return users;

@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import michat.contract.Endpoint;
+import michat.contract.ServiceBus;
 import michat.model.Addresses;
 
 /** Requests to the other services over the event bus. */
@@ -12,9 +14,15 @@ public final class Services {
   private static final DeliveryOptions OPTIONS = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
 
   private final Vertx vertx;
+  private final ServiceBus bus;
 
   public Services(Vertx vertx) {
     this.vertx = vertx;
+    this.bus = ServiceBus.of(vertx);
+  }
+
+  public <Q, R> Future<R> request(Endpoint<Q, R> endpoint, Q body) {
+    return bus.request(endpoint, body);
   }
 
   public Future<JsonObject> request(String address, JsonObject body) {

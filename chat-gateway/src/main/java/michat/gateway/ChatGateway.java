@@ -358,7 +358,8 @@ public final class ChatGateway {
 
   /** Persists the session's cursors and tells presence it is gone. */
   private Future<?> leave(ChatSession s) {
-    return Future.join(saveCursors(List.of(s)), bus.request(PresenceApi.DISCONNECT, new Disconnect(s.userId, nodeId, s.id))
+    return Future.join(saveCursors(List.of(s)),
+        bus.request(PresenceApi.DISCONNECT, new Disconnect(s.userId, nodeId, s.id))
         .onFailure(err -> LOG.warn("presence not told that user {} left: {}", s.userId, err.getMessage())));
   }
 

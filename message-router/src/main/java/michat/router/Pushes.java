@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Live pushes of stored messages to the gateway nodes holding their recipients. Every push asked for
  * in one turn of the event loop — a stored batch completes all its messages in one turn — shares one
- * presence lookup and one {@link Deliveries} per node, in the order asked. Used from the router verticle's event loop only.
+ * presence lookup and one {@link Deliveries} per node, in the order asked. Used from the router
+ * verticle's event loop only.
  */
 final class Pushes {
   private static final Logger LOG = LoggerFactory.getLogger(Pushes.class);

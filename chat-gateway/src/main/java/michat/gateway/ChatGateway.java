@@ -11,6 +11,7 @@ import michat.contract.RouterApi.Missed;
 import michat.contract.RouterApi.Range;
 import michat.contract.RouterApi.SaveCursors;
 import michat.contract.RouterApi.Signal;
+import michat.contract.RouterApi.SignalDelivery;
 import michat.contract.RouterApi.UserCursors;
 import michat.contract.ServiceBus;
 import michat.contract.UserApi;
@@ -44,8 +45,16 @@ import michat.auth.SessionRevocations;
 import michat.auth.SessionTokens;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.ChannelPost;
+import michat.contract.PresenceApi.Connect;
+import michat.contract.PresenceApi.Disconnect;
+import michat.contract.PresenceApi.Heartbeat;
+import michat.contract.PresenceApi.NodeAlive;
+import michat.contract.PresenceApi.NodeKnown;
+import michat.contract.RouterApi.Deliveries;
+import michat.contract.RouterApi.Delivery;
 import michat.metrics.MichatMetrics;
-import michat.model.Addresses;
 import michat.model.Failures;
 import michat.ginchat.GinchatText;
 import org.slf4j.Logger;
@@ -53,17 +62,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The chat gateway of one HTTP verticle instance: the WebSocket endpoints {@code /chat} and
- * {@code /user/sendUserMsg} (token required before the upgrade) and the seed's pub/sub socket
+ * {@code /user/sendUserMsg} (token required before the upgrade) and the ginchat pub/sub socket
  * {@code /user/sendMsg}; the registry of this instance's sessions; heartbeats and the idle sweep;
  * and the consumer of this node's {@code gateway.<nodeId>.deliver} address. Everything here runs on
  * the instance's event loop, so the registry needs no locks.
  */
 public final class ChatGateway {
   private static final Logger LOG = LoggerFactory.getLogger(ChatGateway.class);
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
-  /** The chat WebSocket and its seed alias. */
+  /** The chat WebSocket and its ginchat alias. */
   public static final List<String> CHAT_PATHS = List.of("/chat", "/user/sendUserMsg");
-  /** The seed's pub/sub socket. */
+  /** The ginchat pub/sub socket. */
   public static final String CHANNEL_PATH = "/user/sendMsg";
   static final long NODE_ALIVE_INTERVAL_MS = 3_000;
   static final long CURSOR_FLUSH_INTERVAL_MS = 30_000;
@@ -124,8 +132,8 @@ public final class ChatGateway {
   }
 
   public Future<Void> start() {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(nodeId), this::deliver));
-    consumers.add(vertx.eventBus().<String>consumer(Addresses.PUBSUB_WEBSOCKET, this::onChannel));
+    consumers.add(bus.subscribe(RouterApi.DELIVER, nodeId, this::deliver));
+    consumers.add(bus.subscribe(PresenceApi.CHANNEL, this::onChannel));
     consumers.add(bus.subscribe(UserApi.SESSIONS_ENDED, this::sessionsEnded));
     timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> nodeAlive()));
     timers.add(vertx.setPeriodic(firstSweepMs, sweepMs, id -> sweep()));
@@ -209,7 +217,7 @@ public final class ChatGateway {
         });
   }
 
-  /** A refusal before the upgrade, in the H shape the ginchat clients read. */
+  /** A refusal before the upgrade, in the RESULT shape the ginchat clients read. */
   private static void refuse(HttpServerRequest req, int status, String message) {
     req.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
         .end(new JsonObject().put("Code", -1).put("Msg", message).encode());
@@ -253,8 +261,7 @@ public final class ChatGateway {
     Future<Map<String, Long>> cursors = resume ? awaitResume(s) : Future.succeededFuture(Map.of());
     // Registered here first, then online, then the backlog: a message stored before presence knew
     // of this session is in the backlog; one stored after is pushed live. Nothing falls between.
-    Future<JsonObject> registered = request(Addresses.PRESENCE_CONNECT,
-            new JsonObject().put("userId", userId).put("nodeId", nodeId).put("sessionId", s.id))
+    Future<Done> registered = bus.request(PresenceApi.CONNECT, new Connect(userId, nodeId, s.id))
         .onFailure(err -> LOG.warn("user {} connected but presence not updated: {}", userId, err.getMessage()));
     Future.join(registered, cursors)
         .transform(done -> cursors)   // completes with a map, never fails
@@ -360,8 +367,8 @@ public final class ChatGateway {
 
   /** Persists the session's cursors and tells presence it is gone. */
   private Future<?> leave(ChatSession s) {
-    return Future.join(saveCursors(List.of(s)), request(Addresses.PRESENCE_DISCONNECT,
-        new JsonObject().put("userId", s.userId).put("nodeId", nodeId).put("sessionId", s.id))
+    return Future.join(saveCursors(List.of(s)),
+        bus.request(PresenceApi.DISCONNECT, new Disconnect(s.userId, nodeId, s.id))
         .onFailure(err -> LOG.warn("presence not told that user {} left: {}", s.userId, err.getMessage())));
   }
 
@@ -472,62 +479,65 @@ public final class ChatGateway {
 
   // ---- deliveries to clients ----
 
-  /** From routers: {@code {"batch": [delivery, …]}} (stored messages, in order) or one signal. */
-  private void deliver(Message<JsonObject> msg) {
-    JsonArray batch = msg.body().getJsonArray("batch");
-    if (batch == null) {
-      deliverOne(msg.body());
-      return;
+  /** From routers: stored messages (in order) or one signal. */
+  private void deliver(Deliveries d) {
+    if (d.messages() != null) {
+      for (Delivery m : d.messages()) {
+        if (m.exceptSession() == null) {
+          deliverOne(m);
+        } else {
+          deliverCopy(m);
+        }
+      }
     }
-    for (int i = 0; i < batch.size(); i++) {
-      deliverOne(batch.getJsonObject(i));
+    if (d.signal() != null) {
+      deliverSignal(d.signal());
     }
   }
 
-  private void deliverOne(JsonObject d) {
-    JsonArray to = d.getJsonArray("to");
-    if (d.containsKey("signal") || d.containsKey("self")) {
-      deliverToV2(d, to);
-      return;
-    }
-    String conversation = d.getString("conversation");
-    long seq = d.getLong("seq");
-    long prev = d.getLong("prev", seq - 1);
-    String frame = d.getString("frame");
-    Long receivedAt = d.getLong("t");
-    for (int i = 0; i < to.size(); i++) {
-      Map<String, ChatSession> mine = sessions.get(to.getLong(i));
+  private void deliverOne(Delivery d) {
+    for (Long user : d.to()) {
+      Map<String, ChatSession> mine = sessions.get(user);
       if (mine != null) {
         for (ChatSession s : mine.values()) {
-          s.deliver(conversation, seq, prev, frame);
+          s.deliver(d.conversation(), d.seq(), d.prev(), d.frame());
         }
-        if (receivedAt != null) {   // here, not per instance: every instance of the node sees every delivery
-          metrics.recordDelivery(receivedAt);
+        if (d.receivedAt() > 0) {   // here, not per instance: every instance of the node sees every delivery
+          metrics.recordDelivery(d.receivedAt());
         }
       }
     }
   }
 
-  /** v2 only: signals, and copies of a user's own private messages for their other sessions. */
-  private void deliverToV2(JsonObject d, JsonArray to) {
-    String signal = d.getString("signal");
-    String exceptSession = d.getString("self");
-    for (int i = 0; i < to.size(); i++) {
-      Map<String, ChatSession> mine = sessions.get(to.getLong(i));
-      if (mine == null) {
-        continue;
+  /** v2 only: a copy of a user's own private message for their other sessions. */
+  private void deliverCopy(Delivery d) {
+    for (ChatSession s : v2Sessions(d.to())) {
+      if (!s.id.equals(d.exceptSession())) {
+        s.deliverCopy(d.conversation(), d.seq(), d.frame());
       }
-      for (ChatSession s : mine.values()) {
-        if (!s.v2) {
-          continue;
-        }
-        if (signal != null) {
-          s.send(signal);
-        } else if (!s.id.equals(exceptSession)) {
-          s.deliverCopy(d.getString("conversation"), d.getLong("seq"), d.getString("frame"));
+    }
+  }
+
+  /** v2 only: typing, delivered, read. */
+  private void deliverSignal(SignalDelivery signal) {
+    for (ChatSession s : v2Sessions(signal.to())) {
+      s.send(signal.frame());
+    }
+  }
+
+  private List<ChatSession> v2Sessions(List<Long> users) {
+    List<ChatSession> v2 = new ArrayList<>();
+    for (Long user : users) {
+      Map<String, ChatSession> mine = sessions.get(user);
+      if (mine != null) {
+        for (ChatSession s : mine.values()) {
+          if (s.v2) {
+            v2.add(s);
+          }
         }
       }
     }
+    return v2;
   }
 
   /**
@@ -555,9 +565,9 @@ public final class ChatGateway {
     if (heartbeats.isEmpty()) {
       return;
     }
-    JsonArray users = new JsonArray(new ArrayList<>(heartbeats));
+    List<Long> users = new ArrayList<>(heartbeats);
     heartbeats.clear();
-    request(Addresses.PRESENCE_HEARTBEAT, new JsonObject().put("userIds", users).put("nodeId", nodeId))
+    bus.request(PresenceApi.HEARTBEAT, new Heartbeat(users, nodeId))
         .onFailure(err -> LOG.debug("{} heartbeats not recorded: {}", users.size(), err.getMessage()));
   }
 
@@ -606,10 +616,10 @@ public final class ChatGateway {
             users.size(), err.getMessage()));
   }
 
-  private Future<JsonObject> nodeAlive() {
-    return request(Addresses.PRESENCE_NODE_ALIVE, new JsonObject().put("nodeId", nodeId).put("instanceId", instanceId))
+  private Future<NodeKnown> nodeAlive() {
+    return bus.request(PresenceApi.NODE_ALIVE, new NodeAlive(nodeId, instanceId))
         .onSuccess(reply -> {
-          if (!reply.getBoolean("known", true) && !sessions.isEmpty()) {
+          if (!reply.known() && !sessions.isEmpty()) {
             reRegisterSessions();
           }
         })
@@ -619,20 +629,19 @@ public final class ChatGateway {
   /** Presence lost track of this instance (e.g. Redis restarted): tell it again who is connected here. */
   private void reRegisterSessions() {
     LOG.info("presence did not know gateway instance {} of node {}: registering its sessions again", instanceId, nodeId);
-    forEachSession(s -> request(Addresses.PRESENCE_CONNECT,
-        new JsonObject().put("userId", s.userId).put("nodeId", nodeId).put("sessionId", s.id))
+    forEachSession(s -> bus.request(PresenceApi.CONNECT, new Connect(s.userId, nodeId, s.id))
         .onFailure(err -> LOG.warn("session {} of user {} not registered again: {}", s.id, s.userId, err.getMessage())));
   }
 
 
-  // ---- the seed's pub/sub socket ----
+  // ---- the ginchat pub/sub socket ----
 
   private void channel(RoutingContext ctx) {
     if (!ctx.request().canUpgradeToWebSocket()) {
       ctx.response().setStatusCode(400).end("WebSocket upgrade expected");
       return;
     }
-    // Unauthenticated, as in the seed: only the per-address limit applies.
+    // Unauthenticated, as in the original: only the per-address limit applies.
     String[] keys = ConnectionLimits.keys(ctx.request().remoteAddress().hostAddress());
     String refused = limits.acquire(keys);
     if (refused != null) {
@@ -651,8 +660,8 @@ public final class ChatGateway {
         .onFailure(err -> limits.release(keys));
   }
 
-  private void onChannel(Message<String> msg) {
-    String text = Frames.channel(String.valueOf(msg.body()), LocalDateTime.now());
+  private void onChannel(ChannelPost post) {
+    String text = Frames.channel(String.valueOf(post.payload()), LocalDateTime.now());
     for (ServerWebSocket ws : new ArrayList<>(channelSockets)) {
       if (ws.writeQueueFull()) {
         ws.close(Frames.CLOSE_TOO_SLOW, "too slow");
@@ -673,9 +682,5 @@ public final class ChatGateway {
 
   private void forEachSession(java.util.function.Consumer<ChatSession> action) {
     allSessions().forEach(action);
-  }
-
-  private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, REQUEST).map(Message::body);
   }
 }

@@ -3,9 +3,6 @@ package michat.router;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,7 +10,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import michat.model.Addresses;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.Locate;
+import michat.contract.RouterApi;
+import michat.contract.RouterApi.Deliveries;
+import michat.contract.RouterApi.Delivery;
+import michat.contract.RouterApi.SignalDelivery;
+import michat.contract.ServiceBus;
 import michat.router.MessageRepository.Stored;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Live pushes of stored messages to the gateway nodes holding their recipients. Every push asked for
  * in one turn of the event loop — a stored batch completes all its messages in one turn — shares one
- * presence lookup and one event-bus message per node, {@code {"batch": [delivery, …]}}, in the order
- * asked. Used from the router verticle's event loop only.
+ * presence lookup and one {@link Deliveries} per node, in the order asked. Used from the router
+ * verticle's event loop only.
  */
 final class Pushes {
   private static final Logger LOG = LoggerFactory.getLogger(Pushes.class);
-  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
 
   /**
    * A stored message for {@code recipients}; with {@code copiesFor}, also a copy for that user's
@@ -39,12 +41,14 @@ final class Pushes {
   static final int RETRIES = 3;
 
   private final Vertx vertx;
+  private final ServiceBus bus;
   private List<Push> pending = new ArrayList<>();
   /** Completes when the latest batch has been published (or given to the retries). */
   private Future<Void> published = Future.succeededFuture();
 
   Pushes(Vertx vertx) {
     this.vertx = vertx;
+    this.bus = ServiceBus.of(vertx);
   }
 
   /**
@@ -66,7 +70,7 @@ final class Pushes {
     pending = new ArrayList<>();
     // Lookups run side by side, publishing keeps the order of the batches: otherwise a later group
     // message overtakes an earlier one and every member's gateway fetches the "gap" from the store.
-    Future<JsonObject> located = locate(recipientsOf(batch));
+    Future<Map<String, List<Long>>> located = locate(recipientsOf(batch));
     Future<Void> turn = published.transform(previous -> located.transform(ar -> {
       if (ar.succeeded()) {
         publish(batch, nodesByUser(ar.result()));
@@ -113,48 +117,50 @@ final class Pushes {
   }
 
   private void publish(List<Push> batch, Map<Long, List<String>> nodesOf) {
-    Map<String, JsonArray> perNode = new LinkedHashMap<>();
+    Map<String, List<Delivery>> perNode = new LinkedHashMap<>();
     for (Push p : batch) {
       Stored s = p.stored;
-      Map<String, JsonArray> toByNode = new HashMap<>();
+      Map<String, List<Long>> toByNode = new HashMap<>();
       for (Long user : p.recipients) {
         for (String node : nodesOf.getOrDefault(user, List.of())) {
-          toByNode.computeIfAbsent(node, k -> new JsonArray()).add(user);
+          toByNode.computeIfAbsent(node, k -> new ArrayList<>()).add(user);
         }
       }
-      toByNode.forEach((node, to) -> perNode.computeIfAbsent(node, k -> new JsonArray()).add(new JsonObject()
-          .put("to", to).put("conversation", s.conversation()).put("seq", s.seq()).put("prev", s.prev())
-          .put("frame", s.payload()).put("t", p.receivedAt)));
+      toByNode.forEach((node, to) -> perNode.computeIfAbsent(node, k -> new ArrayList<>())
+          .add(new Delivery(to, s.conversation(), s.seq(), s.prev(), s.payload(), null, p.receivedAt)));
       if (p.copiesFor != null) {
         for (String node : nodesOf.getOrDefault(p.copiesFor, List.of())) {
-          perNode.computeIfAbsent(node, k -> new JsonArray()).add(new JsonObject()
-              .put("to", new JsonArray().add(p.copiesFor)).put("self", p.fromSession)
-              .put("conversation", s.conversation()).put("seq", s.seq()).put("frame", s.payload()));
+          perNode.computeIfAbsent(node, k -> new ArrayList<>()).add(new Delivery(List.of(p.copiesFor),
+              s.conversation(), s.seq(), s.prev(), s.payload(), p.fromSession, 0));
         }
       }
     }
-    perNode.forEach((node, deliveries) ->
-        vertx.eventBus().publish(Addresses.gatewayDeliver(node), new JsonObject().put("batch", deliveries)));
+    perNode.forEach((node, deliveries) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(deliveries)));
   }
 
-  private static Map<Long, List<String>> nodesByUser(JsonObject nodes) {
+  /** Relays a v2 signal (an encoded frame) to the nodes where these users are connected. */
+  Future<Void> signal(List<Long> to, String frame) {
+    return locate(new LinkedHashSet<>(to)).map(nodes -> {
+      nodes.forEach((node, here) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(new SignalDelivery(here, frame))));
+      return null;
+    });
+  }
+
+  private static Map<Long, List<String>> nodesByUser(Map<String, List<Long>> nodes) {
     Map<Long, List<String>> out = new HashMap<>();
-    for (String node : nodes.fieldNames()) {
-      JsonArray here = nodes.getJsonArray(node);
-      for (int i = 0; i < here.size(); i++) {
-        out.computeIfAbsent(here.getLong(i), k -> new ArrayList<>(1)).add(node);
+    nodes.forEach((node, here) -> {
+      for (Long user : here) {
+        out.computeIfAbsent(user, k -> new ArrayList<>(1)).add(node);
       }
-    }
+    });
     return out;
   }
 
-  /** Which live gateway nodes hold sessions of these users: {nodeId: [userIds]} (presence). */
-  Future<JsonObject> locate(Set<Long> userIds) {
+  /** Which live gateway nodes hold sessions of these users: node → users (presence). */
+  private Future<Map<String, List<Long>>> locate(Set<Long> userIds) {
     if (userIds.isEmpty()) {
-      return Future.succeededFuture(new JsonObject());
+      return Future.succeededFuture(Map.of());
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_LOCATE,
-            new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), REQUEST)
-        .map(reply -> reply.body().getJsonObject("nodes"));
+    return bus.request(PresenceApi.LOCATE, new Locate(new ArrayList<>(userIds))).map(PresenceApi.Locations::nodes);
   }
 }

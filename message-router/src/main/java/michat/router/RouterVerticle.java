@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,7 +24,6 @@ import michat.config.ConfigKeys;
 import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
-import michat.model.Addresses;
 import michat.model.MediaUrls;
 import michat.model.Conversations;
 import michat.model.Failures;
@@ -79,7 +77,7 @@ public class RouterVerticle extends VerticleBase {
     mediaUrls = MediaUrlSettings.from(cfg);
     catchUpLimit = cfg.integer(ConfigKeys.CATCH_UP_LIMIT, 1, 100_000);
     catchUps = new Admission(cfg.integer(ConfigKeys.CATCH_UP_CONCURRENCY, 1, 1_000),
-        Addresses.REQUEST_TIMEOUT_MS);   // a catch-up queued longer than its gateway waits is dropped
+        RouterApi.CATCH_UP.timeoutMs());   // a catch-up queued longer than its gateway waits is dropped
 
     serve(RouterApi.INBOUND, this::inbound);
     serve(RouterApi.CATCH_UP, this::catchUp);
@@ -174,14 +172,8 @@ public class RouterVerticle extends VerticleBase {
         .compose(v -> Conversations.isGroup(conversation)
             ? membership.members(Conversations.groupId(conversation)).map(m -> m.stream().filter(id -> id != senderId).toList())
             : Future.succeededFuture(List.of(Conversations.otherParticipant(conversation, senderId))))
-        .compose(others -> pushes.locate(new LinkedHashSet<>(others)))
-        .map(nodes -> {
-          for (String node : nodes.fieldNames()) {
-            vertx.eventBus().publish(Addresses.gatewayDeliver(node),
-                new JsonObject().put("to", nodes.getJsonArray(node)).put("signal", text));
-          }
-          return Outcome.RELAYED;
-        })
+        .compose(others -> pushes.signal(others, text))
+        .map(v -> Outcome.RELAYED)
         .recover(err -> Future.succeededFuture(signalRefused(err).toReply()));
   }
 

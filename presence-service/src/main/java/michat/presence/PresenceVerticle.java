@@ -3,16 +3,24 @@ package michat.presence;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.config.RedisSettings;
-import michat.model.Addresses;
-import michat.model.ServiceConsumers;
+import michat.contract.Done;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.Connect;
+import michat.contract.PresenceApi.Disconnect;
+import michat.contract.PresenceApi.Disconnected;
+import michat.contract.PresenceApi.Heartbeat;
+import michat.contract.PresenceApi.Locate;
+import michat.contract.PresenceApi.Locations;
+import michat.contract.PresenceApi.NodeAlive;
+import michat.contract.PresenceApi.NodeKnown;
+import michat.contract.PresenceApi.Online;
+import michat.contract.PresenceApi.OnlineQuery;
+import michat.contract.ServiceBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +34,7 @@ public class PresenceVerticle extends VerticleBase {
 
   private PresenceStore store;
   private long reaper;
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -36,16 +44,13 @@ public class PresenceVerticle extends VerticleBase {
         .<PresenceStore>map(r -> new RedisPresenceStore(vertx, r.connectionString(), ttl))
         .orElseGet(() -> new SharedDataPresenceStore(vertx, ttl));
 
-    serve(Addresses.PRESENCE_CONNECT, req -> store.connect(req.getLong("userId"), req.getString("nodeId"),
-        req.getString("sessionId")).map(new JsonObject()));
-    serve(Addresses.PRESENCE_DISCONNECT, req -> store.disconnect(req.getLong("userId"), req.getString("nodeId"),
-        req.getString("sessionId")).map(offline -> new JsonObject().put("offline", offline)));
-    serve(Addresses.PRESENCE_HEARTBEAT, req -> store.heartbeat(ids(req), req.getString("nodeId"))
-        .map(new JsonObject()));
-    serve(Addresses.PRESENCE_NODE_ALIVE, req -> store.nodeAlive(req.getString("nodeId"), req.getString("instanceId", ""))
-        .map(known -> new JsonObject().put("known", known)));
-    serve(Addresses.PRESENCE_LOCATE, this::locate);
-    serve(Addresses.PRESENCE_ONLINE, this::online);
+    ServiceBus bus = ServiceBus.of(vertx);
+    consumers.add(bus.serve(PresenceApi.CONNECT, this::connect, LOG));
+    consumers.add(bus.serve(PresenceApi.DISCONNECT, this::disconnect, LOG));
+    consumers.add(bus.serve(PresenceApi.HEARTBEAT, this::heartbeat, LOG));
+    consumers.add(bus.serve(PresenceApi.NODE_ALIVE, this::nodeAlive, LOG));
+    consumers.add(bus.serve(PresenceApi.LOCATE, this::locate, LOG));
+    consumers.add(bus.serve(PresenceApi.ONLINE, this::online, LOG));
     reaper = vertx.setPeriodic(REAP_INTERVAL_MS, id -> store.reapDeadNodes()
         .onFailure(err -> LOG.warn("presence sweep of dead nodes failed: {}", err.getMessage())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
@@ -58,32 +63,28 @@ public class PresenceVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    consumers.add(ServiceConsumers.serve(vertx, address, handler, LOG));
+  private Future<Done> connect(Connect req) {
+    return store.connect(req.userId(), req.nodeId(), req.sessionId()).map(Done.DONE);
   }
 
-  private Future<JsonObject> locate(JsonObject req) {
-    return store.locate(ids(req)).map(byNode -> {
-      JsonObject nodes = new JsonObject();
-      byNode.forEach((node, users) -> nodes.put(node, new JsonArray(new ArrayList<>(users))));
-      return new JsonObject().put("nodes", nodes);
-    });
+  private Future<Disconnected> disconnect(Disconnect req) {
+    return store.disconnect(req.userId(), req.nodeId(), req.sessionId()).map(Disconnected::new);
   }
 
-  private Future<JsonObject> online(JsonObject req) {
-    return store.locate(ids(req)).map(byNode -> {
-      JsonArray online = new JsonArray();
-      byNode.values().stream().flatMap(List::stream).distinct().sorted().forEach(online::add);
-      return new JsonObject().put("online", online);
-    });
+  private Future<Done> heartbeat(Heartbeat req) {
+    return store.heartbeat(req.userIds(), req.nodeId()).map(Done.DONE);
   }
 
-  private static List<Long> ids(JsonObject req) {
-    JsonArray list = req.getJsonArray("userIds", new JsonArray());
-    List<Long> ids = new ArrayList<>(list.size());
-    for (int i = 0; i < list.size(); i++) {
-      ids.add(list.getLong(i));
-    }
-    return ids;
+  private Future<NodeKnown> nodeAlive(NodeAlive req) {
+    return store.nodeAlive(req.nodeId(), req.instanceId()).map(NodeKnown::new);
+  }
+
+  private Future<Locations> locate(Locate req) {
+    return store.locate(req.userIds()).map(Locations::new);
+  }
+
+  private Future<Online> online(OnlineQuery req) {
+    return store.locate(req.userIds())
+        .map(byNode -> new Online(byNode.values().stream().flatMap(List::stream).distinct().sorted().toList()));
   }
 }

@@ -2,7 +2,6 @@ package michat.presence;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -12,23 +11,25 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import michat.config.MichatConfig;
 import michat.config.RedisSettings;
-import michat.model.Addresses;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.ChannelPost;
+import michat.contract.ServiceBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The seed's pub/sub demo channel: one Redis SUBSCRIBE to {@code websocket} per gateway node (not
- * one per socket, as the seed did), each payload republished node-locally on
- * {@link Addresses#PUBSUB_WEBSOCKET} for this node's {@code /user/sendMsg} sockets. Reconnects with
+ * The ginchat pub/sub demo channel: one Redis SUBSCRIBE to {@code websocket} per gateway node (not
+ * one per socket, as the original did), each payload republished node-locally on
+ * {@link PresenceApi#CHANNEL} for this node's {@code /user/sendMsg} sockets. Reconnects with
  * back-off when Redis goes away. Without Redis there is nothing to bridge: publishing on the event-bus
  * address directly is the embedded equivalent.
  */
 public class WebSocketChannelBridge extends VerticleBase {
   public static final String CHANNEL = "websocket";
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelBridge.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final long MAX_BACKOFF_MS = 10_000;
 
+  private ServiceBus bus;
   private Redis client;
   private RedisConnection connection;
   private boolean stopped;
@@ -40,6 +41,7 @@ public class WebSocketChannelBridge extends VerticleBase {
     if (settings == null) {
       return Future.succeededFuture();
     }
+    bus = ServiceBus.of(vertx);
     client = Redis.createClient(vertx, new RedisOptions().setConnectionString(settings.connectionString()));
     return subscribe();
   }
@@ -72,7 +74,7 @@ public class WebSocketChannelBridge extends VerticleBase {
   private void onPush(Response push) {
     if (push.type() == ResponseType.PUSH || push.type() == ResponseType.MULTI) {
       if (push.size() == 3 && "message".equals(push.get(0).toString()) && CHANNEL.equals(push.get(1).toString())) {
-        vertx.eventBus().publish(Addresses.PUBSUB_WEBSOCKET, push.get(2).toString(), LOCAL);
+        bus.publishLocally(PresenceApi.CHANNEL, new ChannelPost(push.get(2).toString()));
       }
     }
   }

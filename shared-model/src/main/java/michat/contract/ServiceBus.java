@@ -19,6 +19,8 @@ import org.slf4j.Logger;
  * session of that user ({@link ActsForUser}) — before the handler runs.
  */
 public final class ServiceBus {
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
   private final Vertx vertx;
   private final CallerVerifier callers;
   private final Map<Long, DeliveryOptions> options = new ConcurrentHashMap<>();
@@ -54,6 +56,11 @@ public final class ServiceBus {
     vertx.eventBus().publish(topic.at(node), body);
   }
 
+  /** Publishes to the topic's consumers in this JVM only (a feed that every node takes on its own). */
+  public <T> void publishLocally(Topic<T> topic, T body) {
+    vertx.eventBus().publish(topic.address(), body, LOCAL);
+  }
+
   public <T> MessageConsumer<T> subscribe(Topic<T> topic, Handler<T> handler) {
     return subscribe(topic.address(), topic, handler);
   }
@@ -62,11 +69,14 @@ public final class ServiceBus {
     return subscribe(topic.at(node), topic, handler);
   }
 
-  /** A message that is not the topic's record (a careless or hostile peer) is dropped. */
+  /**
+   * A message that is not the topic's record, or names a {@link Validated#problem} (a careless or
+   * hostile peer), is dropped before the handler sees it.
+   */
   private <T> MessageConsumer<T> subscribe(String address, Topic<T> topic, Handler<T> handler) {
     return vertx.eventBus().<T>consumer(address, msg -> {
       Object body = decoded(msg);
-      if (topic.type().isInstance(body)) {
+      if (topic.type().isInstance(body) && !(body instanceof Validated v && v.problem() != null)) {
         handler.handle(topic.type().cast(body));
       }
     });

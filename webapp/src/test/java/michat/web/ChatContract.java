@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import michat.model.Addresses;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.OnlineQuery;
+import michat.contract.RouterApi.Deliveries;
+import michat.contract.ServiceBus;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,7 +155,7 @@ abstract class ChatContract {
     AtomicBoolean failed = new AtomicBoolean();
     // Presence answers the router's first lookup with a failure, as a Redis hiccup would.
     Handler<DeliveryContext<Object>> failOnce = ctx -> {
-      if (armed.get() && ctx.message().address().equals(Addresses.PRESENCE_LOCATE) && failed.compareAndSet(false, true)) {
+      if (armed.get() && ctx.message().address().equals(PresenceApi.LOCATE.address()) && failed.compareAndSet(false, true)) {
         ctx.message().fail(500, "presence unavailable for a moment");
         return;
       }
@@ -264,8 +267,8 @@ abstract class ChatContract {
     AtomicBoolean dropped = new AtomicBoolean();
     // Loses the live push of one message on its way to the gateway, as a node hiccup would.
     Handler<DeliveryContext<Object>> lose = ctx -> {
-      if (ctx.message().address().startsWith("gateway.") && ctx.message().body() instanceof JsonObject body
-          && body.encode().contains("lost on the way") && dropped.compareAndSet(false, true)) {
+      if (ctx.message().body() instanceof Deliveries d && d.messages() != null
+          && d.messages().stream().anyMatch(m -> m.frame().contains("lost on the way")) && dropped.compareAndSet(false, true)) {
         return;
       }
       ctx.next();
@@ -471,9 +474,8 @@ abstract class ChatContract {
   }
 
   boolean isOnline(long userId) {
-    JsonObject reply = TestServer.await(server().app.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_ONLINE,
-        new JsonObject().put("userIds", new JsonArray().add(userId)))).body();
-    return reply.getJsonArray("online").contains(userId);
+    return TestServer.await(ServiceBus.of(server().app.vertx()).request(PresenceApi.ONLINE,
+        new OnlineQuery(List.of(userId)))).userIds().contains(userId);
   }
 
   static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import michat.model.Addresses;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.OnlineQuery;
+import michat.contract.ServiceBus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,8 +192,7 @@ class ChatSocketTest {
   }
 
   private static boolean isOnline(long userId) {
-    JsonObject reply = TestServer.await(server.app.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_ONLINE,
-        new JsonObject().put("userIds", new JsonArray().add(userId)))).body();
-    return reply.getJsonArray("online").contains(userId);
+    return TestServer.await(ServiceBus.of(server.app.vertx()).request(PresenceApi.ONLINE,
+        new OnlineQuery(List.of(userId)))).userIds().contains(userId);
   }
 }

@@ -1,6 +1,8 @@
 package michat.web;
 
-import michat.model.Addresses;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.ChannelPost;
+import michat.contract.ServiceBus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -27,6 +29,6 @@ class EmbeddedChatTest extends ChatContract {
 
   @Override
   void publishOnChannel(String payload) {
-    server.app.vertx().eventBus().publish(Addresses.PUBSUB_WEBSOCKET, payload);
+    ServiceBus.of(server.app.vertx()).publish(PresenceApi.CHANNEL, new ChannelPost(payload));
   }
 }

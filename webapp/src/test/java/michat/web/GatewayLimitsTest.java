@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,10 +14,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.OnlineQuery;
+import michat.contract.ServiceBus;
 import michat.gateway.ChatGateway;
 import michat.gateway.Frames;
-import michat.model.Addresses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,8 +59,8 @@ class GatewayLimitsTest {
   }
 
   private static boolean online(TestServer server, long id) {
-    return TestServer.await(server.app.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_ONLINE,
-        new JsonObject().put("userIds", new JsonArray().add(id)))).body().getJsonArray("online").contains(id);
+    return TestServer.await(ServiceBus.of(server.app.vertx()).request(PresenceApi.ONLINE,
+        new OnlineQuery(List.of(id)))).userIds().contains(id);
   }
 
   @Test

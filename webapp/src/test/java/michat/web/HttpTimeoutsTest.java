@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.ChannelPost;
+import michat.contract.ServiceBus;
 import michat.gateway.ChatGateway;
-import michat.model.Addresses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,7 +99,7 @@ class HttpTimeoutsTest {
       JsonObject sent = ChatContract.text(a.getLong("ID"), b.getLong("ID"), "still here");
       ca.send(sent);
       assertEquals(sent, cb.nextJson(), "the chat sockets still carry messages");
-      server.app.vertx().eventBus().publish(Addresses.PUBSUB_WEBSOCKET, "still subscribed");
+      ServiceBus.of(server.app.vertx()).publish(PresenceApi.CHANNEL, new ChannelPost("still subscribed"));
       assertTrue(channel.next().endsWith(":still subscribed"), "the pub/sub socket still receives");
     }
   }

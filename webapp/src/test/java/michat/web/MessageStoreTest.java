@@ -129,8 +129,8 @@ class MessageStoreTest {
     assertEquals(2L, second.get(1).prev(), "A's previous was b1 (seq 2)");
     assertEquals(3L, second.get(2).prev(), "B's previous was a2 (seq 3)");
     assertEquals(1L, second.get(3).prev(), "group: the one before");
-    assertEquals(5L, TestServer.await(repo.count(p)));
-    assertEquals(2L, TestServer.await(repo.count("g:7")));
+    assertEquals(5L, TestServer.await(new michat.router.MessageReader(pool).count(p)));
+    assertEquals(2L, TestServer.await(new michat.router.MessageReader(pool).count("g:7")));
   }
 
   /**
@@ -161,8 +161,8 @@ class MessageStoreTest {
   @ValueSource(strings = {"h2", "mariadb"})
   void cursorsOfManyUsersAdvanceTogetherAndNeverBack(String kind) {
     MessageRepository repo = repo(database(kind, "michat_it_cursors"));
-    TestServer.await(repo.advanceCursors(Map.of(A, Map.of("p:11:22", 5L, "g:7", 9L), B, Map.of("p:11:22", 4L))));
-    TestServer.await(repo.advanceCursors(Map.of(A, Map.of("p:11:22", 3L), B, Map.of("p:11:22", 6L))));
+    TestServer.await(new michat.router.DeliveryCursors(pool).advanceCursors(Map.of(A, Map.of("p:11:22", 5L, "g:7", 9L), B, Map.of("p:11:22", 4L))));
+    TestServer.await(new michat.router.DeliveryCursors(pool).advanceCursors(Map.of(A, Map.of("p:11:22", 3L), B, Map.of("p:11:22", 6L))));
     Map<String, Long> saved = new HashMap<>();
     TestServer.await(pool.query("SELECT user_id, conversation, delivered_seq FROM delivery_cursors").execute())
         .forEach(r -> saved.put(r.getLong(0) + "/" + r.getString(1), r.getLong(2)));

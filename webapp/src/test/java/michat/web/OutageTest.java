@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -21,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import michat.model.Addresses;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.OnlineQuery;
+import michat.contract.ServiceBus;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,8 @@ class OutageTest {
 
   private static boolean online(TestServer server, long id) {
     try {
-      return TestServer.await(server.app.vertx().eventBus().<JsonObject>request(Addresses.PRESENCE_ONLINE,
-          new JsonObject().put("userIds", new JsonArray().add(id)))).body().getJsonArray("online").contains(id);
+      return TestServer.await(ServiceBus.of(server.app.vertx()).request(PresenceApi.ONLINE,
+          new OnlineQuery(List.of(id)))).userIds().contains(id);
     } catch (RuntimeException e) {
       return false;
     }

@@ -4,14 +4,19 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import michat.contract.PresenceApi;
+import michat.contract.PresenceApi.OnlineQuery;
 import michat.contract.UserApi;
-import michat.model.Addresses;
 import michat.ginchat.GinchatJson;
 import michat.ginchat.GinchatText;
 
 /**
- * Friends and groups: {@code /searchFriends} and the seed's {@code /contact/*} routes. The id
- * parameters the seed trusted ({@code userId}, {@code ownerId}) may be omitted; when given they must
+ * Friends and groups: {@code /searchFriends} and the ginchat {@code /contact/*} routes. The id
+ * parameters the original trusted ({@code userId}, {@code ownerId}) may be omitted; when given they must
  * be the caller's own.
  */
 public final class ContactRoutes {
@@ -42,15 +47,15 @@ public final class ContactRoutes {
   }
 
   /**
-   * Adds {@code Online} to each friend (michat's addition; seed clients ignore it). When presence
+   * Adds {@code Online} to each friend (michat's addition; ginchat clients ignore it). When presence
    * does not answer, the list is still served, with everyone shown offline.
    */
   private Future<JsonArray> withOnlineFlags(JsonArray users) {
-    JsonArray ids = new JsonArray();
+    List<Long> ids = new ArrayList<>(users.size());
     users.forEach(u -> ids.add(((JsonObject) u).getLong("ID")));
-    return services.request(Addresses.PRESENCE_ONLINE, new JsonObject().put("userIds", ids), 3000)
-        .map(reply -> reply.getJsonArray("online"))
-        .otherwise(new JsonArray())
+    return services.request(PresenceApi.ONLINE, new OnlineQuery(ids))
+        .<Set<Long>>map(reply -> new HashSet<>(reply.userIds()))
+        .otherwise(Set.of())
         .map(online -> {
           users.forEach(u -> ((JsonObject) u).put("Online", online.contains(((JsonObject) u).getLong("ID"))));
           return users;
@@ -74,7 +79,7 @@ public final class ContactRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The seed puts the message in Total here; an empty list is a success (the seed said -1). */
+  /** The original puts the message in Total here; an empty list is a success (the original said -1). */
   private void myGroups(RoutingContext ctx) {
     auth.caller(ctx)
         .compose(caller -> services.request(UserApi.MY_GROUPS,
@@ -91,7 +96,7 @@ public final class ContactRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Not in the seed: the owner shares a group's earlier history with members who join later, or stops. */
+  /** Not in the original: the owner shares a group's earlier history with members who join later, or stops. */
   private void updateGroup(RoutingContext ctx) {
     auth.caller(ctx)
         .compose(caller -> services.request(UserApi.UPDATE_GROUP, new UserApi.UpdateGroup(

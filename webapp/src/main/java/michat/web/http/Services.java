@@ -2,22 +2,14 @@ package michat.web.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import michat.contract.Endpoint;
 import michat.contract.ServiceBus;
-import michat.model.Addresses;
 
-/** Requests to the other services over the event bus. */
+/** The web role's requests to the services: typed, over the event bus. */
 public final class Services {
-  private static final DeliveryOptions OPTIONS = new DeliveryOptions().setSendTimeout(Addresses.REQUEST_TIMEOUT_MS);
-
-  private final Vertx vertx;
   private final ServiceBus bus;
 
   public Services(Vertx vertx) {
-    this.vertx = vertx;
     this.bus = ServiceBus.of(vertx);
   }
 
@@ -25,16 +17,8 @@ public final class Services {
     return bus.request(endpoint, body);
   }
 
+  /** With a timeout of the caller's own (e.g. /ready answers within its budget). */
   public <Q, R> Future<R> request(Endpoint<Q, R> endpoint, Q body, long timeoutMs) {
     return bus.request(endpoint.withTimeout(timeoutMs), body);
-  }
-
-  public Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, OPTIONS).map(Message::body);
-  }
-
-  public Future<JsonObject> request(String address, JsonObject body, long timeoutMs) {
-    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMs))
-        .map(Message::body);
   }
 }

@@ -362,6 +362,19 @@ final class ChatSession {
    * with a client that does not read, the handshake can take long, and its user must not look online
    * meanwhile).
    */
+  /**
+   * A connection lives no longer than the token it was opened with: past its expiry the session
+   * closes like an ended one (4003) and the client logs in again. Checked on every frame and sweep.
+   */
+  boolean closeIfExpired() {
+    if (isClosed() || login.expiresAt() > System.currentTimeMillis() / 1000) {
+      return false;
+    }
+    LOG.info("closing session {} of user {}: its token expired", id, userId);
+    close(Frames.CLOSE_SESSION_ENDED, "session expired, please log in again");
+    return true;
+  }
+
   void close(short code, String reason) {
     if (!closed) {
       closed = true;

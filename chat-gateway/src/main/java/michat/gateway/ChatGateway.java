@@ -227,7 +227,7 @@ public final class ChatGateway {
   }
 
   /** A session's gaps, fetched from the router as its user. */
-  private final class RouterFiller implements ChatSession.Filler {
+  private final class RouterFiller implements ChatSession.GapFiller {
     private final Caller caller;
 
     RouterFiller(Caller caller) {
@@ -240,7 +240,7 @@ public final class ChatGateway {
     }
 
     @Override
-    public Future<Void> grace() {
+    public Future<Void> waitForLatePush() {
       Promise<Void> later = Promise.promise();
       vertx.setTimer(GAP_GRACE_MS, id -> later.complete());
       return later.future();

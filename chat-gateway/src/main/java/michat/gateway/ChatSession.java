@@ -39,11 +39,11 @@ final class ChatSession {
   private static final Logger LOG = LoggerFactory.getLogger(ChatSession.class);
 
   /** Fetches the messages addressed to this session's user in (after, upto] of a conversation. */
-  interface Filler {
+  interface GapFiller {
     Future<Range> fill(String conversation, Long after, long upto);
 
     /** Completes after the grace given to a late push before a gap is fetched. */
-    Future<Void> grace();
+    Future<Void> waitForLatePush();
   }
 
   private record Delivery(String conversation, long seq, long prev, String frame) {}
@@ -102,7 +102,7 @@ final class ChatSession {
   final String[] limitKeys;
   private final int maxQueued;
   private final MichatMetrics metrics;
-  private final Filler filler;
+  private final GapFiller filler;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private final Map<String, Chain> chains = new HashMap<>();
   private final Map<String, Long> unflushed = new HashMap<>();
@@ -112,7 +112,7 @@ final class ChatSession {
   private boolean closed;
 
   ChatSession(String id, Session login, String token, ChatSocket socket, boolean v2, TokenBucket rate,
-              String[] limitKeys, int maxQueued, MichatMetrics metrics, Filler filler) {
+              String[] limitKeys, int maxQueued, MichatMetrics metrics, GapFiller filler) {
     this.id = id;
     this.login = login;
     this.caller = new Caller(login.userId(), token);
@@ -250,7 +250,7 @@ final class ChatSession {
    */
   private void fill(Chain c, String conversation) {
     c.filling = true;
-    filler.grace().onComplete(v -> {
+    filler.waitForLatePush().onComplete(v -> {
       if (closed) {
         return;
       }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * save, v1 and v2 framing, and the bounded queue of a client that does not read.
  *
  * <p>The session writes to a real {@link ChatSocket} on an embedded Netty channel, whose outbound
- * frames are what the client would receive; the router's side ({@link ChatSession.Filler}, the
+ * frames are what the client would receive; the router's side ({@link ChatSession.GapFiller}, the
  * gateway's own interface to it) is scripted: the test decides when the grace ends and what a fill
  * answers. Everything runs on the test thread, which is the embedded channel's event loop.
  */
@@ -48,7 +48,7 @@ class ChatSessionTest {
   }
 
   /** The router as the session sees it: graces end and fills are answered when the test says. */
-  private static final class ScriptedRouter implements ChatSession.Filler {
+  private static final class ScriptedRouter implements ChatSession.GapFiller {
     record FillRequest(String conversation, Long after, long upto, Promise<Range> answer) {}
 
     final List<Promise<Void>> graces = new ArrayList<>();
@@ -62,7 +62,7 @@ class ChatSessionTest {
     }
 
     @Override
-    public Future<Void> grace() {
+    public Future<Void> waitForLatePush() {
       Promise<Void> ends = Promise.promise();
       graces.add(ends);
       return ends.future();

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import michat.presence.PresenceVerticle;
 import michat.presence.WebSocketChannelBridge;
-import michat.router.RouterVerticle;
+import michat.router.MessageRouterVerticle;
 import michat.user.UserVerticle;
 import java.util.stream.Collectors;
 import michat.auth.TokenSecret;
@@ -180,7 +180,7 @@ public final class MichatApp {
       steps.add(() -> vertx.deployVerticle(PresenceVerticle::new, one));
     }
     if (roles.contains(Role.ROUTER)) {
-      steps.add(() -> vertx.deployVerticle(RouterVerticle::new, one));
+      steps.add(() -> vertx.deployVerticle(MessageRouterVerticle::new, one));
     }
     if (roles.contains(Role.GATEWAY)) {
       steps.add(() -> vertx.deployVerticle(WebSocketChannelBridge::new, one));

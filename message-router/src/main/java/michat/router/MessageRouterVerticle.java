@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * gateway node that holds recipients. Serves offline catch-up, delivery cursors and history. Every
  * request acts for a user whose session token the router checks itself ({@link ServiceBus}).
  */
-public class RouterVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
+public class MessageRouterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MessageRouterVerticle.class);
   /** The most messages one history page returns. */
   static final int HISTORY_PAGE_MAX = 1000;
 
@@ -47,7 +47,7 @@ public class RouterVerticle extends VerticleBase {
   private MessageReader reader;
   private DeliveryCursors cursors;
   private StoreQueue store;
-  private Pushes pushes;
+  private DeliveryPublisher deliveries;
   private Membership membership;
   private int maxContentBytes;
   private MediaUrls mediaUrls;
@@ -71,7 +71,7 @@ public class RouterVerticle extends VerticleBase {
         cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), metrics);
     callers = new CallerCheck(new SessionTokens(vertx, cfg));
     bus = ServiceBus.serving(vertx, callers);
-    pushes = new Pushes(vertx);
+    deliveries = new DeliveryPublisher(vertx);
     membership = new Membership(bus);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
     mediaUrls = MediaUrlSettings.from(cfg);
@@ -134,7 +134,7 @@ public class RouterVerticle extends VerticleBase {
                 metrics.messagesIn.increment();
                 // v2 multi-device: a private message also reaches the sender's other sessions.
                 Long copiesFor = frame.type() == ChatFrame.PRIVATE && frame.targetId() != senderId ? senderId : null;
-                return pushes.push(stored, to.userIds, copiesFor, req.sessionId(), receivedAt).map(stored);
+                return deliveries.push(stored, to.userIds, copiesFor, req.sessionId(), receivedAt).map(stored);
               });
         })
         .map(MessageRepository.Stored::toOutcome)
@@ -172,7 +172,7 @@ public class RouterVerticle extends VerticleBase {
         .compose(v -> Conversations.isGroup(conversation)
             ? membership.members(Conversations.groupId(conversation)).map(m -> m.stream().filter(id -> id != senderId).toList())
             : Future.succeededFuture(List.of(Conversations.otherParticipant(conversation, senderId))))
-        .compose(others -> pushes.signal(others, text))
+        .compose(others -> deliveries.signal(others, text))
         .map(v -> Outcome.RELAYED)
         .recover(err -> Future.succeededFuture(signalRefused(err).toReply()));
   }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * presence lookup and one {@link Deliveries} per node, in the order asked. Used from the router
  * verticle's event loop only.
  */
-final class Pushes {
-  private static final Logger LOG = LoggerFactory.getLogger(Pushes.class);
+final class DeliveryPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryPublisher.class);
 
   /**
    * A stored message for {@code recipients}; with {@code copiesFor}, also a copy for that user's
@@ -46,7 +46,7 @@ final class Pushes {
   /** Completes when the latest batch has been published (or given to the retries). */
   private Future<Void> published = Future.succeededFuture();
 
-  Pushes(Vertx vertx) {
+  DeliveryPublisher(Vertx vertx) {
     this.vertx = vertx;
     this.bus = ServiceBus.of(vertx);
   }

@@ -19,7 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import michat.presence.PresenceVerticle;
-import michat.presence.WebSocketChannelBridge;
+import michat.gateway.WebSocketChannelBridge;
 import michat.router.MessageRouterVerticle;
 import michat.user.UserVerticle;
 import java.util.stream.Collectors;

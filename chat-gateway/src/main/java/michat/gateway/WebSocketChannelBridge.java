@@ -1,4 +1,4 @@
-package michat.presence;
+package michat.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -123,6 +123,13 @@ class ServiceBusTest {
         .put("sessionId", "s1").put("frame", in.frame()), json);
     assertEquals(in, codec.decodeFromWire(0, wire));
 
+    ContractCodec<UserApi.UserInfo> users = new ContractCodec<>(UserApi.UserInfo.class);
+    UserApi.UserInfo u = new UserApi.UserInfo(9, "n", null, "", "/asset/a.png", "", "", "", "t1", null, null, true, "c", "u");
+    Buffer ub = Buffer.buffer();
+    users.encodeToWire(ub, u);
+    assertEquals(true, new JsonObject(ub.getBuffer(4, ub.length())).getBoolean("isLogout"), "named as the component, not as a bean");
+    assertEquals(u, users.decodeFromWire(0, ub));
+
     ContractCodec<UserApi.GroupMembers> members = new ContractCodec<>(UserApi.GroupMembers.class);
     UserApi.GroupMembers m = new UserApi.GroupMembers(3, 1, true, List.of(1L, 2L), Map.of(2L, 40L));
     Buffer b = Buffer.buffer();

@@ -360,6 +360,35 @@ abstract class ApiContract {
     assertEquals(404, server().get("/asset/upload/..%2F..%2Fmichat.mv.db").statusCode());
   }
 
+  /** How the original front end sends a voice message: a file named blob, the recording's type, filetype .mp3. */
+  @Test
+  void voiceRecordingsAreKeptAsWhatTheyAreWhateverTheirNameSays() {
+    String token = server().newUser(unique("voice")).getString("Identity");
+    byte[] webm = {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3, (byte) 0x9F, 0x42, (byte) 0x86, (byte) 0x81, 1, 0x42, (byte) 0xF7};
+    byte[] ogg = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2};
+    byte[] mp4 = {0, 0, 0, 0x1C, 'f', 't', 'y', 'p', 'M', '4', 'A', ' ', 0, 0, 0, 0};
+    byte[] mp3 = {'I', 'D', '3', 4, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFB};
+    for (Map.Entry<String, byte[]> sent : Map.of("audio/webm;codecs=opus", webm, "audio/ogg", ogg, "audio/mp4", mp4,
+        "audio/mpeg", mp3).entrySet()) {
+      HttpResponse<Buffer> r = upload(token, "blob", sent.getKey(), sent.getValue());
+      assertH(r, 200, 0, "发送图片成功");
+      String expected = switch (sent.getKey()) {
+        case "audio/ogg" -> "ogg";
+        case "audio/mp4" -> "m4a";
+        case "audio/mpeg" -> "mp3";
+        default -> "webm";
+      };
+      String url = r.bodyAsJsonObject().getString("Data");
+      assertTrue(url.matches("\\./asset/upload/\\d+-[0-9a-f]{16}\\." + expected), url);
+      assertEquals(Buffer.buffer(sent.getValue()), server().get(url.substring(1)).body());
+    }
+    // The name and the declared type prove nothing either way: content decides.
+    HttpResponse<Buffer> png = upload(token, "voice.mp3", "audio/mpeg", PNG);
+    assertTrue(png.bodyAsJsonObject().getString("Data").endsWith(".png"), png.bodyAsString());
+    assertH(upload(token, "blob", "audio/webm", "<svg onload=alert(1)>".getBytes()), 400, -1, null);
+    assertH(upload(token, "a.png", "image/png", "just text, not an image".getBytes()), 400, -1, null);
+  }
+
   private HttpResponse<Buffer> upload(String token, String fileName, String type, byte[] content) {
     MultipartForm form = MultipartForm.create().attribute("filetype", ".png")
         .binaryFileUpload("file", fileName, Buffer.buffer(content), type);

@@ -31,6 +31,7 @@ class UploadAdmissionTest {
       + "filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n";
   private static final String TAIL = "\r\n--" + BOUNDARY + "--\r\n";
   private static final int FILE_BYTES = 4 << 20;
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static TestServer server;
 
   @BeforeAll
@@ -115,7 +116,8 @@ class UploadAdmissionTest {
         + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + length + "\r\n\r\n";
     OutputStream out = s.getOutputStream();
     out.write((headers + HEAD).getBytes(StandardCharsets.UTF_8));
-    out.write(filler(sent));
+    out.write(PNG_SIGNATURE);   // what the file is, by its content
+    out.write(filler(sent - PNG_SIGNATURE.length));
     out.flush();
   }
 

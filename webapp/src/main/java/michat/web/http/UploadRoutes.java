@@ -2,6 +2,8 @@ package michat.web.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.FileUpload;
@@ -13,8 +15,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import michat.contract.Caller;
 import michat.model.Failures;
 import michat.ginchat.GinchatText;
@@ -22,9 +23,10 @@ import michat.storage.PrivateFiles;
 
 /**
  * {@code /attach/upload}: images and audio clips for chat messages and avatars. Files are stored
- * under {@code <data.dir>/upload} with generated names (nothing of the client's file name but a
- * checked extension survives, so no name can escape the directory) and served back under
- * {@code /asset/upload/} with {@code nosniff}, so a file is only ever shown as its type.
+ * under {@code <data.dir>/upload} with generated names whose extension is what the file is by its
+ * content ({@link MediaSignatures}: nothing of the client's file name or declared type survives, so no
+ * name can escape the directory and a voice recording named {@code blob} is kept as what it is) and
+ * served back under {@code /asset/upload/} with {@code nosniff}, so a file is only ever shown as its type.
  *
  * <p>The caller is known before a byte of the body is read: the request is paused while its token is
  * checked, and a stranger's body never reaches {@code upload-tmp}. Each user sends at most
@@ -34,14 +36,6 @@ import michat.storage.PrivateFiles;
  */
 public final class UploadRoutes {
   public static final String PUBLIC_PREFIX = "./asset/upload/";
-  /** Allowed extensions and the media kind each belongs to. */
-  static final Map<String, String> EXTENSIONS = Map.ofEntries(
-      Map.entry("png", "image"), Map.entry("jpg", "image"), Map.entry("jpeg", "image"),
-      Map.entry("gif", "image"), Map.entry("webp", "image"), Map.entry("bmp", "image"),
-      Map.entry("mp3", "audio"), Map.entry("wav", "audio"), Map.entry("ogg", "audio"),
-      Map.entry("oga", "audio"), Map.entry("m4a", "audio"), Map.entry("aac", "audio"),
-      Map.entry("webm", "audio"), Map.entry("amr", "audio"), Map.entry("opus", "audio"));
-
   /** How long the rest of a refused upload is read and discarded before its connection is closed. */
   static final long LINGER_MS = 2_000;
 
@@ -128,14 +122,20 @@ public final class UploadRoutes {
     if (file.size() > maxBytes) {
       return Failures.fail(Failures.TOO_LARGE, "the file is larger than " + maxBytes + " bytes");
     }
-    String ext = extension(file.fileName());
-    String kind = EXTENSIONS.get(ext);
-    String type = file.contentType() == null ? "" : file.contentType().toLowerCase(Locale.ROOT);
-    if (kind == null || !(type.startsWith(kind + "/") || type.equals("application/octet-stream")
-        || (ext.equals("webm") && type.equals("video/webm")))) {
-      return Failures.fail(Failures.BAD_REQUEST, "only images (png, jpg, gif, webp, bmp) and audio "
-          + "(mp3, wav, ogg, m4a, aac, webm, amr, opus) may be uploaded");
-    }
+    return kindOf(file.uploadedFileName()).compose(found -> found.isPresent() ? keep(file, found.get())
+        : Failures.fail(Failures.BAD_REQUEST, "only images (png, jpg, gif, webp, bmp) and audio "
+            + "(mp3, wav, ogg, m4a, aac, webm, amr) may be uploaded"));
+  }
+
+  /** The extension of what the file is, by its first bytes (its name and declared type prove nothing). */
+  private Future<Optional<String>> kindOf(String path) {
+    return vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false))
+        .compose(f -> f.read(Buffer.buffer(MediaSignatures.HEAD_BYTES), 0, 0, MediaSignatures.HEAD_BYTES)
+            .map(head -> MediaSignatures.extensionOf(head.getBytes()))
+            .eventually(f::close));
+  }
+
+  private Future<String> keep(FileUpload file, String ext) {
     String name = System.currentTimeMillis() + "-" + HexFormat.of().formatHex(randomBytes()) + "." + ext;
     String target = uploadDir.resolve(name).toString();
     // Readable by the server's user only, as the rest of the data directory (the server serves them itself);
@@ -151,13 +151,5 @@ public final class UploadRoutes {
     byte[] b = new byte[8];
     random.nextBytes(b);
     return b;
-  }
-
-  private static String extension(String fileName) {
-    if (fileName == null) {
-      return "";
-    }
-    int dot = fileName.lastIndexOf('.');
-    return dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 }

@@ -23,8 +23,17 @@ import michat.config.MichatConfig;
  * subject is the user id; {@code sid} names the login and {@code gen} is the user's token generation.
  */
 public final class SessionTokens {
-  /** Name of the HttpOnly cookie that carries the token for browsers. */
+  /** Name of the HttpOnly cookie that carries the token of the browser's latest login. */
   public static final String COOKIE = "michat_token";
+
+  /**
+   * The cookie of one signed-in user. A browser keeps one per user besides {@link #COOKIE}, so that two
+   * users signed in in two tabs of one browser each keep theirs: the ginchat routes name the user they
+   * act for, and that user's cookie is the one used.
+   */
+  public static String userCookie(long userId) {
+    return COOKIE + "_" + userId;
+  }
 
   private final JWTAuth jwt;
   private final int ttlSeconds;
@@ -53,11 +62,29 @@ public final class SessionTokens {
    * act with (or plant) a session.
    */
   public static String tokenOf(HttpServerRequest req) {
+    return tokenOf(req, null);
+  }
+
+  /**
+   * As {@link #tokenOf(HttpServerRequest)}, for a request that says whom it acts for ({@code claimed},
+   * null when it does not): that user's own cookie when the browser holds one. It only chooses among
+   * the sessions this browser already has; the caller is still checked against the claim.
+   */
+  public static String tokenOf(HttpServerRequest req, Long claimed) {
     String bearer = bearerOf(req);
     if (bearer != null) {
       return bearer;
     }
-    Cookie cookie = req.getCookie(COOKIE);
+    if (claimed != null) {
+      String own = valueOf(req.getCookie(userCookie(claimed)));
+      if (own != null) {
+        return own;
+      }
+    }
+    return valueOf(req.getCookie(COOKIE));
+  }
+
+  private static String valueOf(Cookie cookie) {
     return cookie == null || cookie.getValue().isBlank() ? null : cookie.getValue();
   }
 
@@ -72,16 +99,29 @@ public final class SessionTokens {
       return bearer;
     }
     String param = req.getParam("token");
-    return param != null && !param.isBlank() ? param : tokenOf(req);
+    if (param != null && !param.isBlank()) {
+      return param;
+    }
+    String claimed = req.getParam("userId");
+    return tokenOf(req, claimed != null && claimed.matches("\\d{1,18}") ? Long.valueOf(claimed) : null);
   }
 
-  /** Whether the request's credentials are the cookie (which a browser adds by itself, even cross-site). */
+  /** Whether the request's credentials are one of the session cookies (which a browser adds by itself, even cross-site). */
   public static boolean fromCookie(HttpServerRequest req, String token) {
-    Cookie cookie = req.getCookie(COOKIE);
-    return token != null && cookie != null && token.equals(cookie.getValue());
+    return token != null && req.cookies().stream().anyMatch(c -> isSessionCookie(c.getName()) && token.equals(c.getValue()));
   }
 
-  private static String bearerOf(HttpServerRequest req) {
+  /** Whether the browser sent any session cookie: the request may then be one another site's page made it send. */
+  public static boolean hasSessionCookie(HttpServerRequest req) {
+    return req.cookies().stream().anyMatch(c -> isSessionCookie(c.getName()) && !c.getValue().isBlank());
+  }
+
+  private static boolean isSessionCookie(String name) {
+    return name.equals(COOKIE) || (name.startsWith(COOKIE + "_") && name.substring(COOKIE.length() + 1).matches("\\d{1,18}"));
+  }
+
+  /** The {@code Authorization: Bearer} token; null when there is none. */
+  public static String bearerOf(HttpServerRequest req) {
     String auth = req.getHeader("Authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && !auth.substring(7).isBlank()) {
       return auth.substring(7).trim();

@@ -197,6 +197,47 @@ class SessionSecurityTest {
     TestServer.await(ws.close());
   }
 
+  // ---- two users in two tabs of one browser ----
+
+  /** A form POST as a browser sends it, with all of its cookies. */
+  private static HttpResponse<Buffer> browserPost(String path, Map<String, String> form, String cookies, String origin) {
+    HttpRequest<Buffer> req = server.client.post(path).putHeader("Cookie", cookies).putHeader("Origin", origin);
+    MultiMap body = MultiMap.caseInsensitiveMultiMap();
+    form.forEach(body::add);
+    return TestServer.await(req.sendForm(body));
+  }
+
+  @Test
+  void twoUsersInTwoTabsOfOneBrowserEachKeepTheirSession() {
+    JsonObject a = newUser();
+    JsonObject b = newUser();
+    String aId = a.getLong("ID").toString();
+    String bId = b.getLong("ID").toString();
+    HttpResponse<Buffer> login = login(b.getString("Name"), "pw-" + b.getString("Name"));
+    assertTrue(login.cookies().stream().anyMatch(c -> c.startsWith("michat_token_" + bId + "=")),
+        "a login also sets that user's own cookie: " + login.cookies());
+    // The browser after A, then B signed in: the latest login's cookie is B's; each has their own.
+    String jar = "michat_token=" + token(b) + "; michat_token_" + aId + "=" + token(a) + "; michat_token_" + bId + "="
+        + token(b);
+    // The ginchat client names the user of its tab in every call: A's tab is A's, B's is B's.
+    HttpResponse<Buffer> inA = browserPost("/searchFriends", Map.of("userId", aId), jar, own);
+    assertEquals(200, inA.statusCode(), inA.bodyAsString());
+    assertEquals(200, browserPost("/contact/loadcommunity", Map.of("ownerId", aId), jar, own).statusCode());
+    assertEquals(200, browserPost("/searchFriends", Map.of("userId", bId), jar, own).statusCode());
+    // A user this browser holds no session of: the latest login answers, and is not that user.
+    assertEquals(403, browserPost("/searchFriends", Map.of("userId", "987654321"), jar, own).statusCode());
+    // Another site's page gets nowhere with either cookie.
+    assertEquals(403, browserPost("/contact/addfriend", Map.of("userId", aId, "targetName", b.getString("Name")),
+        "michat_token_" + aId + "=" + token(a), EVIL).statusCode());
+    // A's tab logs out: A's session and cookie end, B's go on.
+    HttpResponse<Buffer> out = browserPost("/user/logout", Map.of("id", aId), jar, own);
+    assertEquals(200, out.statusCode(), out.bodyAsString());
+    assertTrue(out.cookies().stream().anyMatch(c -> c.startsWith("michat_token_" + aId + "=;")), out.cookies().toString());
+    assertTrue(out.cookies().stream().noneMatch(c -> c.startsWith("michat_token=")), "B's latest-login cookie stays");
+    assertEquals(401, browserPost("/searchFriends", Map.of("userId", aId), jar, own).statusCode());
+    assertEquals(200, browserPost("/searchFriends", Map.of("userId", bId), jar, own).statusCode());
+  }
+
   // ---- 3. sessions can be ended ----
 
   @Test

@@ -47,7 +47,7 @@ public final class AccountRoutes {
             clientIp(ctx), String.valueOf(ctx.request().remoteAddress().port()),
             String.valueOf(ctx.request().getHeader("User-Agent"))))
         .onSuccess(reply -> {
-          auth.setCookie(ctx, reply.token());
+          auth.setCookies(ctx, reply.token(), reply.user().id());
           Replies.account(ctx, GinchatText.LOGGED_IN, GinchatJson.user(reply.user(), reply.token()));
         })
         .onFailure(ctx::fail);
@@ -59,13 +59,14 @@ public final class AccountRoutes {
    * nothing to end: the cookie is cleared all the same.
    */
   private void logout(RoutingContext ctx) {
-    auth.caller(ctx)
-        .compose(caller -> services.request(UserApi.LOGOUT, new UserApi.Logout(caller)).mapEmpty(),
-            err -> Future.succeededFuture())
-        .onSuccess(v -> {
-          auth.clearCookie(ctx);
-          Replies.account(ctx, GinchatText.OK, null);
-        })
+    auth.callerNamedBy(ctx, "id")
+        .compose(caller -> services.request(UserApi.LOGOUT, new UserApi.Logout(caller))
+                .onSuccess(done -> auth.clearCookies(ctx, caller.userId(), caller.token())).mapEmpty(),
+            noSession -> {
+              auth.clearLatestCookie(ctx);
+              return Future.succeededFuture();
+            })
+        .onSuccess(v -> Replies.account(ctx, GinchatText.OK, null))
         .onFailure(ctx::fail);
   }
 
@@ -80,15 +81,15 @@ public final class AccountRoutes {
   }
 
   private void update(RoutingContext ctx) {
-    auth.caller(ctx)
+    auth.callerNamedBy(ctx, "id")
         .compose(caller -> services.request(UserApi.UPDATE, new UserApi.UpdateUser(
-            SessionAuth.self(caller, Params.id(ctx, "id")), Params.text(ctx, "name"), Params.text(ctx, "password"),
+            caller, Params.text(ctx, "name"), Params.text(ctx, "password"),
             Params.text(ctx, "currentPassword"), Params.text(ctx, "phone"), Params.text(ctx, "email"),
             Params.text(ctx, "icon"), clientIp(ctx))))
         .onSuccess(reply -> {
           String token = reply.token();
           if (token != null) {   // the password changed: every other session ended, this one goes on
-            auth.setCookie(ctx, token);
+            auth.setCookies(ctx, token, reply.user().id());
           }
           Replies.account(ctx, GinchatText.USER_UPDATED, GinchatJson.user(reply.user(), token == null ? "" : token));
         })
@@ -96,11 +97,10 @@ public final class AccountRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    auth.caller(ctx)
-        .compose(caller -> services.request(UserApi.DELETE,
-            new UserApi.DeleteUser(SessionAuth.self(caller, Params.id(ctx, "id")))))
-        .onSuccess(user -> {
-          auth.clearCookie(ctx);
+    auth.callerNamedBy(ctx, "id")
+        .compose(caller -> services.request(UserApi.DELETE, new UserApi.DeleteUser(caller)).map(caller))
+        .onSuccess(caller -> {
+          auth.clearCookies(ctx, caller.userId(), caller.token());
           Replies.account(ctx, GinchatText.USER_DELETED, null);
         })
         .onFailure(ctx::fail);

@@ -38,9 +38,9 @@ public final class ContactRoutes {
   }
 
   private void friends(RoutingContext ctx) {
-    auth.caller(ctx)
+    auth.callerNamedBy(ctx, "userId")
         .compose(caller -> services.request(UserApi.FRIENDS,
-            new UserApi.ListFriends(SessionAuth.self(caller, Params.id(ctx, "userId")))))
+            new UserApi.ListFriends(caller)))
         .compose(reply -> withOnlineFlags(GinchatJson.friendUsers(reply.users())))
         .onSuccess(users -> Replies.resultList(ctx, users, users.size()))
         .onFailure(ctx::fail);
@@ -63,17 +63,17 @@ public final class ContactRoutes {
   }
 
   private void addFriend(RoutingContext ctx) {
-    auth.caller(ctx)
+    auth.callerNamedBy(ctx, "userId")
         .compose(caller -> services.request(UserApi.ADD_FRIEND, new UserApi.AddFriend(
-            SessionAuth.self(caller, Params.id(ctx, "userId")), Params.text(ctx, "targetName"))))
+            caller, Params.text(ctx, "targetName"))))
         .onSuccess(friend -> Replies.result(ctx, GinchatText.FRIEND_ADDED, GinchatJson.friendUser(friend)))
         .onFailure(ctx::fail);
   }
 
   private void createGroup(RoutingContext ctx) {
-    auth.caller(ctx, GinchatText.PLEASE_LOG_IN)
+    auth.callerNamedBy(ctx, "ownerId", GinchatText.PLEASE_LOG_IN)
         .compose(caller -> services.request(UserApi.CREATE_GROUP, new UserApi.CreateGroup(
-            SessionAuth.self(caller, Params.id(ctx, "ownerId")), Params.text(ctx, "name"), Params.text(ctx, "icon"),
+            caller, Params.text(ctx, "name"), Params.text(ctx, "icon"),
             Params.text(ctx, "desc"), Params.bool(ctx, "historyVisible", false))))
         .onSuccess(group -> Replies.result(ctx, GinchatText.GROUP_CREATED, GinchatJson.group(group)))
         .onFailure(ctx::fail);
@@ -81,26 +81,26 @@ public final class ContactRoutes {
 
   /** The original puts the message in Total here; an empty list is a success (the original said -1). */
   private void myGroups(RoutingContext ctx) {
-    auth.caller(ctx)
+    auth.callerNamedBy(ctx, "ownerId")
         .compose(caller -> services.request(UserApi.MY_GROUPS,
-            new UserApi.MyGroups(SessionAuth.self(caller, Params.id(ctx, "ownerId")))))
+            new UserApi.MyGroups(caller)))
         .onSuccess(reply -> Replies.resultList(ctx, GinchatJson.groups(reply.groups()), GinchatText.GROUPS_LOADED))
         .onFailure(ctx::fail);
   }
 
   private void joinGroup(RoutingContext ctx) {
-    auth.caller(ctx)
+    auth.callerNamedBy(ctx, "userId")
         .compose(caller -> services.request(UserApi.JOIN_GROUP, new UserApi.JoinGroup(
-            SessionAuth.self(caller, Params.id(ctx, "userId")), Params.text(ctx, "comId"))))
+            caller, Params.text(ctx, "comId"))))
         .onSuccess(group -> Replies.result(ctx, GinchatText.GROUP_JOINED, GinchatJson.group(group)))
         .onFailure(ctx::fail);
   }
 
   /** Not in the original: the owner shares a group's earlier history with members who join later, or stops. */
   private void updateGroup(RoutingContext ctx) {
-    auth.caller(ctx)
+    auth.callerNamedBy(ctx, "ownerId")
         .compose(caller -> services.request(UserApi.UPDATE_GROUP, new UserApi.UpdateGroup(
-            SessionAuth.self(caller, Params.id(ctx, "ownerId")), Params.requiredId(ctx, "comId"),
+            caller, Params.requiredId(ctx, "comId"),
             Params.bool(ctx, "historyVisible", null))))
         .onSuccess(group -> Replies.result(ctx, GinchatText.GROUP_UPDATED, GinchatJson.group(group)))
         .onFailure(ctx::fail);

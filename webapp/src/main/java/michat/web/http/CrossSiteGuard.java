@@ -39,10 +39,9 @@ public final class CrossSiteGuard implements Handler<RoutingContext> {
   }
 
   private boolean acceptable(HttpServerRequest req) {
-    String token = SessionTokens.tokenOf(req);
-    if (token != null && !SessionTokens.fromCookie(req, token)) {
-      return true;   // a Bearer token
+    if (SessionTokens.bearerOf(req) != null) {
+      return true;   // no page can make a browser add one
     }
-    return token != null ? origins.fromAllowedPage(req) : origins.notFromForeignPage(req);
+    return SessionTokens.hasSessionCookie(req) ? origins.fromAllowedPage(req) : origins.notFromForeignPage(req);
   }
 }

@@ -31,7 +31,7 @@ public final class HistoryRoutes {
 
   /** Only for one of the two users: userIdA (or userIdB) must be the caller; the other is the peer. */
   private void privateHistory(RoutingContext ctx) {
-    auth.caller(ctx)
+    auth.callerPreferring(ctx, "userIdA")
         .compose(caller -> {
           long a = Params.id(ctx, "userIdA") == null ? caller.userId() : Params.requiredId(ctx, "userIdA");
           long b = Params.requiredId(ctx, "userIdB");

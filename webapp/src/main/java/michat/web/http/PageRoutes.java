@@ -73,12 +73,13 @@ public final class PageRoutes {
   }
 
   /**
-   * Only for a live session from the login's cookie; anyone else is sent to the login page. The
-   * ginchat clients also put {@code ?userId=…&token=…} in this URL: ignored, so that no link or
-   * image can choose the session a browser uses (login sets the cookie before the client comes here).
+   * Only for a live session from a login's cookie; anyone else is sent to the login page. The
+   * ginchat clients also put {@code ?userId=…&token=…} in this URL: the token is ignored, so that no
+   * link or image can choose the session a browser uses (login sets the cookie before the client comes
+   * here); {@code userId} picks that user's cookie when this browser holds one (two users, two tabs).
    */
   private void chat(RoutingContext ctx) {
-    auth.caller(ctx)
+    auth.callerPreferring(ctx, "userId")
         .compose(caller -> services.request(UserApi.FIND, new UserApi.FindUser(caller, caller.userId())))
         .onSuccess(user -> {
           render(ctx, "templates/chat.ftl", new JsonObject()

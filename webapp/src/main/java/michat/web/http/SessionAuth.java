@@ -33,13 +33,40 @@ public final class SessionAuth {
 
   /** Who is calling: the user of a live session, with the token services check again; or a 401 failure. */
   public Future<Caller> caller(RoutingContext ctx) {
-    String token = tokenOf(ctx);
-    return tokens.decode(token).compose(revocations::check).map(s -> new Caller(s.userId(), token));
+    return callerWith(tokenOf(ctx));
   }
 
-  /** Like {@link #caller} but fails with {@code message} (e.g. the original's 请先登录). */
-  public Future<Caller> caller(RoutingContext ctx, String message) {
-    return caller(ctx).recover(err -> Failures.fail(Failures.UNAUTHORIZED, message));
+  /**
+   * Who is calling, for a ginchat route whose parameter {@code param} names the user it acts for: the
+   * browser's cookie of that user when it has one (two users in two tabs), and the caller must be that
+   * user (403 otherwise); a request that names nobody is the caller's own.
+   */
+  public Future<Caller> callerNamedBy(RoutingContext ctx, String param) {
+    Long claimed = Params.id(ctx, param);
+    return callerWith(SessionTokens.tokenOf(ctx.request(), claimed)).map(caller -> self(caller, claimed));
+  }
+
+  /** Like {@link #callerNamedBy} but a missing session fails with {@code message} (e.g. the original's 请先登录). */
+  public Future<Caller> callerNamedBy(RoutingContext ctx, String param, String message) {
+    Long claimed = Params.id(ctx, param);
+    return callerWith(SessionTokens.tokenOf(ctx.request(), claimed))
+        .recover(err -> Failures.fail(Failures.UNAUTHORIZED, message))
+        .map(caller -> self(caller, claimed));
+  }
+
+  /**
+   * Who is calling, preferring the browser's cookie of the user {@code param} names (the chat page's
+   * {@code userId}, a history's {@code userIdA}) without requiring the caller to be that user: it only
+   * chooses among the sessions this browser already holds.
+   */
+  public Future<Caller> callerPreferring(RoutingContext ctx, String param) {
+    String raw = ctx.request().getParam(param);
+    Long preferred = raw != null && raw.matches("\\d{1,18}") ? Long.valueOf(raw) : null;
+    return callerWith(SessionTokens.tokenOf(ctx.request(), preferred));
+  }
+
+  private Future<Caller> callerWith(String token) {
+    return tokens.decode(token).compose(revocations::check).map(s -> new Caller(s.userId(), token));
   }
 
   /**
@@ -53,16 +80,31 @@ public final class SessionAuth {
     return caller;
   }
 
-  public void setCookie(RoutingContext ctx, String token) {
-    ctx.response().addCookie(cookie(ctx, token).setMaxAge(tokens.ttlSeconds()));
+  /** The browser's latest login, and that user's own cookie (kept when another user signs in). */
+  public void setCookies(RoutingContext ctx, String token, long userId) {
+    ctx.response().addCookie(cookie(ctx, SessionTokens.COOKIE, token).setMaxAge(tokens.ttlSeconds()));
+    ctx.response().addCookie(cookie(ctx, SessionTokens.userCookie(userId), token).setMaxAge(tokens.ttlSeconds()));
   }
 
-  public void clearCookie(RoutingContext ctx) {
-    ctx.response().addCookie(cookie(ctx, "").setMaxAge(0));
+  /**
+   * Forgets the session {@code token} of {@code userId}: that user's cookie, and the latest-login
+   * cookie only when it is that session (another user's, in another tab, stays).
+   */
+  public void clearCookies(RoutingContext ctx, long userId, String token) {
+    ctx.response().addCookie(cookie(ctx, SessionTokens.userCookie(userId), "").setMaxAge(0));
+    io.vertx.core.http.Cookie latest = ctx.request().getCookie(SessionTokens.COOKIE);
+    if (latest == null || latest.getValue().equals(token)) {
+      ctx.response().addCookie(cookie(ctx, SessionTokens.COOKIE, "").setMaxAge(0));
+    }
   }
 
-  private static Cookie cookie(RoutingContext ctx, String value) {
-    return Cookie.cookie(SessionTokens.COOKIE, value).setPath("/").setHttpOnly(true)
+  /** Forgets the latest-login cookie (a logout without a live session). */
+  public void clearLatestCookie(RoutingContext ctx) {
+    ctx.response().addCookie(cookie(ctx, SessionTokens.COOKIE, "").setMaxAge(0));
+  }
+
+  private static Cookie cookie(RoutingContext ctx, String name, String value) {
+    return Cookie.cookie(name, value).setPath("/").setHttpOnly(true)
         .setSameSite(CookieSameSite.LAX).setSecure(isHttps(ctx));
   }
 

@@ -1,5 +1,6 @@
 package michat.web;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.KeyCertOptions;
@@ -7,9 +8,12 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.TrustOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 import michat.config.ConfigKey;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
@@ -27,6 +31,9 @@ import michat.config.MichatConfig;
  * {@code cluster.tls.trustFile}, PEM certificates or PKCS#12 (with {@code cluster.tls.trustPassword}).
  * Certificates are checked against the trust, not against host names: members address each other by
  * IP, and holding a certificate the cluster's CA signed is what makes a member.
+ *
+ * <p>The files are read once, at start-up: the same bytes serve the event bus and, with the
+ * Infinispan cluster manager, the TLS of JGroups' member connections ({@link #sslContext()}).
  */
 final class ClusterTls {
   private final KeyCertOptions key;
@@ -41,11 +48,11 @@ final class ClusterTls {
   static ClusterTls from(MichatConfig cfg) {
     KeyCertOptions key;
     if (cfg.isSet(ConfigKeys.CLUSTER_TLS_KEY_STORE)) {
-      key = new PfxOptions().setPath(readable(cfg, ConfigKeys.CLUSTER_TLS_KEY_STORE))
+      key = new PfxOptions().setValue(readable(cfg, ConfigKeys.CLUSTER_TLS_KEY_STORE))
           .setPassword(cfg.string(ConfigKeys.CLUSTER_TLS_KEY_STORE_PASSWORD));
     } else if (cfg.isSet(ConfigKeys.CLUSTER_TLS_CERT_FILE) || cfg.isSet(ConfigKeys.CLUSTER_TLS_KEY_FILE)) {
-      key = new PemKeyCertOptions().setCertPath(readable(cfg, ConfigKeys.CLUSTER_TLS_CERT_FILE))
-          .setKeyPath(readable(cfg, ConfigKeys.CLUSTER_TLS_KEY_FILE));
+      key = new PemKeyCertOptions().addCertValue(readable(cfg, ConfigKeys.CLUSTER_TLS_CERT_FILE))
+          .addKeyValue(readable(cfg, ConfigKeys.CLUSTER_TLS_KEY_FILE));
     } else {
       throw cfg.invalid(ConfigKeys.CLUSTER_TLS_KEY_STORE, "clustered mode needs this member's credentials: "
           + ConfigKeys.CLUSTER_TLS_KEY_STORE.name() + " (PKCS#12) or " + ConfigKeys.CLUSTER_TLS_CERT_FILE.name() + " and "
@@ -56,10 +63,10 @@ final class ClusterTls {
       throw cfg.invalid(ConfigKeys.CLUSTER_TLS_TRUST_FILE,
           "clustered mode needs the cluster's trust (the CA certificate that signs members' certificates)");
     }
-    String trustPath = readable(cfg, ConfigKeys.CLUSTER_TLS_TRUST_FILE);
-    TrustOptions trust = isPkcs12(trustPath)
-        ? new PfxOptions().setPath(trustPath).setPassword(cfg.string(ConfigKeys.CLUSTER_TLS_TRUST_PASSWORD))
-        : new PemTrustOptions().addCertPath(trustPath);
+    Buffer trustFile = readable(cfg, ConfigKeys.CLUSTER_TLS_TRUST_FILE);
+    TrustOptions trust = isPkcs12(cfg.string(ConfigKeys.CLUSTER_TLS_TRUST_FILE))
+        ? new PfxOptions().setValue(trustFile).setPassword(cfg.string(ConfigKeys.CLUSTER_TLS_TRUST_PASSWORD))
+        : new PemTrustOptions().addCertValue(trustFile);
     return new ClusterTls(key, trust);
   }
 
@@ -69,15 +76,31 @@ final class ClusterTls {
         .setTrustAll(false);
   }
 
-  private static String readable(MichatConfig cfg, ConfigKey key) {
+  /**
+   * A JDK TLS context holding the same key and trust, for transports that are not Vert.x's (JGroups).
+   * The options hold the files' bytes, so Vert.x needs no instance to load them.
+   */
+  SSLContext sslContext() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(key.getKeyManagerFactory(null).getKeyManagers(),
+          trust.getTrustManagerFactory(null).getTrustManagers(), new SecureRandom());
+      return context;
+    } catch (Exception e) {
+      throw new IllegalStateException("cluster credentials unusable for TLS: " + e.getMessage(), e);
+    }
+  }
+
+  private static Buffer readable(MichatConfig cfg, ConfigKey key) {
     String path = cfg.string(key);
     if (path.isBlank()) {
       throw cfg.invalid(key, "is required with the other cluster.tls settings given");
     }
-    if (!Files.isReadable(Path.of(path))) {
+    try {
+      return Buffer.buffer(Files.readAllBytes(Path.of(path)));
+    } catch (IOException | SecurityException e) {
       throw cfg.invalid(key, "cannot read " + path);
     }
-    return path;
   }
 
   private static boolean isPkcs12(String path) {

@@ -19,7 +19,7 @@ import michat.config.MichatConfig;
 /**
  * Every address and port a running JVM listens on, and for what — for the start-up line, so that an
  * operator sees at once what a node exposes. Ports are the ones actually bound (a configured 0 means
- * any), the cluster's read from the running Hazelcast member and event bus.
+ * any), the cluster's read from the running Hazelcast member or JGroups channel, and the event bus.
  */
 final class Listeners {
   private Listeners() {}
@@ -32,6 +32,9 @@ final class Listeners {
     ClusterManager cluster = ((VertxInternal) vertx).clusterManager();
     if (cluster instanceof HazelcastClusterManager hazelcast) {
       out.add(hazelcast(hazelcast.getHazelcastInstance()));
+    } else if (cluster instanceof MichatInfinispanClusterManager infinispan) {
+      var member = infinispan.memberAddress();
+      out.add("JGroups " + member.getIpAddress().getHostAddress() + ":" + member.getPort() + " (mutual TLS)");
     }
     if (cluster != null) {
       NodeInfo node = cluster.getNodeInfo();

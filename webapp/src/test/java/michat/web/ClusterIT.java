@@ -95,17 +95,16 @@ class ClusterIT {
     gw1Port = TestServer.freePort();
     gw2Port = TestServer.freePort();
     coreManagementPort = TestServer.freePort();
-    // The first JVM migrates the schema; the others start once it is up.
+    // The first JVM migrates the schema; the others start once it is up. Each is kept as soon as it
+    // runs, so that stopCluster ends it even when another fails to start.
     core = start("core", "web,user,presence", corePort);
-    List<JarProcess> rest = List.of(start("gw1", "gateway", gw1Port), start("gw2", "gateway", gw2Port),
-        start("router1", "router", 0), start("router2", "router", 0));
-    for (JarProcess p : rest) {
+    gw1 = start("gw1", "gateway", gw1Port);
+    gw2 = start("gw2", "gateway", gw2Port);
+    router1 = start("router1", "router", 0);
+    router2 = start("router2", "router", 0);
+    for (JarProcess p : List.of(gw1, gw2, router1, router2)) {
       p.awaitStarted(Duration.ofSeconds(120));
     }
-    gw1 = rest.get(0);
-    gw2 = rest.get(1);
-    router1 = rest.get(2);
-    router2 = rest.get(3);
   }
 
   private static JarProcess start(String name, String roles, int port) throws Exception {

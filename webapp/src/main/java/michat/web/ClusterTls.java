@@ -8,12 +8,18 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.TrustOptions;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import michat.config.ConfigKey;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
@@ -38,10 +44,12 @@ import michat.config.MichatConfig;
 final class ClusterTls {
   private final KeyCertOptions key;
   private final TrustOptions trust;
+  private final KeyStore trustStore;
 
-  private ClusterTls(KeyCertOptions key, TrustOptions trust) {
+  private ClusterTls(KeyCertOptions key, TrustOptions trust, KeyStore trustStore) {
     this.key = key;
     this.trust = trust;
+    this.trustStore = trustStore;
   }
 
   /** The member's credentials; a missing or unreadable one stops start-up naming the setting. */
@@ -64,10 +72,12 @@ final class ClusterTls {
           "clustered mode needs the cluster's trust (the CA certificate that signs members' certificates)");
     }
     Buffer trustFile = readable(cfg, ConfigKeys.CLUSTER_TLS_TRUST_FILE);
-    TrustOptions trust = isPkcs12(cfg.string(ConfigKeys.CLUSTER_TLS_TRUST_FILE))
-        ? new PfxOptions().setValue(trustFile).setPassword(cfg.string(ConfigKeys.CLUSTER_TLS_TRUST_PASSWORD))
+    boolean pkcs12 = isPkcs12(cfg.string(ConfigKeys.CLUSTER_TLS_TRUST_FILE));
+    String trustPassword = cfg.string(ConfigKeys.CLUSTER_TLS_TRUST_PASSWORD);
+    TrustOptions trust = pkcs12
+        ? new PfxOptions().setValue(trustFile).setPassword(trustPassword)
         : new PemTrustOptions().addCertValue(trustFile);
-    return new ClusterTls(key, trust);
+    return new ClusterTls(key, trust, trustStore(cfg, trustFile, pkcs12, trustPassword));
   }
 
   /** TLS on the event bus, a certificate required from every connecting member. */
@@ -82,12 +92,35 @@ final class ClusterTls {
    */
   SSLContext sslContext() {
     try {
+      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trustStore);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(key.getKeyManagerFactory(null).getKeyManagers(),
-          trust.getTrustManagerFactory(null).getTrustManagers(), new SecureRandom());
+      // The key options hold values, not paths: loading them reads no file through Vert.x, needs no instance.
+      context.init(key.getKeyManagerFactory(null).getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
       return context;
     } catch (Exception e) {
       throw new IllegalStateException("cluster credentials unusable for TLS: " + e.getMessage(), e);
+    }
+  }
+
+  /** The trust as a JDK key store: PKCS#12 as it is, PEM certificates put in an empty one. */
+  private static KeyStore trustStore(MichatConfig cfg, Buffer file, boolean pkcs12, String password) {
+    try {
+      if (pkcs12) {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(new ByteArrayInputStream(file.getBytes()), password.toCharArray());
+        return store;
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int n = 0;
+      for (Certificate cert : CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(file.getBytes()))) {
+        store.setCertificateEntry("ca-" + n++, cert);
+      }
+      return store;
+    } catch (IOException | GeneralSecurityException e) {
+      throw cfg.invalid(ConfigKeys.CLUSTER_TLS_TRUST_FILE, "unreadable: " + e.getMessage());
     }
   }
 

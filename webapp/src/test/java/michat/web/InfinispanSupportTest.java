@@ -122,14 +122,20 @@ class InfinispanSupportTest {
     assertTrue(manager.getMessage().startsWith("setting cluster.manager"), manager.getMessage());
   }
 
-  /** Members with the cluster's credentials see each other; one with its own is refused by both. */
+  /**
+   * Members with the cluster's credentials — as PKCS#12 or as PEM files — see each other; one with
+   * its own is refused by both.
+   */
   @Test
   void onlyChannelsHoldingTheClusterCredentialsJoin() throws Exception {
     int port = TestServer.freePort();
     Map<String, String> env = Map.of("MICHAT_CLUSTER_PORT", Integer.toString(port),
         "MICHAT_CLUSTER_MEMBERS", "127.0.0.1:" + port);
     String name = "jgroups-test-" + ProcessHandle.current().pid();
-    try (JChannel first = channel(env); JChannel second = channel(env);
+    Map<String, String> pem = new HashMap<>(env);
+    pem.putAll(cluster.pemEnv());
+    // one member holds the credentials as PKCS#12, the other as the same key and certificate in PEM
+    try (JChannel first = channel(env); JChannel second = InfinispanSupport.channel(config(pem), ClusterTls.from(config(pem)).sslContext());
          JChannel stranger = InfinispanSupport.channel(config(env), trustingAnyone(rogue))) {
       first.connect(name);
       second.connect(name);

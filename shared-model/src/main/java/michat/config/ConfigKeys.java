@@ -21,6 +21,8 @@ public final class ConfigKeys {
   public static final ConfigKey CLUSTER = key("cluster.enabled", List.of("MICHAT_CLUSTER"),
       List.of(), "start Vert.x clustered (same as -cluster)");
 
+  public static final ConfigKey CLUSTER_MANAGER = key("cluster.manager", List.of("MICHAT_CLUSTER_MANAGER"),
+      List.of(), "cluster manager: hazelcast, or infinispan (members join over mutual TLS with the cluster.tls credentials)");
   public static final ConfigKey CLUSTER_NAME = key("cluster.name", List.of("MICHAT_CLUSTER_NAME"),
       List.of(), "cluster name: only JVMs with the same name join each other");
   public static final ConfigKey CLUSTER_DISCOVERY = key("cluster.discovery", List.of("MICHAT_CLUSTER_DISCOVERY"),
@@ -28,9 +30,9 @@ public final class ConfigKeys {
   public static final ConfigKey CLUSTER_MEMBERS = key("cluster.members", List.of("MICHAT_CLUSTER_MEMBERS"),
       List.of(), "tcp discovery: comma-separated host or host:port of members");
   public static final ConfigKey CLUSTER_HOST = key("cluster.host", List.of("MICHAT_CLUSTER_HOST"),
-      List.of(), "address Hazelcast and the event bus bind to and announce (the pod IP on Kubernetes)");
+      List.of(), "address the cluster manager and the event bus bind to and announce (the pod IP on Kubernetes)");
   public static final ConfigKey CLUSTER_PORT = key("cluster.port", List.of("MICHAT_CLUSTER_PORT"),
-      List.of(), "Hazelcast port (the next free one is taken when busy)");
+      List.of(), "cluster manager port, Hazelcast's or JGroups' (the next free one is taken when busy)");
   public static final ConfigKey CLUSTER_EVENT_BUS_PORT = key("cluster.eventBusPort",
       List.of("MICHAT_CLUSTER_EVENT_BUS_PORT"), List.of(), "event-bus port; 0 = any free port");
   public static final ConfigKey CLUSTER_KUBERNETES_SERVICE = key("cluster.kubernetesService",
@@ -193,7 +195,7 @@ public final class ConfigKeys {
           + " presenting this secret (at least 32 characters); unset = the route does not exist");
 
   public static final List<ConfigKey> ALL = List.of(HTTP_PORT, HTTP_HOST, DATA_DIR, ROLES, CLUSTER,
-      CLUSTER_NAME, CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_EVENT_BUS_PORT,
+      CLUSTER_MANAGER, CLUSTER_NAME, CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_EVENT_BUS_PORT,
       CLUSTER_KUBERNETES_SERVICE, CLUSTER_MULTICAST_GROUP, CLUSTER_TLS_KEY_STORE, CLUSTER_TLS_KEY_STORE_PASSWORD,
       CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_KEY_FILE, CLUSTER_TLS_TRUST_FILE, CLUSTER_TLS_TRUST_PASSWORD,
       MYSQL_URL, MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, MYSQL_POOL_SIZE,

@@ -6,6 +6,7 @@ import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Arrays;
@@ -15,7 +16,8 @@ import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 
 /**
- * Starts Vert.x clustered with Hazelcast. Discovery is one of
+ * Starts Vert.x clustered, with the cluster manager {@code cluster.manager} names: Hazelcast (the
+ * default, configured here) or Infinispan on JGroups ({@link InfinispanSupport}). Discovery is one of
  * <ul>
  *   <li>{@code tcp} (default): the members of {@code cluster.members}, 127.0.0.1 by default — several
  *       JVMs on one host, nothing sent beyond loopback;</li>
@@ -27,29 +29,40 @@ import michat.config.MichatConfig;
  * within seconds. The event bus between members runs over mutually authenticated TLS
  * ({@link ClusterTls}); Hazelcast's own member protocol (open-source edition) has no authentication:
  * what a rogue member could do there is said in docs/security.md, and Kubernetes fences it with a
- * NetworkPolicy.
+ * NetworkPolicy. Under Infinispan the member protocol runs over the same mutual TLS as the event bus,
+ * so a JVM without the cluster credentials cannot join at all.
  */
 final class ClusterSupport {
   private ClusterSupport() {}
 
   /** A started Vert.x and, when clustered, its cluster manager (Vert.x gives it out through its internals only). */
-  record Node(Vertx vertx, HazelcastClusterManager cluster) {}
+  record Node(Vertx vertx, ClusterManager cluster) {}
 
   static Future<Node> start(MichatConfig cfg, VertxOptions options) {
-    System.setProperty("hazelcast.phone.home.enabled", "false");
-    System.setProperty("hazelcast.logging.type", "slf4j");
     ClusterTls credentials = ClusterTls.from(cfg);
-    Config hz = hazelcastConfig(cfg);
+    ClusterManager manager = clusterManager(cfg, credentials);
     String host = cfg.string(ConfigKeys.CLUSTER_HOST);
     options.getEventBusOptions().setHost(host)
         .setPort(cfg.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT, 0, 65535));
     credentials.apply(options.getEventBusOptions());
-    HazelcastClusterManager manager = new HazelcastClusterManager(hz);
     return Vertx.builder().with(options).withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory())
         .withClusterManager(manager).buildClustered()
         .map(vertx -> new Node(vertx, manager))
         .recover(err -> Future.failedFuture(cfg.invalid(ConfigKeys.CLUSTER_DISCOVERY,
             "cannot join the cluster: " + String.valueOf(err.getMessage()).replaceAll("\\s+", " "))));
+  }
+
+  private static ClusterManager clusterManager(MichatConfig cfg, ClusterTls credentials) {
+    String manager = cfg.string(ConfigKeys.CLUSTER_MANAGER).toLowerCase(Locale.ROOT);
+    return switch (manager) {
+      case "hazelcast" -> {
+        System.setProperty("hazelcast.phone.home.enabled", "false");
+        System.setProperty("hazelcast.logging.type", "slf4j");
+        yield new HazelcastClusterManager(hazelcastConfig(cfg));
+      }
+      case "infinispan" -> InfinispanSupport.clusterManager(cfg, credentials.sslContext());
+      default -> throw cfg.invalid(ConfigKeys.CLUSTER_MANAGER, "must be hazelcast or infinispan, got '" + manager + "'");
+    };
   }
 
   static Config hazelcastConfig(MichatConfig cfg) {

@@ -40,6 +40,31 @@ final class ClusterCredentials {
     return new ClusterCredentials(keyStore, trust);
   }
 
+  /**
+   * The same credentials as PEM files (certificate, PKCS#8 key, and the certificate again as the
+   * trust), the form docs/deploy.md has operators make with openssl.
+   */
+  Map<String, String> pemEnv() throws Exception {
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = java.nio.file.Files.newInputStream(keyStore)) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    Path dir = keyStore.getParent();
+    String name = keyStore.getFileName().toString().replace(".p12", "");
+    Path cert = dir.resolve(name + ".pem.crt");
+    Path key = dir.resolve(name + ".pem.key");
+    java.nio.file.Files.writeString(cert, pem("CERTIFICATE", store.getCertificate("member").getEncoded()));
+    java.nio.file.Files.writeString(key, pem("PRIVATE KEY", store.getKey("member", PASSWORD.toCharArray()).getEncoded()));
+    return Map.of("MICHAT_CLUSTER_TLS_CERT_FILE", cert.toString(), "MICHAT_CLUSTER_TLS_KEY_FILE", key.toString(),
+        "MICHAT_CLUSTER_TLS_TRUST_FILE", cert.toString());
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
   /** The environment that hands these credentials to a michat JVM. */
   Map<String, String> env() {
     Map<String, String> env = new HashMap<>();

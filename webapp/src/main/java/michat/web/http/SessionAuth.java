@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
-import michat.auth.Session;
 import michat.auth.SessionRevocations;
 import michat.auth.SessionTokens;
 import michat.contract.Caller;
@@ -14,7 +13,7 @@ import michat.ginchat.GinchatText;
 /**
  * Verifies the caller's session token (found by {@link SessionTokens#tokenOf}: never in the URL),
  * that its session was not ended ({@link SessionRevocations}), and sets or clears the session
- * cookie — only a login, a registration's login or a password change set it. A user may act only
+ * cookies — only a login, a registration's login or a password change set them. A user may act only
  * for themself.
  */
 public final class SessionAuth {
@@ -24,11 +23,6 @@ public final class SessionAuth {
   public SessionAuth(SessionTokens tokens, SessionRevocations revocations) {
     this.tokens = tokens;
     this.revocations = revocations;
-  }
-
-  /** The caller's live session, or a 401 failure. */
-  public Future<Session> session(RoutingContext ctx) {
-    return tokens.decode(tokenOf(ctx)).compose(revocations::check);
   }
 
   /** Who is calling: the user of a live session, with the token services check again; or a 401 failure. */
@@ -92,7 +86,7 @@ public final class SessionAuth {
    */
   public void clearCookies(RoutingContext ctx, long userId, String token) {
     ctx.response().addCookie(cookie(ctx, SessionTokens.userCookie(userId), "").setMaxAge(0));
-    io.vertx.core.http.Cookie latest = ctx.request().getCookie(SessionTokens.COOKIE);
+    Cookie latest = ctx.request().getCookie(SessionTokens.COOKIE);
     if (latest == null || latest.getValue().equals(token)) {
       ctx.response().addCookie(cookie(ctx, SessionTokens.COOKIE, "").setMaxAge(0));
     }

@@ -15,22 +15,7 @@ JAR=${MICHAT_JAR:-webapp/target/mi-chat.jar}
 WATCH_CP=$JAR:webapp/target/test-classes
 BENCH=${BENCH_JAR:-bench/target/michat-bench.jar}
 OUT=$PWD/cluster-manager-results.txt
-work=$(mktemp -d)
-export MICHAT_BENCH_SEED_SECRET=$(head -c 32 /dev/urandom | base64)
-# the cluster's credentials, made as docs/deploy.md ("Cluster credentials") shows
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=bench-ca \
-  -keyout $work/ca.key -out $work/ca.crt 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=bench-member \
-  -keyout $work/member.key -out $work/member.csr 2>/dev/null
-openssl x509 -req -in $work/member.csr -CA $work/ca.crt -CAkey $work/ca.key -CAcreateserial -days 30 \
-  -out $work/member.crt 2>/dev/null
-export MICHAT_MYSQL_URL=mysql://root@127.0.0.1:3306/michat_bench_cm MICHAT_REDIS_URL=redis://127.0.0.1:6379/13
-export MICHAT_TOKEN_SECRET=$(head -c 32 /dev/urandom | base64) MICHAT_CLUSTER=true MICHAT_CLUSTER_NAME=michat-bench-cm
-export MICHAT_CLUSTER_PORT=5961 MICHAT_LOG_LEVEL=WARN MICHAT_HTTP_HOST=127.0.0.1
-export MICHAT_GATEWAY_MESSAGES_PER_SECOND=100000 MICHAT_GATEWAY_MESSAGE_BURST=100000
-export MICHAT_HTTP_MAX_CONNECTIONS_PER_IP=0 MICHAT_GATEWAY_MAX_CONNECTIONS_PER_IP=0
-export MICHAT_CLUSTER_TLS_CERT_FILE=$work/member.crt MICHAT_CLUSTER_TLS_KEY_FILE=$work/member.key
-export MICHAT_CLUSTER_TLS_TRUST_FILE=$work/ca.crt
+. "$(dirname "$0")/cluster-env.sh" michat_bench_cm 13 michat-bench-cm 5961
 B="java -jar $BENCH"
 ms() { date +%s%3N; }
 await() { for _ in $(seq 900); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return; sleep 0.1; done; }

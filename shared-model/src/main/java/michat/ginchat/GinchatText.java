@@ -61,7 +61,6 @@ public final class GinchatText {
   public static final String USER_CREATED = "新增用户成功！";
   // login
   public static final String USER_NOT_FOUND = "该用户不存在";
-  public static final String WRONG_PASSWORD = "密码不正确";
   public static final String LOGGED_IN = "登录成功";
   // update / delete
   public static final String UPDATE_INVALID = "修改参数不匹配！";

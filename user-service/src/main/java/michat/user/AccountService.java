@@ -38,11 +38,12 @@ final class AccountService {
   /** Checked when a login names no account, so that it takes as long as a wrong password. */
   private final String unmatchableHash;
 
-  AccountService(ServiceBus bus, UserRepository repo, PasswordQueue passwords, AccountThrottle throttle,
-                 SessionTokens tokens, CallerCheck callers, MediaUrls mediaUrls, String unmatchableHash) {
+  AccountService(ServiceBus bus, UserRepository repo, Lookups lookups, PasswordQueue passwords,
+                 AccountThrottle throttle, SessionTokens tokens, CallerCheck callers, MediaUrls mediaUrls,
+                 String unmatchableHash) {
     this.bus = bus;
     this.repo = repo;
-    this.lookups = new Lookups(repo);
+    this.lookups = lookups;
     this.passwords = passwords;
     this.throttle = throttle;
     this.tokens = tokens;

@@ -10,9 +10,9 @@ final class FriendService {
   private final UserRepository repo;
   private final Lookups lookups;
 
-  FriendService(UserRepository repo) {
+  FriendService(UserRepository repo, Lookups lookups) {
     this.repo = repo;
-    this.lookups = new Lookups(repo);
+    this.lookups = lookups;
   }
 
   Future<Users> friends(ListFriends req) {

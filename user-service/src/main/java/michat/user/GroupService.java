@@ -24,10 +24,10 @@ final class GroupService {
   private final MediaUrls mediaUrls;
   private final int maxGroupMembers;
 
-  GroupService(ServiceBus bus, UserRepository repo, MediaUrls mediaUrls, int maxGroupMembers) {
+  GroupService(ServiceBus bus, UserRepository repo, Lookups lookups, MediaUrls mediaUrls, int maxGroupMembers) {
     this.bus = bus;
     this.repo = repo;
-    this.lookups = new Lookups(repo);
+    this.lookups = lookups;
     this.mediaUrls = mediaUrls;
     this.maxGroupMembers = maxGroupMembers;
   }

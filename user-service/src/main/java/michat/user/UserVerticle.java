@@ -53,9 +53,11 @@ public class UserVerticle extends VerticleBase {
     MediaUrls mediaUrls = MediaUrlSettings.from(cfg);
     CallerCheck callers = new CallerCheck(tokens);
     bus = ServiceBus.serving(vertx, callers);
-    AccountService accounts = new AccountService(bus, repo, passwords, throttle, tokens, callers, mediaUrls, hasher.unmatchable());
-    FriendService friends = new FriendService(repo);
-    GroupService groups = new GroupService(bus, repo, mediaUrls, cfg.integer(ConfigKeys.GROUP_MAX_MEMBERS, 2, 1_000_000));
+    Lookups lookups = new Lookups(repo);
+    AccountService accounts = new AccountService(bus, repo, lookups, passwords, throttle, tokens, callers, mediaUrls,
+        hasher.unmatchable());
+    FriendService friends = new FriendService(repo, lookups);
+    GroupService groups = new GroupService(bus, repo, lookups, mediaUrls, cfg.integer(ConfigKeys.GROUP_MAX_MEMBERS, 2, 1_000_000));
 
     serve(UserApi.HEALTH, accounts::health);
     serve(UserApi.REGISTER, accounts::register);

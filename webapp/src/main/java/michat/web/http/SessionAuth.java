@@ -36,16 +36,18 @@ public final class SessionAuth {
    * user (403 otherwise); a request that names nobody is the caller's own.
    */
   public Future<Caller> callerNamedBy(RoutingContext ctx, String param) {
-    Long claimed = Params.id(ctx, param);
-    return callerWith(SessionTokens.tokenOf(ctx.request(), claimed)).map(caller -> self(caller, claimed));
+    return callerNamedBy(ctx, param, null);
   }
 
-  /** Like {@link #callerNamedBy} but a missing session fails with {@code message} (e.g. the original's 请先登录). */
+  /**
+   * Like {@link #callerNamedBy(RoutingContext, String)} but a missing session fails with {@code message}
+   * (e.g. the original's 请先登录; null: the session check's own).
+   */
   public Future<Caller> callerNamedBy(RoutingContext ctx, String param, String message) {
     Long claimed = Params.id(ctx, param);
-    return callerWith(SessionTokens.tokenOf(ctx.request(), claimed))
-        .recover(err -> Failures.fail(Failures.UNAUTHORIZED, message))
-        .map(caller -> self(caller, claimed));
+    Future<Caller> caller = callerWith(SessionTokens.tokenOf(ctx.request(), claimed));
+    return (message == null ? caller : caller.recover(err -> Failures.fail(Failures.UNAUTHORIZED, message)))
+        .map(c -> self(c, claimed));
   }
 
   /**

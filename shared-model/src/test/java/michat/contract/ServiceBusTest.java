@@ -151,6 +151,25 @@ class ServiceBusTest {
   }
 
   @Test
+  void aOneWayMessageThatNamesAProblemNeverReachesItsHandler() throws Exception {
+    ServiceBus bus = ServiceBus.of(vertx);
+    List<RouterApi.Deliveries> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    bus.subscribe(RouterApi.DELIVER, "n1", seen::add).completion().await(5, TimeUnit.SECONDS);
+    bus.publish(RouterApi.DELIVER, "n1", new RouterApi.Deliveries(null, null));   // neither messages nor signal
+    bus.publish(RouterApi.DELIVER, "n1", RouterApi.Deliveries.of(List.of(
+        new RouterApi.Delivery(null, "g:1", 1, 0, "{}", null, 0))));               // a delivery to nobody
+    vertx.eventBus().publish(RouterApi.DELIVER.at("n1"), new JsonObject().put("messages", "x"));   // not the record
+    RouterApi.Deliveries good = RouterApi.Deliveries.of(List.of(new RouterApi.Delivery(List.of(7L), "g:1", 2, 1, "{}", null, 0)));
+    bus.publish(RouterApi.DELIVER, "n1", good);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (seen.isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(100);
+    assertEquals(List.of(good), seen, "only the well-formed one, the others dropped before the handler");
+  }
+
+  @Test
   void everyContractTypeHasACodecAndEveryAddressOneContract() {
     Contracts.register(vertx);
     assertEquals(Contracts.endpoints().size() + Contracts.topics().size(),

@@ -28,7 +28,8 @@
    * POSTs application/x-www-form-urlencoded and resolves (never rejects) with
    *   { ok, status, message, data, rows, total, json }.
    * The server uses two JSON shapes: {code,message,data} and {Code,Msg,Data,Rows,Total}; both are
-   * read here. Error statuses (4xx) carry the same JSON body, so the body is read regardless.
+   * read here. The ginchat routes answer errors as the original server did (HTTP 200, code -1), so
+   * michat's own status comes from the X-Michat-Status header when there is one.
    */
   function post(url, data) {
     return fetch(url, {
@@ -43,11 +44,17 @@
       return res.text().then(function (text) {
         var json = null;
         try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
-        return normalise(res.status, json);
+        return normalise(michatStatus(res.headers.get('X-Michat-Status'), res.status), json);
       });
     }, function () {
       return { ok: false, status: 0, message: NETWORK_ERROR, data: null, rows: [], total: 0, json: null };
     });
+  }
+
+  /** The status michat meant: its header when present (ginchat routes answer errors with HTTP 200). */
+  function michatStatus(header, httpStatus) {
+    var status = Number(header);
+    return header && status >= 100 && status < 600 ? status : httpStatus;
   }
 
   function normalise(status, json) {
@@ -195,7 +202,7 @@
       xhr.onload = function () {
         var json = null;
         try { json = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (e) { json = null; }
-        resolve(normalise(xhr.status, json));
+        resolve(normalise(michatStatus(xhr.getResponseHeader('X-Michat-Status'), xhr.status), json));
       };
       xhr.onerror = xhr.onabort = xhr.ontimeout = function () {
         resolve({ ok: false, status: 0, message: NETWORK_ERROR, data: null, rows: [], total: 0, json: null });

@@ -55,8 +55,12 @@ final class DeliveryFanOut {
 
   /** v2 only: typing, delivered, read. */
   private void deliverSignal(SignalDelivery signal) {
+    String frame = null;
     for (ChatSession s : sessions.v2Of(signal.to())) {
-      s.send(signal.frame());
+      if (frame == null) {
+        frame = Frames.signal(signal.kind(), signal.from(), signal.conversation(), signal.seq());
+      }
+      s.send(frame);
     }
   }
 }

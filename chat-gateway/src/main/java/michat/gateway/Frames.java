@@ -1,6 +1,7 @@
 package michat.gateway;
 
 import michat.contract.RouterApi.Outcome;
+import michat.contract.RouterApi.SignalKind;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -59,6 +60,15 @@ public final class Frames {
     return new JsonObject().put("Type", "ack").put("clientMsgId", clientMsgId)
         .put("id", stored.id()).put("conversation", stored.conversation())
         .put("seq", stored.seq()).put("duplicate", stored.duplicate()).encode();
+  }
+
+  /** v2: a signal of user {@code from}; typing carries no seq. */
+  public static String signal(SignalKind kind, long from, String conversation, long seq) {
+    JsonObject out = new JsonObject().put("Type", kind.name()).put("userId", from).put("conversation", conversation);
+    if (kind != SignalKind.typing) {
+      out.put("seq", seq);
+    }
+    return out.encode();
   }
 
   /** An error frame; in v2 it also names the clientMsgId it refers to. */

@@ -1,11 +1,13 @@
 package michat.gateway;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Locale;
 import java.util.Map;
+import michat.contract.Rejection;
 import michat.contract.RouterApi;
+import michat.contract.RouterApi.ChatMessage;
 import michat.contract.RouterApi.Inbound;
 import michat.contract.RouterApi.Signal;
+import michat.contract.RouterApi.SignalKind;
 import michat.contract.ServiceBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What a client sends on its chat socket: heartbeats (to presence, batched), v2 resume frames and
  * signals, and chat messages (to the router, one at a time per connection, answered with an
- * acknowledgement in v2 or an error frame). Keys of ginchat frames are matched case-insensitively.
+ * acknowledgement in v2 or an error frame). {@link ChatFrames} reads them into typed messages.
  */
 final class InboundFrames {
   private static final Logger LOG = LoggerFactory.getLogger(InboundFrames.class);
@@ -47,31 +49,39 @@ final class InboundFrames {
       return;
     }
     SessionStart.resumeWith(s, Map.of());   // any other first frame: the saved cursors apply
-    Object ref = field(frame, "createtime");
-    Object clientMsgId = s.v2 ? field(frame, "clientmsgid") : null;
-    if (isHeartbeat(frame)) {
+    Object ref = ChatFrames.field(frame, "createtime");
+    if (ChatFrames.isHeartbeat(frame)) {
       presence.heartbeat(s.userId);
       return;
     }
-    if (s.v2 && isSignal(frame)) {
-      signal(s, frame, ref);
+    SignalKind signal = s.v2 ? ChatFrames.signalKind(frame) : null;
+    if (signal != null) {
+      signal(s, signal, frame, ref);
       return;
     }
+    Object clientMsgId = s.v2 ? ChatFrames.field(frame, "clientmsgid") : null;
     if (!s.rate.tryTake()) {
       s.send(Frames.error("rate_limited", "more than " + perSecond + " messages per second: not sent, try again",
           ref, clientMsgId));
       return;
     }
-    message(s, frame, ref, clientMsgId);
+    ChatMessage message;
+    try {
+      message = ChatFrames.message(frame, s.userId);
+    } catch (Rejection r) {
+      s.send(Frames.error(r.code(), r.getMessage(), ref, clientMsgId));
+      return;
+    }
+    message(s, message, ref, clientMsgId);
   }
 
   /**
    * One frame at a time per connection: a sender's messages are stored in the order sent, and a
    * client that floods is slowed down by TCP rather than by growing memory here.
    */
-  private void message(ChatSession s, JsonObject frame, Object ref, Object clientMsgId) {
+  private void message(ChatSession s, ChatMessage message, Object ref, Object clientMsgId) {
     s.socket().pause();
-    bus.request(RouterApi.INBOUND, new Inbound(s.caller, s.id, frame))
+    bus.request(RouterApi.INBOUND, new Inbound(s.caller, s.id, message))
         .onSuccess(reply -> {
           if (!reply.ok()) {
             s.send(Frames.error(reply.error(), reply.message(), ref, clientMsgId));
@@ -88,13 +98,19 @@ final class InboundFrames {
         });
   }
 
-  private void signal(ChatSession s, JsonObject frame, Object ref) {
-    if ("delivered".equals(frame.getValue("Type"))
-        && frame.getValue("conversation") instanceof String conversation && frame.getValue("seq") instanceof Number seq) {
-      s.acknowledge(conversation, seq.longValue());   // what the client has: the cursor to save
+  private void signal(ChatSession s, SignalKind kind, JsonObject frame, Object ref) {
+    Signal signal;
+    try {
+      signal = ChatFrames.signal(kind, frame, s.caller);
+    } catch (Rejection r) {
+      s.send(Frames.error(r.code(), r.getMessage(), ref, null));
+      return;
+    }
+    if (kind == SignalKind.delivered) {
+      s.acknowledge(signal.conversation(), signal.seq());   // what the client has: the cursor to save
     }
     if (s.rate.tryTake()) {
-      bus.request(RouterApi.SIGNAL, new Signal(s.caller, frame))
+      bus.request(RouterApi.SIGNAL, signal)
           .onSuccess(reply -> {
             if (!reply.ok()) {
               s.send(Frames.error(reply.error(), reply.message(), ref, null));
@@ -102,25 +118,5 @@ final class InboundFrames {
           })
           .onFailure(err -> LOG.debug("signal of user {} not relayed: {}", s.userId, err.getMessage()));
     }
-  }
-
-  /** v2 signals: typing, delivered, read — relayed, never stored. */
-  private static boolean isSignal(JsonObject frame) {
-    Object type = frame.getValue("Type");
-    return "typing".equals(type) || "delivered".equals(type) || "read".equals(type);
-  }
-
-  private static boolean isHeartbeat(JsonObject frame) {
-    Object type = field(frame, "type");
-    return type instanceof Number n && n.intValue() == 3 && n.doubleValue() == 3;
-  }
-
-  private static Object field(JsonObject frame, String lowerName) {
-    for (String key : frame.fieldNames()) {
-      if (key.toLowerCase(Locale.ROOT).equals(lowerName)) {
-        return frame.getValue(key);
-      }
-    }
-    return null;
   }
 }

@@ -15,6 +15,7 @@ import michat.contract.PresenceApi.Locate;
 import michat.contract.RouterApi;
 import michat.contract.RouterApi.Deliveries;
 import michat.contract.RouterApi.Delivery;
+import michat.contract.RouterApi.Signal;
 import michat.contract.RouterApi.SignalDelivery;
 import michat.contract.ServiceBus;
 import michat.router.MessageRepository.Stored;
@@ -138,10 +139,11 @@ final class DeliveryPublisher {
     perNode.forEach((node, deliveries) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(deliveries)));
   }
 
-  /** Relays a v2 signal (an encoded frame) to the nodes where these users are connected. */
-  Future<Void> signal(List<Long> to, String frame) {
+  /** Relays a v2 signal to the nodes where these users are connected. */
+  Future<Void> signal(Signal signal, List<Long> to) {
     return locate(new LinkedHashSet<>(to)).map(nodes -> {
-      nodes.forEach((node, here) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(new SignalDelivery(here, frame))));
+      nodes.forEach((node, here) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(
+          new SignalDelivery(here, signal.kind(), signal.caller().userId(), signal.conversation(), signal.seq()))));
       return null;
     });
   }

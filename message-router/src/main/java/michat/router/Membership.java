@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import michat.contract.Caller;
+import michat.contract.Rejection;
 import michat.contract.ServiceBus;
 import michat.contract.UserApi;
 import michat.model.Conversations;

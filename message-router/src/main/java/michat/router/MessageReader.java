@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import michat.contract.RouterApi.ChatMessage;
 import michat.contract.RouterApi.Missed;
 import michat.contract.RouterApi.Range;
 import michat.contract.RouterApi.Sequenced;
@@ -71,7 +72,7 @@ public final class MessageReader {
     return pool.preparedQuery("SELECT m.id, m.conversation, m.seq, m.payload, " + base + " AS base"
             + " FROM messages m"
             + " LEFT JOIN delivery_cursors c ON c.user_id = ? AND c.conversation = m.conversation"
-            + " WHERE ((m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE + ")" + groups + ")"
+            + " WHERE ((m.target_id = ? AND m.msg_type = " + ChatMessage.PRIVATE + ")" + groups + ")"
             + " AND m.seq > " + base
             + " ORDER BY m.id LIMIT " + limit)
         .execute(all)
@@ -91,7 +92,7 @@ public final class MessageReader {
    */
   public Future<Range> range(long userId, String conversation, Long after, long floor, long upto, int limit) {
     String addressed = Conversations.isGroup(conversation) ? ""
-        : " AND m.target_id = ? AND m.msg_type = " + ChatFrame.PRIVATE;
+        : " AND m.target_id = ? AND m.msg_type = " + ChatMessage.PRIVATE;
     Future<Long> from = after != null ? Future.succeededFuture(after)
         : pool.preparedQuery("SELECT delivered_seq FROM delivery_cursors WHERE user_id = ? AND conversation = ?")
             .execute(Tuple.of(userId, conversation))

@@ -1,5 +1,6 @@
 package michat.router;
 
+import michat.contract.RouterApi.ChatMessage;
 import michat.contract.RouterApi.Missed;
 import michat.contract.RouterApi.Outcome;
 import michat.contract.RouterApi.Range;
@@ -50,9 +51,9 @@ public final class MessageRepository {
   }
 
   /** A message to store: its conversation, authenticated sender and validated frame. */
-  public record NewMessage(String conversation, long senderId, ChatFrame frame) {
+  public record NewMessage(String conversation, long senderId, ChatMessage message) {
     String clientKey() {
-      return frame.clientMsgId() == null ? null : senderId + "\u0000" + frame.clientMsgId();
+      return message.clientMsgId() == null ? null : senderId + "\u0000" + message.clientMsgId();
     }
   }
 
@@ -100,7 +101,7 @@ public final class MessageRepository {
     Tuple params = Tuple.tuple();
     for (int i = 0; i < n; i++) {
       NewMessage m = withIds.get(Math.min(i, withIds.size() - 1));   // padded: repeats are harmless
-      params.addValue(m.senderId()).addValue(m.frame().clientMsgId());
+      params.addValue(m.senderId()).addValue(m.message().clientMsgId());
     }
     return tx.preparedQuery(SqlBatches.repeat("SELECT id, conversation, seq, payload, sender_id, client_msg_id"
             + " FROM messages WHERE sender_id = ? AND client_msg_id = ?", " UNION ALL ", n))
@@ -171,7 +172,7 @@ public final class MessageRepository {
             Counter c = counters.get(m.conversation());
             long seq = c.next++;
             long prev = previousAndAdvance(c, m, seq);
-            ChatFrame f = m.frame();
+            ChatMessage f = m.message();
             out[i] = new Stored(0, m.conversation(), seq, prev, f.payload(), false);
             rows.add(Tuple.from(Arrays.asList(m.conversation(), seq, m.senderId(), f.targetId(), f.type(), f.media(),
                 f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), now)));
@@ -237,10 +238,10 @@ public final class MessageRepository {
    * tracked per side of {@code p:<low>:<high>}.
    */
   private static long previousAndAdvance(Counter c, NewMessage m, long seq) {
-    if (m.frame().type() == ChatFrame.GROUP) {
+    if (m.message().type() == ChatMessage.GROUP) {
       return seq - 1;
     }
-    long target = m.frame().targetId();
+    long target = m.message().targetId();
     boolean toLow = target == Conversations.lowParticipant(c.conversation);
     boolean toHigh = target == Conversations.highParticipant(c.conversation);
     long prev = toLow ? c.lastToLow : c.lastToHigh;

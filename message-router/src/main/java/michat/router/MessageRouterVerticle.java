@@ -3,9 +3,8 @@ package michat.router;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import michat.contract.Endpoint;
 import michat.contract.RouterApi;
 import michat.contract.RouterApi.*;
 import michat.contract.Refusal;
+import michat.contract.Rejection;
 import michat.contract.ServiceBus;
 import michat.config.ConfigKeys;
 import michat.config.MediaUrlSettings;
@@ -27,6 +27,7 @@ import michat.metrics.MichatMetrics;
 import michat.model.MediaUrls;
 import michat.model.Conversations;
 import michat.model.Failures;
+import michat.model.MessagePayload;
 import michat.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,27 +106,27 @@ public class MessageRouterVerticle extends VerticleBase {
   private Future<Outcome> inbound(Inbound req) {
     long receivedAt = System.currentTimeMillis();
     long senderId = req.caller().userId();
-    ChatFrame frame;
+    ChatMessage message = req.message();
     try {
-      frame = ChatFrame.parse(req.frame(), senderId, maxContentBytes, mediaUrls);
+      checkLimits(message, senderId);
     } catch (Rejection r) {
       return Future.succeededFuture(r.toReply());
     }
-    Future<Recipients> recipients = frame.type() == ChatFrame.PRIVATE
-        ? membership.userExists(req.caller(), frame.targetId())
-            .map(v -> new Recipients(Conversations.privateChat(senderId, frame.targetId()), List.of(frame.targetId())))
-        : membership.members(frame.targetId()).map(members -> {
+    Future<Recipients> recipients = message.type() == ChatMessage.PRIVATE
+        ? membership.userExists(req.caller(), message.targetId())
+            .map(v -> new Recipients(Conversations.privateChat(senderId, message.targetId()), List.of(message.targetId())))
+        : membership.members(message.targetId()).map(members -> {
             if (!members.contains(senderId)) {
-              throw new Rejection(Rejection.NOT_A_MEMBER, "you are not a member of group " + frame.targetId());
+              throw new Rejection(Rejection.NOT_A_MEMBER, "you are not a member of group " + message.targetId());
             }
-            return new Recipients(Conversations.group(frame.targetId()), List.copyOf(members));
+            return new Recipients(Conversations.group(message.targetId()), List.copyOf(members));
           });
     // Pushed before the sender hears back, so one sender's messages reach recipients in order even
     // when several routers share the work.
     return recipients
         .compose(to -> {
           long storeStart = System.nanoTime();
-          return store.store(new MessageRepository.NewMessage(to.conversation, senderId, frame))
+          return store.store(new MessageRepository.NewMessage(to.conversation, senderId, message))
               .compose(stored -> {
                 if (stored.duplicate()) {
                   return Future.succeededFuture(stored);
@@ -133,7 +134,7 @@ public class MessageRouterVerticle extends VerticleBase {
                 metrics.recordStore(storeStart);
                 metrics.messagesIn.increment();
                 // v2 multi-device: a private message also reaches the sender's other sessions.
-                Long copiesFor = frame.type() == ChatFrame.PRIVATE && frame.targetId() != senderId ? senderId : null;
+                Long copiesFor = message.type() == ChatMessage.PRIVATE && message.targetId() != senderId ? senderId : null;
                 return deliveries.push(stored, to.userIds, copiesFor, req.sessionId(), receivedAt).map(stored);
               });
         })
@@ -141,38 +142,34 @@ public class MessageRouterVerticle extends VerticleBase {
         .recover(err -> err instanceof Rejection r ? Future.succeededFuture(r.toReply()) : Future.failedFuture(err));
   }
 
+  /**
+   * What this router is configured to allow, and that the payload speaks for its sender only: a
+   * gateway read the frame, but the event bus is open to any member of the cluster.
+   */
+  private void checkLimits(ChatMessage message, long senderId) {
+    if (message.content().getBytes(StandardCharsets.UTF_8).length > maxContentBytes) {
+      throw new Rejection(Rejection.TOO_LARGE, "Content is longer than " + maxContentBytes + " bytes");
+    }
+    // Recipients' browsers fetch it as soon as the conversation shows: a static file of this server only.
+    mediaUrls.problem("url", message.url()).ifPresent(problem -> {
+      throw new Rejection(Rejection.BAD_URL, problem);
+    });
+    if (!MessagePayload.isFrom(message.payload(), senderId)) {
+      throw new Rejection(Rejection.BAD_FIELD, "the message must be a JSON object whose userId is its sender");
+    }
+  }
+
   private record Recipients(String conversation, List<Long> userIds) {}
 
   /** Typing, delivered and read signals of v2: checked and relayed to the conversation's others, never stored. */
   private Future<Outcome> signal(Signal req) {
     long senderId = req.caller().userId();
-    JsonObject f = req.frame();
-    String kind = String.valueOf(f.getValue("Type"));
-    String conversation;
-    JsonObject out = new JsonObject().put("Type", kind).put("userId", senderId);
-    try {
-      if (kind.equals("typing")) {
-        long target = ((Number) f.getValue("TargetId")).longValue();
-        conversation = f.getInteger("targetType", ChatFrame.PRIVATE) == ChatFrame.GROUP
-            ? Conversations.group(target) : Conversations.privateChat(senderId, target);
-      } else {
-        conversation = f.getString("conversation");
-        out.put("seq", ((Number) f.getValue("seq")).longValue());
-        if (!Conversations.isWellFormed(conversation)) {
-          throw new ClassCastException();
-        }
-      }
-    } catch (ClassCastException | NullPointerException e) {
-      return Future.succeededFuture(new Rejection(Rejection.BAD_FIELD,
-          "typing needs TargetId (and targetType 1 or 2); delivered/read need conversation and seq").toReply());
-    }
-    out.put("conversation", conversation);
-    String text = out.encode();
+    String conversation = req.conversation();
     return mayRead(senderId, conversation)
         .compose(v -> Conversations.isGroup(conversation)
             ? membership.members(Conversations.groupId(conversation)).map(m -> m.stream().filter(id -> id != senderId).toList())
             : Future.succeededFuture(List.of(Conversations.otherParticipant(conversation, senderId))))
-        .compose(others -> deliveries.signal(others, text))
+        .compose(others -> deliveries.signal(req, others))
         .map(v -> Outcome.RELAYED)
         .recover(err -> Future.succeededFuture(signalRefused(err).toReply()));
   }

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import michat.contract.RouterApi.ChatMessage;
+import michat.model.MessagePayload;
 import michat.config.MichatConfig;
 import michat.contract.RouterApi.Missed;
 import michat.contract.RouterApi.Range;
@@ -77,15 +79,15 @@ class MessageRepositoryTest {
   // ---- messages ----
 
   private static NewMessage privateText(long from, long to, String content) {
-    return message(from, new JsonObject().put("TargetId", to).put("Type", ChatFrame.PRIVATE), content, null);
+    return message(from, new JsonObject().put("TargetId", to).put("Type", ChatMessage.PRIVATE), content, null);
   }
 
   private static NewMessage resent(long from, long to, String content, String clientMsgId) {
-    return message(from, new JsonObject().put("TargetId", to).put("Type", ChatFrame.PRIVATE), content, clientMsgId);
+    return message(from, new JsonObject().put("TargetId", to).put("Type", ChatMessage.PRIVATE), content, clientMsgId);
   }
 
   private static NewMessage groupText(long from, String content) {
-    return message(from, new JsonObject().put("TargetId", 9).put("Type", ChatFrame.GROUP), content, null);
+    return message(from, new JsonObject().put("TargetId", 9).put("Type", ChatMessage.GROUP), content, null);
   }
 
   private static NewMessage message(long from, JsonObject raw, String content, String clientMsgId) {
@@ -93,10 +95,11 @@ class MessageRepositoryTest {
     if (clientMsgId != null) {
       raw.put("clientMsgId", clientMsgId);
     }
-    ChatFrame frame = ChatFrame.parse(raw, from, 4096, michat.model.MediaUrls.sameOriginOnly());
-    String conversation = frame.type() == ChatFrame.GROUP ? G9
-        : michat.model.Conversations.privateChat(from, frame.targetId());
-    return new NewMessage(conversation, from, frame);
+    ChatMessage message = new ChatMessage(raw.getInteger("Type"), raw.getLong("TargetId"), 1, content, "", 0,
+        clientMsgId, MessagePayload.of(raw, from));
+    String conversation = message.type() == ChatMessage.GROUP ? G9
+        : michat.model.Conversations.privateChat(from, message.targetId());
+    return new NewMessage(conversation, from, message);
   }
 
   private List<Stored> store(NewMessage... batch) throws Exception {

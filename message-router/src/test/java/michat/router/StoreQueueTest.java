@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import michat.contract.RouterApi.ChatMessage;
+import michat.model.MessagePayload;
 import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
 import michat.router.MessageRepository.NewMessage;
@@ -48,7 +50,7 @@ class StoreQueueTest {
 
   private static NewMessage text(String conversation, long from, long to, String content) {
     JsonObject raw = new JsonObject().put("TargetId", to).put("Type", 1).put("Media", 1).put("Content", content);
-    return new NewMessage(conversation, from, ChatFrame.parse(raw, from, 4096, michat.model.MediaUrls.sameOriginOnly()));
+    return new NewMessage(conversation, from, new ChatMessage(1, to, 1, content, "", 0, null, MessagePayload.of(raw, from)));
   }
 
   @Test

@@ -1,32 +1,78 @@
 package michat.contract;
 
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import michat.model.Conversations;
 
 /**
  * message-router's contracts: chat frames in, what a user missed, delivery cursors, gap fill and
  * history. Every request acts for a user ({@link Caller}), whose token the router checks itself.
- * Frames travel as the client sent them (a JsonObject in) and as stored (JSON text out).
+ * Messages come in read by the gateway ({@link ChatMessage}) and go out as stored (JSON text).
  */
 public final class RouterApi {
   private RouterApi() {}
 
   // ---- chat frames ----
 
-  /** A chat frame from a gateway; {@code sessionId} is the sending session (v2 copies skip it). */
-  public record Inbound(Caller caller, String sessionId, JsonObject frame) implements ActsForUser, Validated {
+  /**
+   * A chat message as its gateway read it from the client's frame. {@code payload} is what recipients
+   * and history get: the client's JSON object as sent, its sender forced to the caller
+   * ({@link michat.model.MessagePayload}). The router checks the limits it is configured with
+   * (content size, media URLs) and that the payload names no other sender.
+   */
+  public record ChatMessage(int type, long targetId, int media, String content, String url, int amount,
+                            String clientMsgId, String payload) implements Validated {
+    public static final int PRIVATE = 1;
+    public static final int GROUP = 2;
+    public static final int MAX_CLIENT_ID_CHARS = 64;
+    /** The payload column holds at most this many characters. */
+    public static final int MAX_PAYLOAD_CHARS = 9000;
+
     @Override
     public String problem() {
-      return Validated.missing("sessionId", sessionId, "frame", frame);
+      if (type != PRIVATE && type != GROUP) {
+        return "type must be 1 (private) or 2 (group)";
+      }
+      if (targetId <= 0) {
+        return "targetId must be a positive id";
+      }
+      if (media < 1 || media > 4 || amount < 0) {
+        return "media must be 1..4 and amount not negative";
+      }
+      if (content == null || url == null || payload == null) {
+        return "content, url and payload are required (empty when absent)";
+      }
+      if (payload.length() > MAX_PAYLOAD_CHARS || clientMsgId != null && clientMsgId.length() > MAX_CLIENT_ID_CHARS) {
+        return "payload or clientMsgId too long";
+      }
+      return null;
     }
   }
 
-  /** A v2 signal (typing, delivered, read): checked and relayed, never stored. */
-  public record Signal(Caller caller, JsonObject frame) implements ActsForUser, Validated {
+  /** A chat message from a gateway; {@code sessionId} is the sending session (v2 copies skip it). */
+  public record Inbound(Caller caller, String sessionId, ChatMessage message) implements ActsForUser, Validated {
     @Override
     public String problem() {
-      return Validated.missing("frame", frame);
+      String missing = Validated.missing("sessionId", sessionId, "message", message);
+      return missing != null ? missing : message.problem();
+    }
+  }
+
+  /** The v2 signals: relayed to a conversation's other participants, never stored. */
+  public enum SignalKind { typing, delivered, read }
+
+  /** A v2 signal about a conversation; {@code seq} is 0 for typing. */
+  public record Signal(Caller caller, SignalKind kind, String conversation, long seq) implements ActsForUser, Validated {
+    @Override
+    public String problem() {
+      String missing = Validated.missing("kind", kind, "conversation", conversation);
+      if (missing != null) {
+        return missing;
+      }
+      if (!Conversations.isWellFormed(conversation)) {
+        return "conversation is not a conversation id";
+      }
+      return seq < 0 ? "seq must not be negative" : null;
     }
   }
 
@@ -130,8 +176,8 @@ public final class RouterApi {
   public record Delivery(List<Long> to, String conversation, long seq, long prev, String frame,
                          String exceptSession, long receivedAt) {}
 
-  /** A v2 signal (typing, delivered, read; the encoded frame) for the v2 sessions of the users {@code to}. */
-  public record SignalDelivery(List<Long> to, String frame) {}
+  /** A v2 signal of user {@code from} for the v2 sessions of the users {@code to}; the gateway encodes it. */
+  public record SignalDelivery(List<Long> to, SignalKind kind, long from, String conversation, long seq) {}
 
   /**
    * What one publish brings a gateway node: the stored messages of one router turn, in order, or one
@@ -142,7 +188,8 @@ public final class RouterApi {
     @Override
     public String problem() {
       if (signal != null) {
-        return signal.to() == null || signal.frame() == null ? "a signal needs to and frame" : null;
+        return signal.to() == null || signal.kind() == null || signal.conversation() == null
+            ? "a signal needs to, kind and conversation" : null;
       }
       if (messages == null) {
         return "messages or signal is required";

@@ -131,7 +131,8 @@ class EventBusDocTest {
       case "long", "int", "Long", "Integer" -> "number" + optional;
       case "boolean", "Boolean" -> "boolean" + optional;
       case "String" -> "string";
-      default -> c.isRecord() ? name(c) : c.getSimpleName();
+      default -> c.isEnum() ? Arrays.stream(c.getEnumConstants()).map(k -> "\"" + k + "\"").collect(Collectors.joining(" | "))
+          : c.isRecord() ? name(c) : c.getSimpleName();
     };
   }
 }

@@ -75,7 +75,7 @@ class PresenceAndDeliveryWireTest {
     assertNull(decoded.signal());
     assertEquals(frame, decoded.messages().get(0).frame(), "the frame travels as the stored text, not re-encoded");
 
-    Deliveries signal = Deliveries.of(new SignalDelivery(List.of(BIG), "{\"Type\":\"typing\"}"));
+    Deliveries signal = Deliveries.of(new SignalDelivery(List.of(BIG), RouterApi.SignalKind.read, 3, "g:7", 42));
     assertEquals(signal, roundTrip(Deliveries.class, signal));
   }
 

@@ -114,13 +114,15 @@ class ServiceBusTest {
   @Test
   void betweenJvmsARecordIsTheJsonOfItsComponents() {
     ContractCodec<RouterApi.Inbound> codec = new ContractCodec<>(RouterApi.Inbound.class);
-    RouterApi.Inbound in = new RouterApi.Inbound(new Caller(7, "tok"), "s1",
-        new JsonObject().put("TargetId", 2).put("Content", "héllo ✓"));
+    RouterApi.Inbound in = new RouterApi.Inbound(new Caller(7, "tok"), "s1", new RouterApi.ChatMessage(1, 2, 1,
+        "héllo ✓", "", 0, null, "{\"TargetId\":2,\"Content\":\"héllo ✓\",\"userId\":7}"));
     Buffer wire = Buffer.buffer();
     codec.encodeToWire(wire, in);
     JsonObject json = new JsonObject(wire.getBuffer(4, wire.length()));
     assertEquals(new JsonObject().put("caller", new JsonObject().put("userId", 7).put("token", "tok"))
-        .put("sessionId", "s1").put("frame", in.frame()), json);
+        .put("sessionId", "s1").put("message", new JsonObject().put("type", 1).put("targetId", 2).put("media", 1)
+            .put("content", "héllo ✓").put("url", "").put("amount", 0).putNull("clientMsgId")
+            .put("payload", in.message().payload())), json);
     assertEquals(in, codec.decodeFromWire(0, wire));
 
     ContractCodec<UserApi.UserInfo> users = new ContractCodec<>(UserApi.UserInfo.class);

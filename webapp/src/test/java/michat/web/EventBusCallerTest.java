@@ -20,6 +20,7 @@ import michat.contract.RouterApi;
 import michat.contract.ServiceBus;
 import michat.contract.UserApi;
 import michat.model.Failures;
+import michat.model.MessagePayload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,10 +120,19 @@ class EventBusCallerTest {
     JsonObject frame = new JsonObject().put("TargetId", recipient.id).put("Type", 1).put("Media", 1)
         .put("Content", "forged");
     Caller forged = new Caller(victim.id, attacker.token);
-    assertEquals(401, code(bus.request(RouterApi.INBOUND, new RouterApi.Inbound(forged, "rogue", frame))));
-    assertEquals(401, code(bus.request(RouterApi.SIGNAL, new RouterApi.Signal(forged,
-        new JsonObject().put("Type", "typing").put("TargetId", recipient.id)))));
+    assertEquals(401, code(bus.request(RouterApi.INBOUND, new RouterApi.Inbound(forged, "rogue",
+        message(recipient.id, "forged", MessagePayload.of(frame, victim.id))))));
     String conversation = "p:" + Math.min(victim.id, recipient.id) + ":" + Math.max(victim.id, recipient.id);
+    assertEquals(401, code(bus.request(RouterApi.SIGNAL,
+        new RouterApi.Signal(forged, RouterApi.SignalKind.typing, conversation, 0))));
+    // The attacker's own token, but a payload that names the victim as its sender: recipients would
+    // see the victim speak. Refused, nothing stored.
+    RouterApi.Outcome spoofed = TestServer.await(bus.request(RouterApi.INBOUND, new RouterApi.Inbound(attacker.caller(),
+        "rogue", message(recipient.id, "forged", MessagePayload.of(frame, victim.id)))));
+    assertEquals("bad_field", spoofed.error(), spoofed.toString());
+    RouterApi.Outcome notJson = TestServer.await(bus.request(RouterApi.INBOUND, new RouterApi.Inbound(attacker.caller(),
+        "rogue", message(recipient.id, "forged", "[\"no sender\"]"))));
+    assertEquals("bad_field", notJson.error(), notJson.toString());
     assertEquals(401, code(bus.request(RouterApi.HISTORY, new RouterApi.History(forged, conversation, 0, -1, false))));
     assertEquals(401, code(bus.request(RouterApi.CATCH_UP, new RouterApi.CatchUp(forged, Map.of()))));
     assertEquals(401, code(bus.request(RouterApi.FILL, new RouterApi.Fill(forged, conversation, 0L, 10))));
@@ -140,7 +150,8 @@ class EventBusCallerTest {
     assertEquals(List.of(), history.messages(), "nothing was stored");
     // The sender's own token is served, and what it stored is what the recipient reads.
     RouterApi.Outcome sent = TestServer.await(bus.request(RouterApi.INBOUND,
-        new RouterApi.Inbound(victim.caller(), "own", frame.copy().put("Content", "real"))));
+        new RouterApi.Inbound(victim.caller(), "own",
+            message(recipient.id, "real", MessagePayload.of(frame.copy().put("Content", "real"), victim.id)))));
     assertTrue(sent.ok(), sent.toString());
     history = TestServer.await(bus.request(RouterApi.HISTORY, new RouterApi.History(recipient.caller(), conversation, 0, -1, false)));
     assertEquals(1, history.messages().size());
@@ -154,5 +165,9 @@ class EventBusCallerTest {
     // a's valid token presented for b: the service reads the subject, not the claim.
     assertEquals(401, code(bus.request(UserApi.MY_GROUPS, new UserApi.MyGroups(new Caller(b.id, a.token)))));
     assertEquals(200, code(bus.request(UserApi.MY_GROUPS, new UserApi.MyGroups(b.caller()))));
+  }
+
+  private static RouterApi.ChatMessage message(long to, String content, String payload) {
+    return new RouterApi.ChatMessage(RouterApi.ChatMessage.PRIVATE, to, 1, content, "", 0, null, payload);
   }
 }

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import michat.config.MichatConfig;
-import michat.router.ChatFrame;
+import michat.contract.RouterApi.ChatMessage;
+import michat.model.MessagePayload;
 import michat.router.MessageRepository;
 import michat.router.MessageRepository.NewMessage;
 import michat.router.MessageRepository.Stored;
@@ -87,11 +88,13 @@ class MessageStoreTest {
     if (clientMsgId != null) {
       raw.put("clientMsgId", clientMsgId);
     }
-    return new NewMessage("p:" + Math.min(from, to) + ":" + Math.max(from, to), from, ChatFrame.parse(raw, from, 4096, michat.model.MediaUrls.sameOriginOnly()));
+    return new NewMessage("p:" + Math.min(from, to) + ":" + Math.max(from, to), from,
+        new ChatMessage(ChatMessage.PRIVATE, to, 1, content, "", 0, clientMsgId, MessagePayload.of(raw, from)));
   }
 
   private static NewMessage groupText(long from, long group, String content) {
-    return new NewMessage("g:" + group, from, ChatFrame.parse(ChatContract.groupText(from, group, content), from, 4096, michat.model.MediaUrls.sameOriginOnly()));
+    return new NewMessage("g:" + group, from, new ChatMessage(ChatMessage.GROUP, group, 1, content, "", 0, null,
+        MessagePayload.of(ChatContract.groupText(from, group, content), from)));
   }
 
   @ParameterizedTest

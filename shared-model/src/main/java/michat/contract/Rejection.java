@@ -1,10 +1,11 @@
-package michat.router;
+package michat.contract;
 
 import michat.contract.RouterApi.Outcome;
 
 /**
- * A frame the router refuses, with a stable machine-readable code (documented in docs/protocol.md)
- * and a sentence for people. Nothing is stored for a rejected frame.
+ * A chat frame refused, by the gateway that reads it or the router that checks and stores it, with a
+ * stable machine-readable code (docs/protocol.md) and a sentence for people. Nothing is stored for a
+ * rejected frame.
  */
 public final class Rejection extends RuntimeException {
   public static final String BAD_JSON = "bad_json";

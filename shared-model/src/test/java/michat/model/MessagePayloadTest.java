@@ -1,0 +1,32 @@
+package michat.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class MessagePayloadTest {
+  @Test
+  void theClientsKeysStayAndEverySpellingOfTheSenderIsForced() {
+    JsonObject frame = new JsonObject().put("TargetId", 2).put("userId", 99).put("UserID", 98).put("Content", "hi");
+    JsonObject payload = new JsonObject(MessagePayload.of(frame, 7));
+    assertEquals(new JsonObject().put("TargetId", 2).put("userId", 7).put("UserID", 7).put("Content", "hi"), payload);
+    assertEquals(99, frame.getInteger("userId"), "the client's frame itself is not changed");
+    assertEquals(7, new JsonObject(MessagePayload.of(new JsonObject().put("Content", "x"), 7)).getInteger("userId"),
+        "a frame without a sender gets one");
+  }
+
+  @Test
+  void aPayloadIsFromItsSenderOnlyWhenItNamesNobodyElse() {
+    assertTrue(MessagePayload.isFrom(MessagePayload.of(new JsonObject().put("Content", "x"), 7), 7));
+    assertFalse(MessagePayload.isFrom("{\"userId\":7,\"UserId\":8}", 7), "a second spelling naming someone else");
+    assertFalse(MessagePayload.isFrom("{\"userId\":8}", 7));
+    assertFalse(MessagePayload.isFrom("{\"userId\":\"7\"}", 7), "a string is not the sender's id");
+    assertFalse(MessagePayload.isFrom("{\"userId\":7.5}", 7));
+    assertFalse(MessagePayload.isFrom("{\"Content\":\"x\"}", 7), "no sender at all");
+    assertFalse(MessagePayload.isFrom("[7]", 7));
+    assertFalse(MessagePayload.isFrom("{\"userId\":7", 7));
+  }
+}

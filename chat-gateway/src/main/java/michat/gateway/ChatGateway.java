@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * to the parts that do the rest: {@link SessionStart} (presence, resume, backlog), {@link InboundFrames}
  * (what clients send), {@link DeliveryFanOut} (what routers push), {@link PresenceLink} (heartbeats,
  * liveness) and the ginchat pub/sub socket {@link PubSubChannel}. Everything here runs on the
- * instance's event loop, so nothing needs locks.
+ * instance's event loop, so nothing needs locks. It lives inside the JVM's HTTP verticle rather than
+ * in a verticle of its own because the chat socket must share the page's origin, hence the HTTP port
+ * and its server (docs/architecture.md).
  */
 public final class ChatGateway {
   private static final Logger LOG = LoggerFactory.getLogger(ChatGateway.class);

@@ -181,7 +181,7 @@ public final class ChatGateway {
             Refusals.send(req, 401, GinchatText.of(err));
           } else {   // the session could not be checked (user-service unreachable): not the client's fault
             req.response().putHeader("Retry-After", "5");
-            Refusals.send(req, 503, "sessions cannot be checked right now, please reconnect in a few seconds");
+            Refusals.send(req, 503, GinchatText.SESSIONS_UNCHECKED);
           }
         })
         .onSuccess(login -> {
@@ -195,8 +195,10 @@ public final class ChatGateway {
           }
           boolean v2 = "2".equals(req.getParam("v"));
           boolean resume = v2 && "1".equals(req.getParam("resume"));
+          // v1 as the original: live messages only, history is how a client reads what it missed.
+          boolean backlog = v2 || "1".equals(req.getParam("backlog"));
           req.toWebSocket()
-              .onSuccess(ws -> open(login, token, ws, v2, resume, keys))
+              .onSuccess(ws -> open(login, token, ws, v2, resume, backlog, keys))
               .onFailure(err -> {
                 limits.release(keys);
                 LOG.debug("WebSocket upgrade for user {} failed: {}", userId, err.getMessage());
@@ -209,7 +211,8 @@ public final class ChatGateway {
   }
 
   /** Runs in the event-loop task that completed the upgrade: nothing has been read from the socket yet. */
-  private void open(Session login, String token, ServerWebSocket ws, boolean v2, boolean resume, String[] limitKeys) {
+  private void open(Session login, String token, ServerWebSocket ws, boolean v2, boolean resume, boolean backlog,
+                    String[] limitKeys) {
     long userId = login.userId();
     ChatSocket socket;
     try {
@@ -225,7 +228,7 @@ public final class ChatGateway {
     sessions.add(s);
     socket.listen(new SocketEvents(s));
     LOG.debug("user {} connected, session {}", userId, s.id);
-    starts.begin(s, resume);
+    starts.begin(s, resume, backlog);
   }
 
   /** A session's gaps, fetched from the router as its user. */

@@ -96,6 +96,11 @@ final class ChatSession {
     chains.finishCatchUp(backlog, resumed);
   }
 
+  /** No backlog (v1 by default): each conversation starts at its first live message. */
+  void startLive() {
+    chains.startLive();
+  }
+
   /** v2: the client's {@code delivered} receipt, the cursor to save (never beyond what was sent). */
   void acknowledge(String conversation, long seq) {
     chains.acknowledge(conversation, seq);

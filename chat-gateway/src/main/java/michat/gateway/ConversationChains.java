@@ -80,6 +80,8 @@ final class ConversationChains {
   private final Map<String, Chain> chains = new HashMap<>();
   private final Map<String, Long> unflushed = new HashMap<>();
   private List<Delivery> heldForCatchUp = new ArrayList<>();
+  /** No backlog: a conversation's chain starts at its first live message, what came before is history. */
+  private boolean liveOnly;
 
   ConversationChains(long userId, boolean v2, ChatSession.GapFiller filler, MichatMetrics metrics, Consumer<String> send,
                      BooleanSupplier closed) {
@@ -102,8 +104,8 @@ final class ConversationChains {
     if ((c.last != null && seq <= c.last) || c.sentAhead(seq)) {
       return;
     }
-    if (c.last == null && prev == 0) {
-      c.last = 0L;   // the first message ever addressed to this user here: nothing can be missing
+    if (c.last == null && (prev == 0 || liveOnly)) {
+      c.last = prev;   // the first message ever addressed to this user here, or the first live one: nothing to fetch
     }
     if (c.last != null && prev <= c.last && c.waiting.isEmpty()) {
       sendInChain(c, conversation, seq, frame);
@@ -143,6 +145,12 @@ final class ConversationChains {
       sendInChain(c, m.conversation(), m.seq(), m.frame());
     }
     held.forEach(d -> deliver(d.conversation, d.seq, d.prev, d.frame));
+  }
+
+  /** Starts without a backlog: then what arrived meanwhile, each conversation from its first live message. */
+  void startLive() {
+    liveOnly = true;
+    finishCatchUp(List.of(), Map.of());
   }
 
   private void sendInChain(Chain c, String conversation, long seq, String frame) {

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * How a new session starts: registered with presence first, then (v2 with {@code resume=1}) the
  * client's resume frame awaited, then the backlog fetched and sent before the welcome. A message
  * stored before presence knew of the session is in the backlog; one stored after is pushed live —
- * nothing falls between.
+ * nothing falls between. A v1 session without {@code backlog=1} gets no backlog, as with the
+ * original server: its clients read what they missed from history when they open a conversation, so
+ * a pushed backlog would show every offline message twice.
  */
 final class SessionStart {
   private static final Logger LOG = LoggerFactory.getLogger(SessionStart.class);
@@ -37,13 +39,22 @@ final class SessionStart {
     this.presence = presence;
   }
 
-  void begin(ChatSession s, boolean resume) {
+  void begin(ChatSession s, boolean resume, boolean backlog) {
+    if (!backlog) {
+      presence.connected(s).onComplete(registered -> {
+        if (!s.isClosed()) {
+          s.send(Frames.WELCOME);
+          s.startLive();
+        }
+      });
+      return;
+    }
     Future<Map<String, Long>> cursors = resume ? awaitResume(s) : Future.succeededFuture(Map.of());
     Future<Done> registered = presence.connected(s);
     Future.join(registered, cursors)
         .transform(done -> cursors)   // completes with a map, never fails
         .onSuccess(given -> bus.request(RouterApi.CATCH_UP, new CatchUp(s.caller, given))
-            .onComplete(backlog -> finishCatchUp(s, backlog, given)));
+            .onComplete(missed -> finishCatchUp(s, missed, given)));
   }
 
   /**

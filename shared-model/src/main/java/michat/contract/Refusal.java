@@ -37,8 +37,13 @@ public enum Refusal {
   NOT_YOUR_CONVERSATION(403), NOT_A_MEMBER(403),
   // sessions
   NOT_AUTHENTICATED(401), SESSION_ENDED(401),
-  /** Input a rule refuses. Argument: what is wrong, in English (e.g. "name is longer than 64 characters"). */
-  INVALID(400);
+  // input rules; the argument names the field (a request component, e.g. {@code name}, {@code icon})
+  /** Argument: the field and its most characters, e.g. {@code name 64}. */
+  TEXT_TOO_LONG(400),
+  /** Control characters or bytes that were not UTF-8. Argument: the field. */
+  TEXT_UNREADABLE(400),
+  /** Not a picture of this server (michat.model.MediaUrls). Argument: the field. */
+  MEDIA_URL_INVALID(400);
 
   private static final Pattern WIRE = Pattern.compile("^([a-z_]+)(?:: (.*))?$", Pattern.DOTALL);
 

@@ -5,9 +5,9 @@ import michat.contract.Refusal.Refused;
 
 /**
  * The strings ginchat clients show to users, and the words for each {@link Refusal} a service
- * answers with: only the edges (web routes, gateway) use this class. The Chinese ones are the original
- * ginchat project's, byte for byte; the English ones are michat's own, for input the original never
- * checked.
+ * answers with: only the edges (web routes, gateway) use this class. Every sentence a user can meet
+ * is in the ginchat clients' language, Chinese: the original project's own strings byte for byte where
+ * it had one, michat's own for what the original never checked.
  */
 public final class GinchatText {
   private GinchatText() {}
@@ -39,15 +39,59 @@ public final class GinchatText {
       case GROUP_NAME_TAKEN -> GROUP_NAME_TAKEN;
       case GROUP_NOT_FOUND -> GROUP_NOT_FOUND;
       case ALREADY_MEMBER -> ALREADY_MEMBER;
-      case GROUP_FULL -> arg == null ? GROUP_FULL : GROUP_FULL + " (" + arg + ")";
+      case GROUP_FULL -> arg == null ? GROUP_FULL : GROUP_FULL + "（最多 " + arg + " 人）";
       case NOT_GROUP_OWNER -> NOT_GROUP_OWNER;
       case CALLER_UNKNOWN -> PLEASE_LOG_IN;
       case NOT_YOUR_CONVERSATION -> NOT_YOURSELF;
       case NOT_A_MEMBER -> NOT_A_MEMBER;
       case NOT_AUTHENTICATED -> NOT_AUTHENTICATED;
       case SESSION_ENDED -> SESSION_ENDED;
-      case INVALID -> arg == null ? "invalid input" : arg;
+      case TEXT_TOO_LONG -> tooLong(arg);
+      case TEXT_UNREADABLE -> String.format(TEXT_UNREADABLE, field(arg));
+      case MEDIA_URL_INVALID -> String.format(MEDIA_URL_INVALID, field(arg));
     };
+  }
+
+  /** "name 64": the field's words and its most characters. */
+  private static String tooLong(String arg) {
+    String[] parts = arg == null ? new String[0] : arg.split(" ", 2);
+    String max = parts.length == 2 && parts[1].matches("\\d{1,9}") ? parts[1] : "?";
+    return String.format(TEXT_TOO_LONG, field(parts.length > 0 ? parts[0] : null), max);
+  }
+
+  /** The words for a request field named in a refusal. */
+  private static String field(String name) {
+    return switch (name == null ? "" : name) {
+      case "name" -> "名称";
+      case "password" -> "密码";
+      case "icon" -> "头像";
+      case "desc" -> "描述";
+      default -> "输入";
+    };
+  }
+
+  /** A parameter that must be a positive id got something else. */
+  public static String notAnId(String param, String got) {
+    return "参数 " + param + " 必须是正整数（收到 '" + got + "'）";
+  }
+
+  /** A parameter that must be a whole number got something else. */
+  public static String notANumber(String param, String got) {
+    return "参数 " + param + " 必须是整数（收到 '" + got + "'）";
+  }
+
+  /** A parameter that must be true or false got something else. */
+  public static String notABoolean(String param, String got) {
+    return "参数 " + param + " 必须是 true 或 false（收到 '" + got + "'）";
+  }
+
+  public static String missing(String param) {
+    return "缺少参数 " + param;
+  }
+
+  /** An upload larger than the limit, said in MB (or KB for small limits). */
+  public static String fileTooLarge(long maxBytes) {
+    return "文件不能超过 " + (maxBytes >= 1 << 20 ? (maxBytes >> 20) + " MB" : Math.max(1, maxBytes >> 10) + " KB");
   }
 
   private static long seconds(String arg) {
@@ -86,21 +130,33 @@ public final class GinchatText {
   public static final String OK = "ok";
 
   // michat's own
-  public static final String GROUP_NAME_TAKEN = "a group with this name already exists";
-  public static final String GROUP_FULL = "the group is full";
-  public static final String GROUP_UPDATED = "group updated";
-  public static final String NOT_GROUP_OWNER = "only the group's owner can change it";
-  public static final String TOO_MANY_CONNECTIONS = "too many chat connections";
-  public static final String NOT_AUTHENTICATED = "please log in: missing, invalid or expired session token";
-  public static final String SESSION_ENDED = "your session has ended (logged out, password changed or account deleted): please log in again";
+  public static final String GROUP_NAME_TAKEN = "群名称已存在";
+  public static final String GROUP_FULL = "群成员已满";
+  public static final String GROUP_UPDATED = "修改群成功";
+  public static final String NOT_GROUP_OWNER = "只有群主可以修改群资料";
+  public static final String TOO_MANY_CONNECTIONS = "聊天连接过多";
+  /** The original's words for "not signed in", for every missing, invalid or expired session. */
+  public static final String NOT_AUTHENTICATED = PLEASE_LOG_IN;
+  public static final String SESSION_ENDED = "登录已失效（已退出、修改了密码或注销了账号），请重新登录";
   public static final String CURRENT_PASSWORD_REQUIRED = "修改密码需要提供当前密码";
   public static final String CURRENT_PASSWORD_WRONG = "当前密码不正确";
-  public static final String CROSS_SITE = "refused: this request came from another site's page";
-  public static final String NOT_YOURSELF = "you can only read or change your own data";
-  public static final String NOT_A_MEMBER = "you are not a member of this group";
-  public static final String TOO_MANY_UPLOADS = "too many uploads at once: wait for one to finish";
-  public static final String BODY_TOO_LARGE = "request body too large";
-  public static final String NOT_FOUND = "not found";
+  public static final String CROSS_SITE = "已拒绝：请求来自其他网站的页面";
+  public static final String NOT_YOURSELF = "只能查看或修改自己的数据";
+  public static final String NOT_A_MEMBER = "你不是该群的成员";
+  public static final String TOO_MANY_UPLOADS = "同时上传的文件过多，请等上一个完成";
+  public static final String BODY_TOO_LARGE = "请求内容过大";
+  public static final String BODY_NOT_JSON = "请求内容不是 JSON 对象";
+  public static final String NOT_FOUND = "未找到";
+  public static final String BAD_REQUEST = "请求无效";
+  public static final String UNAVAILABLE = "服务暂时不可用，请稍后再试";
+  public static final String SESSIONS_UNCHECKED = "暂时无法验证登录，请几秒后重新连接";
+  public static final String INTERNAL_ERROR = "服务器内部错误，请稍后再试";
+  public static final String NO_FILE = "请选择要上传的文件";
+  public static final String EMPTY_FILE = "文件是空的";
+  public static final String NOT_MEDIA = "只能发送图片（png、jpg、gif、webp、bmp）或语音（mp3、wav、ogg、m4a、aac、webm、amr）";
+  private static final String TEXT_TOO_LONG = "%s最多 %s 个字符";
+  private static final String TEXT_UNREADABLE = "%s含有无法识别的字符或控制字符";
+  private static final String MEDIA_URL_INVALID = "%s必须是本站的图片或允许的图片网址";
 
   // accounts, michat's own, in the ginchat clients' language (their users read Chinese)
   /** Unknown name and wrong password alike, so that login does not reveal which names exist. */

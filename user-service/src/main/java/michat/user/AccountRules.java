@@ -1,7 +1,10 @@
 package michat.user;
 
+import io.vertx.core.eventbus.ReplyException;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import michat.contract.Refusal;
+import michat.model.MediaUrls;
 
 /**
  * What user-service accepts as names, passwords and profile fields. The original checked only the phone
@@ -21,18 +24,20 @@ final class AccountRules {
 
   private AccountRules() {}
 
-  /** A problem with free text, or empty when it is acceptable. Empty input is the caller's business. */
-  static Optional<String> text(String field, String value, int max) {
+  /** The refusal of free text, or empty when it is acceptable. Empty input is the caller's business. */
+  static Optional<ReplyException> text(String field, String value, int max) {
     if (value.codePointCount(0, value.length()) > max) {
-      return Optional.of(field + " must be at most " + max + " characters");
+      return Optional.of(Refusal.TEXT_TOO_LONG.failure(field + " " + max));
     }
-    if (value.indexOf('\uFFFD') >= 0) {
-      return Optional.of(field + " is not valid UTF-8");
-    }
-    if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
-      return Optional.of(field + " must not contain control characters");
+    if (value.indexOf('\uFFFD') >= 0 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+      return Optional.of(Refusal.TEXT_UNREADABLE.failure(field));
     }
     return Optional.empty();
+  }
+
+  /** The refusal of a picture URL that is not one of this server's, or empty. */
+  static Optional<ReplyException> mediaUrl(MediaUrls rule, String field, String url) {
+    return rule.problem(field, url).map(problem -> Refusal.MEDIA_URL_INVALID.failure(field));
   }
 
   static boolean validPhone(String phone) {

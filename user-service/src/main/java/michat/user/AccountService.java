@@ -1,6 +1,7 @@
 package michat.user;
 
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -64,10 +65,10 @@ final class AccountService {
     if (name.isEmpty() || password.isEmpty() || confirm.isEmpty()) {
       return Refusal.FIELDS_EMPTY.fail();
     }
-    Optional<String> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
+    Optional<ReplyException> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
         .or(() -> AccountRules.text("password", password, AccountRules.PASSWORD_MAX));
     if (bad.isPresent()) {
-      return Refusal.INVALID.fail(bad.get());
+      return Future.failedFuture(bad.get());
     }
     String clientIp = req.clientIp();
     // "Name taken" tells which names exist: refusals count against the address like failed logins.
@@ -164,12 +165,12 @@ final class AccountService {
     putIfGiven(fields, "email", req.email());
     putIfGiven(fields, "avatar", req.avatar());
     String password = req.password();
-    Optional<String> bad = AccountRules.text("name", req.name(), AccountRules.NAME_MAX)
+    Optional<ReplyException> bad = AccountRules.text("name", req.name(), AccountRules.NAME_MAX)
         .or(() -> AccountRules.text("password", password, AccountRules.PASSWORD_MAX))
         .or(() -> AccountRules.text("icon", req.avatar(), AccountRules.URL_MAX))
-        .or(() -> mediaUrls.problem("icon", req.avatar()));
+        .or(() -> AccountRules.mediaUrl(mediaUrls, "icon", req.avatar()));
     if (bad.isPresent()) {
-      return Refusal.INVALID.fail(bad.get());
+      return Future.failedFuture(bad.get());
     }
     if (!AccountRules.validPhone(req.phone()) || !AccountRules.validEmail(req.email())) {
       return Refusal.PROFILE_INVALID.fail();

@@ -1,6 +1,7 @@
 package michat.user;
 
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
 import java.util.Optional;
 import michat.contract.Refusal;
 import michat.contract.ServiceBus;
@@ -40,12 +41,12 @@ final class GroupService {
     if (name.isEmpty()) {
       return Refusal.GROUP_NAME_EMPTY.fail();
     }
-    Optional<String> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
+    Optional<ReplyException> bad = AccountRules.text("name", name, AccountRules.NAME_MAX)
         .or(() -> AccountRules.text("icon", img, AccountRules.URL_MAX))
         .or(() -> AccountRules.text("desc", desc, AccountRules.DESC_MAX))
-        .or(() -> mediaUrls.problem("icon", img));
+        .or(() -> AccountRules.mediaUrl(mediaUrls, "icon", img));
     if (bad.isPresent()) {
-      return Refusal.INVALID.fail(bad.get());
+      return Future.failedFuture(bad.get());
     }
     return lookups.caller(ownerId)
         .compose(owner -> repo.findGroupByName(name))

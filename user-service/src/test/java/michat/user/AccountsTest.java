@@ -94,10 +94,10 @@ class AccountsTest {
   void registerBoundsNameAndPasswordLengths() {
     String ip = freshIp();
     String longName = "n".repeat(AccountRules.NAME_MAX + 1);
-    service.assertRefused(Refusal.INVALID, "name must be at most 64 characters", UserApi.REGISTER,
+    service.assertRefused(Refusal.TEXT_TOO_LONG, "name 64", UserApi.REGISTER,
         registration(longName, "pw", "pw", ip));
     String longPassword = "p".repeat(AccountRules.PASSWORD_MAX + 1);
-    service.assertRefused(Refusal.INVALID, "password must be at most 128 characters", UserApi.REGISTER,
+    service.assertRefused(Refusal.TEXT_TOO_LONG, "password 128", UserApi.REGISTER,
         registration(uniqueName("long"), longPassword, longPassword, ip));
     // At the bounds, counted in characters (not UTF-8 bytes): accepted. A unique name of exactly 64.
     String maxName = uniqueName("长").concat("名".repeat(AccountRules.NAME_MAX)).substring(0, AccountRules.NAME_MAX);
@@ -189,7 +189,7 @@ class AccountsTest {
     UserApi.UpdateUser outside = new UserApi.UpdateUser(a.caller(), "", "", "", "", "", "https://evil.example/me.png", a.ip());
     UserServiceHarness.Refused r = service.refusal(UserApi.UPDATE, outside);
     assertEquals(400, r.code());
-    assertTrue(r.message().startsWith("invalid: icon: must be a file under /asset/"), r.message());
+    assertEquals("media_url_invalid: icon", r.message());
     UserApi.UpdateUser local = new UserApi.UpdateUser(a.caller(), "", "", "", "", "", "./asset/upload/me.png", a.ip());
     assertEquals("./asset/upload/me.png", service.call(UserApi.UPDATE, local).user().avatar());
   }

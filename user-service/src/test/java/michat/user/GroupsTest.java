@@ -107,7 +107,7 @@ class GroupsTest {
       String name = uniqueName("bad-icon");
       Refused r = service.refusal(UserApi.CREATE_GROUP, new CreateGroup(owner.caller(), name, bad, "", false));
       assertEquals(400, r.code(), bad);
-      assertTrue(r.message().startsWith("invalid: icon: must be a file under /asset/"), r.message());
+      assertEquals("media_url_invalid: icon", r.message(), bad);
       service.assertRefused(Refusal.GROUP_NOT_FOUND, UserApi.JOIN_GROUP, new JoinGroup(owner.caller(), name));
     }
     service.assertRefused(400, "img is required", UserApi.CREATE_GROUP,

@@ -170,7 +170,8 @@ public class HttpVerticle extends VerticleBase {
   /** Every failure ends here and is answered in the route's shape, never with internals. */
   private void failed(RoutingContext ctx) {
     Throwable t = ctx.failure();
-    Shape shape = api.shapeOf(ctx.normalizedPath());
+    String path = ctx.normalizedPath();
+    Shape shape = api.shapeOf(path);
     if (t instanceof HttpClosedException) {
       LOG.debug("{} {}: the client went away (or was cut for a timeout)", ctx.request().method(), ctx.request().path());
       return;
@@ -181,17 +182,17 @@ public class HttpVerticle extends VerticleBase {
       OptionalLong retryAfter = refused.map(Refused::retryAfterSeconds).orElse(OptionalLong.empty());
       retryAfter.ifPresent(seconds -> ctx.response().putHeader("Retry-After", Long.toString(seconds)));
       String message = refused.map(GinchatText::of).orElseGet(() -> status == Failures.UNAVAILABLE
-          ? "service unavailable, please try again" : t.getMessage());
-      Replies.error(ctx, shape, status, message);
+          ? GinchatText.UNAVAILABLE : t.getMessage());
+      Replies.error(ctx, shape, api.isRoute(path), status, message);
     } else if (ctx.statusCode() == Failures.TOO_LARGE) {
-      Replies.error(ctx, shape, Failures.TOO_LARGE, GinchatText.BODY_TOO_LARGE);
+      Replies.error(ctx, shape, api.isRoute(path), Failures.TOO_LARGE, GinchatText.BODY_TOO_LARGE);
     } else if (ctx.statusCode() == Failures.NOT_FOUND) {
-      Replies.error(ctx, shape, Failures.NOT_FOUND, GinchatText.NOT_FOUND);
+      Replies.error(ctx, shape, api.isRoute(path), Failures.NOT_FOUND, GinchatText.NOT_FOUND);
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      Replies.error(ctx, shape, ctx.statusCode(), "bad request");
+      Replies.error(ctx, shape, api.isRoute(path), ctx.statusCode(), GinchatText.BAD_REQUEST);
     } else {
       LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(t));
-      Replies.error(ctx, shape, Failures.INTERNAL, Failures.INTERNAL_ERROR);
+      Replies.error(ctx, shape, api.isRoute(path), Failures.INTERNAL, GinchatText.INTERNAL_ERROR);
     }
   }
 }

@@ -334,7 +334,7 @@ class BrowserChatIT {
     JsonObject dave = server.newUser("dave-" + suffix);
     String token = dave.getString("Identity");
     long daveId = dave.getLong("ID");
-    assertEquals(200, server.post("/contact/addfriend", Map.of("targetName", aliceName), token).statusCode());
+    assertEquals(200, TestServer.status(server.post("/contact/addfriend", Map.of("targetName", aliceName), token)));
     try (ChatClient c = ChatClient.open(server, token)) {
       long t = System.currentTimeMillis();
       for (int i = 1; i <= 45; i++) {

@@ -101,7 +101,7 @@ class BrowserSecurityIT {
   void aPictureUrlCannotSwapTheSession() {
     // What a planted avatar or image message made every viewer's browser fetch, now from michat's own page.
     String swap = "/asset/../toChat?token=" + attacker.getString("Identity");
-    assertEquals(400, server.post("/user/updateUser", Map.of("icon", swap), attacker.getString("Identity")).statusCode(),
+    assertEquals(400, TestServer.status(server.post("/user/updateUser", Map.of("icon", swap), attacker.getString("Identity"))),
         "the server does not store it");
     // Fetched from michat's own page, as an <img> there would be: a same-origin GET whose answer may set cookies.
     victim.js("window.loads = 0; [arguments[0], arguments[1]].forEach(function (u) {"

@@ -50,7 +50,16 @@ final class ChatClient implements AutoCloseable {
   }
 
   static ChatClient open(TestServer server, String token, WebSocketClientOptions options) {
-    ChatClient c = TestServer.await(connect(server.app.vertx(), server.port, "/chat?token=" + token, options));
+    return openAt(server, "/chat?token=" + token, options);
+  }
+
+  /** A v1 connection that asks for its offline backlog ({@code backlog=1}), as michat's own web client. */
+  static ChatClient openWithBacklog(TestServer server, String token) {
+    return openAt(server, "/chat?backlog=1&token=" + token, new WebSocketClientOptions());
+  }
+
+  private static ChatClient openAt(TestServer server, String uri, WebSocketClientOptions options) {
+    ChatClient c = TestServer.await(connect(server.app.vertx(), server.port, uri, options));
     Assertions.assertEquals("欢迎进入聊天系统", c.next(), "the first frame is the seed's welcome");
     return c;
   }

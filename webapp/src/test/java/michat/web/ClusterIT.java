@@ -148,7 +148,7 @@ class ClusterIT {
 
   private static User user(String prefix) {
     String name = prefix + "-" + (++seq);
-    assertEquals(200, post("/user/createUser", Map.of("name", name, "password", "pw", "Identity", "pw"), null).statusCode());
+    assertEquals(200, TestServer.status(post("/user/createUser", Map.of("name", name, "password", "pw", "Identity", "pw"), null)));
     JsonObject data = post("/user/findUserByNameAndPwd", Map.of("name", name, "password", "pw"), null)
         .bodyAsJsonObject().getJsonObject("data");
     return new User(data.getLong("ID"), name, data.getString("Identity"));
@@ -216,9 +216,9 @@ class ClusterIT {
     String coreLine = core.stderrText().lines().filter(l -> l.contains("michat started")).findFirst().orElseThrow();
     assertTrue(coreLine.contains("listening on http://127.0.0.1:" + corePort + "/ (pages, REST, upload, /health, /ready), "
         + "management http://127.0.0.1:" + coreManagementPort + "/ (/metrics, /health, /ready)"), coreLine);
-    assertEquals(200, TestServer.await(http.get(coreManagementPort, "127.0.0.1", "/metrics").send()).statusCode());
-    assertEquals(404, TestServer.await(http.get(corePort, "127.0.0.1", "/metrics").send()).statusCode());
-    assertEquals(200, TestServer.await(http.get(gw1Port, "127.0.0.1", "/metrics").send()).statusCode());
+    assertEquals(200, TestServer.status(TestServer.await(http.get(coreManagementPort, "127.0.0.1", "/metrics").send())));
+    assertEquals(404, TestServer.status(TestServer.await(http.get(corePort, "127.0.0.1", "/metrics").send())));
+    assertEquals(200, TestServer.status(TestServer.await(http.get(gw1Port, "127.0.0.1", "/metrics").send())));
   }
 
   @Test
@@ -277,7 +277,7 @@ class ClusterIT {
         awaitCondition("the rogue listening: " + rogue.stderrText(), 120_000, () -> out(rogue).contains("listening"));
       }
       User leaving = user("ivo");
-      assertEquals(200, post("/user/logout", Map.of(), leaving.token).statusCode(), "members publish a revocation");
+      assertEquals(200, TestServer.status(post("/user/logout", Map.of(), leaving.token)), "members publish a revocation");
       for (JarProcess rogue : List.of(plain, tls)) {
         assertEquals(0, rogue.awaitExit(Duration.ofSeconds(90)), rogue.stderrText());
         String said = rogue.stdoutText();
@@ -335,14 +335,14 @@ class ClusterIT {
     ChatClient laptopOnGw2 = connect(gw2Port, new User(u.id, u.name, laptop));
     ChatClient laptopOnGw1 = connect(gw1Port, new User(u.id, u.name, laptop));
     try {
-      assertEquals(200, post("/user/logout", Map.of(), phone).statusCode());
+      assertEquals(200, TestServer.status(post("/user/logout", Map.of(), phone)));
       assertTrue(phoneOnGw1.awaitClosed(10_000), "the logged-out session's socket on gw1 closes");
       assertEquals((short) 4003, phoneOnGw1.closeCode);
       assertEquals(null, laptopOnGw2.closeCode, "the other session goes on");
       assertRefused(gw2Port, phone);
 
       HttpResponse<Buffer> changed = post("/user/updateUser", Map.of("password", "pw2", "currentPassword", "pw"), laptop);
-      assertEquals(200, changed.statusCode(), changed.bodyAsString());
+      assertEquals(200, TestServer.status(changed), changed.bodyAsString());
       assertTrue(laptopOnGw2.awaitClosed(10_000) && laptopOnGw1.awaitClosed(10_000), "every older session closes, on both gateways");
       assertEquals((short) 4003, laptopOnGw2.closeCode);
       assertRefused(gw1Port, laptop);

@@ -26,7 +26,7 @@ class DataDirPermissionsTest {
       String token = server.newUser("perm-" + ProcessHandle.current().pid()).getString("Identity");
       HttpResponse<Buffer> r = TestServer.await(server.client.post("/attach/upload").bearerTokenAuthentication(token)
           .sendMultipartForm(MultipartForm.create().binaryFileUpload("file", "a.png", Buffer.buffer(PNG), "image/png")));
-      assertEquals(200, r.statusCode(), r.bodyAsString());
+      assertEquals(200, TestServer.status(r), r.bodyAsString());
       assertEquals("rwx------", permissions(dir));
       assertEquals("rw-------", permissions(dir.resolve("michat.mv.db")));
       assertEquals("rw-------", permissions(dir.resolve("token-secret")));
@@ -52,7 +52,7 @@ class DataDirPermissionsTest {
       }
     }
     try (TestServer again = TestServer.embedded(dir, Map.of())) {
-      assertEquals(200, again.get("/health").statusCode());
+      assertEquals(200, TestServer.status(again.get("/health")));
       try (Stream<Path> tree = Files.walk(dir)) {
         for (Path p : (Iterable<Path>) tree::iterator) {
           assertEquals(Files.isDirectory(p) ? "rwx------" : "rw-------", permissions(p), p.toString());

@@ -71,7 +71,7 @@ class EventBusCallerTest {
   }
 
   private static boolean canLogIn(User u, String password) {
-    return server.post("/user/findUserByNameAndPwd", Map.of("name", u.name, "password", password)).statusCode() == 200;
+    return TestServer.status(server.post("/user/findUserByNameAndPwd", Map.of("name", u.name, "password", password))) == 200;
   }
 
   /** A well-formed token of {@code userId} signed with a key that is not the server's. */

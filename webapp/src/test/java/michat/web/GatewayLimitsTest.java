@@ -218,7 +218,7 @@ class GatewayLimitsTest {
       }
     }
     double flushesBefore = metric(server, "michat_socket_flushes_total");
-    try (ChatClient reader = ChatClient.open(server, later.getString("Identity"))) {
+    try (ChatClient reader = ChatClient.openWithBacklog(server, later.getString("Identity"))) {
       for (int i = 0; i < 20; i++) {
         assertEquals("b" + i, reader.nextJson().getString("Content"));
       }

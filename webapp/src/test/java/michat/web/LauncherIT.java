@@ -65,8 +65,8 @@ class LauncherIT {
       String log = first.stderrText();
       assertTrue(log.contains("listening on http://0.0.0.0:" + port + "/"), log);
       assertTrue(log.contains("storage embedded H2 " + dir.resolve("data").resolve("michat.mv.db")), log);
-      assertEquals(200, TestServer.await(http.get(port, "127.0.0.1", "/health").send()).statusCode());
-      assertEquals(200, post(port, "/user/createUser", Map.of("name", "小明", "password", "pw", "Identity", "pw"), null).statusCode());
+      assertEquals(200, TestServer.status(TestServer.await(http.get(port, "127.0.0.1", "/health").send())));
+      assertEquals(200, TestServer.status(post(port, "/user/createUser", Map.of("name", "小明", "password", "pw", "Identity", "pw"), null)));
       HttpResponse<Buffer> login = post(port, "/user/findUserByNameAndPwd", Map.of("name", "小明", "password", "pw"), null);
       assertEquals("登录成功", login.bodyAsJsonObject().getString("message"));
       token = login.bodyAsJsonObject().getJsonObject("data").getString("Identity");
@@ -80,7 +80,7 @@ class LauncherIT {
 
     try (JarProcess second = JarProcess.start(dir, env).awaitStarted(Duration.ofSeconds(60))) {
       HttpResponse<Buffer> list = post(port, "/user/getUserList", Map.of(), token);
-      assertEquals(200, list.statusCode(), "the session survives a restart: " + list.bodyAsString());
+      assertEquals(200, TestServer.status(list), "the session survives a restart: " + list.bodyAsString());
       JsonObject first = list.bodyAsJsonObject().getJsonArray("data").getJsonObject(0);
       assertEquals("小明", first.getString("Name"));
       assertEquals("登录成功", post(port, "/user/findUserByNameAndPwd", Map.of("name", "小明", "password", "pw"), null)
@@ -139,7 +139,7 @@ class LauncherIT {
   }
 
   private static JsonObject register(int port, String name) {
-    assertEquals(200, post(port, "/user/createUser", Map.of("name", name, "password", "pw", "Identity", "pw"), null).statusCode());
+    assertEquals(200, TestServer.status(post(port, "/user/createUser", Map.of("name", name, "password", "pw", "Identity", "pw"), null)));
     return post(port, "/user/findUserByNameAndPwd", Map.of("name", name, "password", "pw"), null)
         .bodyAsJsonObject().getJsonObject("data");
   }
@@ -152,7 +152,7 @@ class LauncherIT {
     try (JarProcess p = JarProcess.start(dir, Map.of(), "-conf", conf.toString(), "--roles", "web,user")
         .awaitStarted(Duration.ofSeconds(60))) {
       assertTrue(p.stderrText().contains("roles web,user"), p.stderrText());
-      assertEquals(200, TestServer.await(http.get(port, "127.0.0.1", "/ready").send()).statusCode());
+      assertEquals(200, TestServer.status(TestServer.await(http.get(port, "127.0.0.1", "/ready").send())));
     }
   }
 

@@ -20,7 +20,7 @@ class MetricsAndBenchSeedTest {
       JsonObject alice = server.newUser("metrics-alice");
       try (ChatClient c = ChatClient.open(server, alice.getString("Identity"))) {
         HttpResponse<Buffer> m = server.get("/metrics");
-        assertEquals(200, m.statusCode());
+        assertEquals(200, TestServer.status(m));
         String text = m.bodyAsString();
         assertTrue(text.contains("michat_sessions_open 1.0"), text);
         for (String name : new String[] {"michat_messages_in_total", "michat_frames_out_total",
@@ -32,15 +32,15 @@ class MetricsAndBenchSeedTest {
       }
       HttpResponse<Buffer> seed = TestServer.await(server.client.post(BenchSeedRoute.PATH)
           .putHeader(BenchSeedRoute.HEADER, SEED_SECRET).sendJsonObject(new JsonObject().put("users", 2)));
-      assertEquals(404, seed.statusCode());
+      assertEquals(404, TestServer.status(seed));
     }
   }
 
   @Test
   void metricsCanBeSwitchedOff() {
     try (TestServer server = TestServer.embedded(TestServer.tempDir(), Map.of("MICHAT_METRICS_ENABLED", "false"))) {
-      assertEquals(404, server.get("/metrics").statusCode());
-      assertEquals(200, server.get("/health").statusCode());
+      assertEquals(404, TestServer.status(server.get("/metrics")));
+      assertEquals(200, TestServer.status(server.get("/health")));
     }
   }
 
@@ -51,22 +51,22 @@ class MetricsAndBenchSeedTest {
           .put("friends", 1).put("groups", 2).put("groupSize", 3);
       HttpResponse<Buffer> wrong = TestServer.await(server.client.post(BenchSeedRoute.PATH)
           .putHeader(BenchSeedRoute.HEADER, SEED_SECRET + "x").sendJsonObject(req));
-      assertEquals(403, wrong.statusCode());
+      assertEquals(403, TestServer.status(wrong));
       HttpResponse<Buffer> none = TestServer.await(server.client.post(BenchSeedRoute.PATH).sendJsonObject(req));
-      assertEquals(403, none.statusCode());
+      assertEquals(403, TestServer.status(none));
 
       HttpResponse<Buffer> ok = TestServer.await(server.client.post(BenchSeedRoute.PATH)
           .putHeader(BenchSeedRoute.HEADER, SEED_SECRET).sendJsonObject(req));
-      assertEquals(200, ok.statusCode(), ok.bodyAsString());
+      assertEquals(200, TestServer.status(ok), ok.bodyAsString());
       JsonObject body = ok.bodyAsJsonObject();
       assertEquals(5, body.getJsonArray("users").size());
       assertEquals(2, body.getJsonArray("groups").size());
       assertEquals(3, body.getJsonArray("groups").getJsonObject(1).getJsonArray("members").size());
 
       HttpResponse<Buffer> login = server.post("/user/findUserByNameAndPwd", Map.of("name", "seedtest-3", "password", "pw-seed"));
-      assertEquals(200, login.statusCode(), login.bodyAsString());
+      assertEquals(200, TestServer.status(login), login.bodyAsString());
       HttpResponse<Buffer> badLogin = server.post("/user/findUserByNameAndPwd", Map.of("name", "seedtest-3", "password", "nope"));
-      assertEquals(401, badLogin.statusCode());
+      assertEquals(401, TestServer.status(badLogin));
       String hash = server.queryString("SELECT password_hash FROM users WHERE name = ?", "seedtest-3");
       assertTrue(hash.startsWith("pbkdf2_sha256$1000$"), hash);
       assertFalse(hash.contains("pw-seed"));
@@ -75,7 +75,7 @@ class MetricsAndBenchSeedTest {
 
       HttpResponse<Buffer> again = TestServer.await(server.client.post(BenchSeedRoute.PATH)
           .putHeader(BenchSeedRoute.HEADER, SEED_SECRET).sendJsonObject(req));
-      assertEquals(409, again.statusCode(), again.bodyAsString());
+      assertEquals(409, TestServer.status(again), again.bodyAsString());
     }
   }
 }

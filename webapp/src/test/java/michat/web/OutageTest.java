@@ -197,7 +197,7 @@ class OutageTest {
         assertEquals("unavailable", refused.getString("Error"), refused.encode());
         assertEquals("m-2", refused.getString("clientMsgId"));
         cb.expectNothing(300);
-        assertEquals(503, server.get("/ready").statusCode(), "not ready without its database");
+        assertEquals(503, TestServer.status(server.get("/ready")), "not ready without its database");
 
         relay.restore();
         JsonObject ack = null;
@@ -215,7 +215,7 @@ class OutageTest {
         assertEquals("two", cb.nextJson().getJsonObject("message").getString("Content"));
         cb.expectNothing(300);
         assertEquals(2, server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ?", aId), "each stored once");
-        assertEquals(200, server.get("/ready").statusCode());
+        assertEquals(200, TestServer.status(server.get("/ready")));
       }
     } finally {
       server.close();

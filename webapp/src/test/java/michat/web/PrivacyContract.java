@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import michat.contract.Caller;
 import michat.contract.RouterApi;
 import michat.contract.ServiceBus;
+import michat.ginchat.GinchatText;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,7 +63,7 @@ abstract class PrivacyContract {
 
     String conversation = "g:" + g;
     // Catch-up on connect, from the saved cursor and from a resuming client's cursor of 0.
-    try (ChatClient v1 = ChatClient.open(server(), late.token)) {
+    try (ChatClient v1 = ChatClient.openWithBacklog(server(), late.token)) {
       assertEquals(List.of("after 1", "after 2"), List.of(v1.nextJson().getString("Content"), v1.nextJson().getString("Content")));
       v1.expectNothing(300);
     }
@@ -107,13 +108,13 @@ abstract class PrivacyContract {
 
     HttpResponse<Buffer> refused = server().post("/contact/updateCommunity",
         Map.of("comId", Long.toString(g), "historyVisible", "true"), late.token);
-    ApiContract.assertH(refused, 403, -1, "only the group's owner can change it");
+    ApiContract.assertH(refused, 403, -1, "只有群主可以修改群资料");
     ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("ownerId", Long.toString(owner.id), "comId", Long.toString(g),
-        "historyVisible", "true"), late.token), 403, -1, "you can only read or change your own data");
+        "historyVisible", "true"), late.token), 403, -1, GinchatText.NOT_YOURSELF);
     ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g), "historyVisible", "maybe"),
-        owner.token), 400, -1, "historyVisible must be true or false, got 'maybe'");
+        owner.token), 400, -1, "参数 historyVisible 必须是 true 或 false（收到 'maybe'）");
     ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g)), owner.token),
-        400, -1, "historyVisible is required");
+        400, -1, "缺少参数 historyVisible");
     ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("comId", "987654321", "historyVisible", "true"), owner.token),
         404, -1, "没有找到群");
     ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("historyVisible", "true")), 401, -1, null);
@@ -121,14 +122,14 @@ abstract class PrivacyContract {
 
     HttpResponse<Buffer> shared = server().post("/contact/updateCommunity",
         Map.of("ownerId", Long.toString(owner.id), "comId", Long.toString(g), "historyVisible", "true"), owner.token);
-    ApiContract.assertH(shared, 200, 0, "group updated");
+    ApiContract.assertH(shared, 200, 0, GinchatText.GROUP_UPDATED);
     assertTrue(shared.bodyAsJsonObject().getJsonObject("Data").getBoolean("HistoryVisible"));
     awaitHistory(List.of("old 1", "old 2"), () -> history(late, g, Map.of("isRev", "true")));
     assertTrue(server().post("/contact/loadcommunity", Map.of(), late.token).bodyAsJsonObject().getJsonArray("Rows")
         .getJsonObject(0).getBoolean("HistoryVisible"));
 
     ApiContract.assertH(server().post("/contact/updateCommunity", Map.of("comId", Long.toString(g), "historyVisible", "false"),
-        owner.token), 200, 0, "group updated");
+        owner.token), 200, 0, GinchatText.GROUP_UPDATED);
     awaitHistory(List.of(), () -> history(late, g, Map.of()));
     assertEquals(List.of("old 1", "old 2"), history(owner, g, Map.of("isRev", "true")), "the owner sees everything");
   }
@@ -164,7 +165,7 @@ abstract class PrivacyContract {
 
   private JsonObject listed(User who, User asSeenBy) {
     HttpResponse<Buffer> r = server().post("/user/getUserList", Map.of(), asSeenBy.token);
-    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals(200, TestServer.status(r), r.bodyAsString());
     return r.bodyAsJsonObject().getJsonArray("data").stream().map(o -> (JsonObject) o)
         .filter(u -> u.getLong("ID") == who.id).findFirst().orElseThrow();
   }
@@ -222,7 +223,7 @@ abstract class PrivacyContract {
     Map<String, String> form = new HashMap<>(page);
     form.put("groupId", Long.toString(group));
     HttpResponse<Buffer> r = server().post("/user/redisGroupMsg", form, u.token);
-    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals(200, TestServer.status(r), r.bodyAsString());
     List<String> out = new ArrayList<>();
     JsonArray raw = r.bodyAsJsonObject().getJsonArray("Total");
     raw.forEach(s -> out.add(new JsonObject((String) s).getString("Content")));

@@ -155,6 +155,15 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The status michat means by an answer: ginchat routes answer every error with HTTP 200 (as the
+   * original did) and say the real status in X-Michat-Status; pages and files have only the HTTP one.
+   */
+  public static int status(HttpResponse<Buffer> r) {
+    String michat = r.getHeader("X-Michat-Status");
+    return michat == null ? r.statusCode() : Integer.parseInt(michat);
+  }
+
   public static JsonObject json(HttpResponse<Buffer> r) {
     return r.bodyAsJsonObject();
   }

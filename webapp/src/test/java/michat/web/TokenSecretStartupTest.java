@@ -39,7 +39,7 @@ class TokenSecretStartupTest {
     Map<String, String> env = TestServer.baseEnv(TestServer.tempDir());
     env.put("MICHAT_TOKEN_SECRET", michat.auth.TokenSecret.generate());
     try (TestServer server = TestServer.start(env, null)) {
-      assertEquals(200, server.get("/ready").statusCode());
+      assertEquals(200, TestServer.status(server.get("/ready")));
     }
   }
 }

@@ -155,7 +155,11 @@ class UploadAdmissionTest {
     return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
+  /** michat's status of a raw HTTP answer: its X-Michat-Status header, else the HTTP status. */
   private static int statusOf(String response) {
-    return Integer.parseInt(response.substring(9, 12));
+    String head = response.substring(0, Math.max(0, response.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+    int at = head.indexOf("\r\nx-michat-status: ");
+    return at < 0 ? Integer.parseInt(response.substring(9, 12))
+        : Integer.parseInt(head.substring(at + 19, at + 22));
   }
 }

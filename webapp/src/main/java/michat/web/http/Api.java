@@ -39,6 +39,11 @@ public final class Api {
     post(path, shape, body, handler);
   }
 
+  /** Whether {@code path} is a ginchat REST route (whose errors are answered with HTTP 200, see {@link Replies}). */
+  public boolean isRoute(String path) {
+    return path != null && shapes.containsKey(path);
+  }
+
   /** The shape of the route at {@code path}; H for pages and unknown paths. */
   public Shape shapeOf(String path) {
     return path == null ? Shape.RESULT : shapes.getOrDefault(path, Shape.RESULT);

@@ -3,6 +3,7 @@ package michat.web.http;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import michat.ginchat.GinchatText;
 import michat.model.Failures;
 
 /**
@@ -40,7 +41,7 @@ public final class Params {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw Failures.of(Failures.BAD_REQUEST, name + " must be a positive whole number, got '" + abbreviate(v) + "'");
+    throw Failures.of(Failures.BAD_REQUEST, GinchatText.notAnId(name, abbreviate(v)));
   }
 
   /** A whole number (may be negative), or {@code absent} when missing or empty. */
@@ -52,7 +53,7 @@ public final class Params {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw Failures.of(Failures.BAD_REQUEST, name + " must be a whole number, got '" + abbreviate(v) + "'");
+      throw Failures.of(Failures.BAD_REQUEST, GinchatText.notANumber(name, abbreviate(v)));
     }
   }
 
@@ -68,9 +69,9 @@ public final class Params {
         if (absent != null) {
           return absent;
         }
-        throw Failures.of(Failures.BAD_REQUEST, name + " is required");
+        throw Failures.of(Failures.BAD_REQUEST, GinchatText.missing(name));
       default:
-        throw Failures.of(Failures.BAD_REQUEST, name + " must be true or false, got '" + abbreviate(v) + "'");
+        throw Failures.of(Failures.BAD_REQUEST, GinchatText.notABoolean(name, abbreviate(v)));
     }
   }
 
@@ -78,7 +79,7 @@ public final class Params {
   public static long requiredId(RoutingContext ctx, String name) {
     Long id = id(ctx, name);
     if (id == null) {
-      throw Failures.of(Failures.BAD_REQUEST, name + " is required");
+      throw Failures.of(Failures.BAD_REQUEST, GinchatText.missing(name));
     }
     return id;
   }
@@ -97,7 +98,7 @@ public final class Params {
       ctx.put(JSON_BODY, json);
       return json;
     } catch (DecodeException | ClassCastException e) {
-      throw Failures.of(Failures.BAD_REQUEST, "body is not a JSON object");
+      throw Failures.of(Failures.BAD_REQUEST, GinchatText.BODY_NOT_JSON);
     }
   }
 

@@ -3,8 +3,16 @@ package michat.web.http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Writes the ginchat protocol's response shapes ({@link Shape}). */
+/**
+ * Writes the ginchat protocol's response shapes ({@link Shape}). Errors on a ginchat route are
+ * answered as the original server did, HTTP 200 with code -1 and a sentence, because the original
+ * front end drops every other status without a word to the user; the status michat means travels in
+ * {@value #STATUS_HEADER}, for michat's own client, scripts and logs.
+ */
 public final class Replies {
+  /** The status of an answer as michat means it (401, 409, 429…), on every JSON answer. */
+  public static final String STATUS_HEADER = "X-Michat-Status";
+
   private Replies() {}
 
   public static void account(RoutingContext ctx, String message, Object data) {
@@ -19,12 +27,16 @@ public final class Replies {
     send(ctx, 200, resultBody(0, "", null, rows, total));
   }
 
-  /** An error in the shape of the route that failed. */
-  public static void error(RoutingContext ctx, Shape shape, int status, String message) {
+  /**
+   * An error in the shape of the route that failed: on a ginchat route ({@code route}) with HTTP 200,
+   * elsewhere (a missing page or file) with {@code status} itself.
+   */
+  public static void error(RoutingContext ctx, Shape shape, boolean route, int status, String message) {
     JsonObject body = shape == Shape.ACCOUNT
         ? new JsonObject().put("code", -1).put("message", message).put("data", null)
         : resultBody(-1, message, null, null, null);
-    send(ctx, status, body);
+    ctx.response().putHeader(STATUS_HEADER, Integer.toString(status));
+    send(ctx, route ? 200 : status, body);
   }
 
   private static JsonObject resultBody(int code, String msg, Object data, Object rows, Object total) {
@@ -35,6 +47,9 @@ public final class Replies {
   private static void send(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) {
       return;
+    }
+    if (!ctx.response().headers().contains(STATUS_HEADER)) {
+      ctx.response().putHeader(STATUS_HEADER, Integer.toString(status));
     }
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")

@@ -114,17 +114,16 @@ public final class UploadRoutes {
   private Future<String> store(RoutingContext ctx) {
     FileUpload file = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
     if (file == null) {
-      return Failures.fail(Failures.BAD_REQUEST, "multipart field 'file' is required");
+      return Failures.fail(Failures.BAD_REQUEST, GinchatText.NO_FILE);
     }
     if (file.size() == 0) {
-      return Failures.fail(Failures.BAD_REQUEST, "the file is empty");
+      return Failures.fail(Failures.BAD_REQUEST, GinchatText.EMPTY_FILE);
     }
     if (file.size() > maxBytes) {
-      return Failures.fail(Failures.TOO_LARGE, "the file is larger than " + maxBytes + " bytes");
+      return Failures.fail(Failures.TOO_LARGE, GinchatText.fileTooLarge(maxBytes));
     }
     return kindOf(file.uploadedFileName()).compose(found -> found.isPresent() ? keep(file, found.get())
-        : Failures.fail(Failures.BAD_REQUEST, "only images (png, jpg, gif, webp, bmp) and audio "
-            + "(mp3, wav, ogg, m4a, aac, webm, amr) may be uploaded"));
+        : Failures.fail(Failures.BAD_REQUEST, GinchatText.NOT_MEDIA));
   }
 
   /** The extension of what the file is, by its first bytes (its name and declared type prove nothing). */

@@ -141,19 +141,41 @@
     '发送图片成功': 'Uploaded',
     '修改密码需要提供当前密码': 'Enter your current password to change it',
     '当前密码不正确': 'The current password is wrong',
-    'a group with this name already exists': '已有同名的群'
+    '群名称已存在': 'A group with this name already exists',
+    '群成员已满': 'The group is full',
+    '修改群成功': 'Group updated',
+    '只有群主可以修改群资料': 'Only the group\'s owner can change it',
+    '登录已失效（已退出、修改了密码或注销了账号），请重新登录': 'Your session has ended, please sign in again',
+    '已拒绝：请求来自其他网站的页面': 'Refused: this request came from another site',
+    '只能查看或修改自己的数据': 'You can only read or change your own data',
+    '你不是该群的成员': 'You are not a member of this group',
+    '同时上传的文件过多，请等上一个完成': 'Too many uploads at once: wait for one to finish',
+    '请求内容过大': 'The request is too large',
+    '未找到': 'Not found',
+    '请求无效': 'Bad request',
+    '服务暂时不可用，请稍后再试': 'The service is unavailable, please try again',
+    '服务器内部错误，请稍后再试': 'Internal error, please try again',
+    '请选择要上传的文件': 'Choose a file to upload',
+    '文件是空的': 'The file is empty',
+    '只能发送图片（png、jpg、gif、webp、bmp）或语音（mp3、wav、ogg、m4a、aac、webm、amr）':
+      'Only pictures and voice recordings can be sent'
   };
 
   /** "中文 / English" for the server's known messages; anything else unchanged. */
-  /** Messages that carry a number of seconds (throttled login or registration, busy server). */
-  var WAIT = [
+  /** Messages that carry a value (seconds to wait, a limit, a field). */
+  var WITH_VALUE = [
     [/^尝试次数过多，请 (\d+) 秒后再试$/, 'Too many attempts: try again in $1 s'],
-    [/^服务器繁忙，请 (\d+) 秒后再试$/, 'The server is busy: try again in $1 s']
+    [/^服务器繁忙，请 (\d+) 秒后再试$/, 'The server is busy: try again in $1 s'],
+    [/^群成员已满（最多 (\d+) 人）$/, 'The group is full (at most $1 members)'],
+    [/^文件不能超过 (.+)$/, 'The file must not be larger than $1'],
+    [/^(名称|密码|头像|描述|输入)最多 (\d+) 个字符$/, 'At most $2 characters'],
+    [/^(名称|密码|头像|描述|输入)含有无法识别的字符或控制字符$/, 'Unreadable or control characters are not allowed'],
+    [/^(名称|密码|头像|描述|输入)必须是本站的图片或允许的图片网址$/, 'Must be a picture of this server or an allowed picture address']
   ];
 
   function explain(message) {
     var text = String(message || '');
-    var wait = WAIT.filter(function (w) { return w[0].test(text); })[0];
+    var wait = WITH_VALUE.filter(function (w) { return w[0].test(text); })[0];
     if (wait) return text + ' / ' + text.replace(wait[0], wait[1]);
     if (!Object.prototype.hasOwnProperty.call(ENGLISH, text)) return text;
     var other = ENGLISH[text];

@@ -50,7 +50,8 @@
   }
 
   ChatSocket.prototype.url = function () {
-    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/chat';
+    // backlog=1: what arrived while offline is pushed on connect (the conversation list shows it unread).
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/chat?backlog=1';
   };
 
   ChatSocket.prototype.start = function () {

@@ -1,5 +1,7 @@
 package michat.gateway;
 
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import michat.contract.Rejection;
@@ -89,13 +91,26 @@ final class InboundFrames {
             s.send(Frames.ack(clientMsgId, reply));
           }
         })
-        .onFailure(err -> s.send(Frames.error("unavailable",
-            "the message was not accepted, please send it again (" + err.getMessage() + ")", ref, clientMsgId)))
+        .onFailure(err -> s.send(unconfirmed(err, ref, clientMsgId)))
         .onComplete(done -> {
           if (!s.isClosed()) {
             s.socket().resume();
           }
         });
+  }
+
+  /**
+   * No outcome from a router. Without an answer in time the message may still be stored (its write may
+   * be under way): the sender hears {@code unknown}, never a refusal that could turn out false. Any
+   * other failure happened before a router took the message.
+   */
+  private static String unconfirmed(Throwable err, Object ref, Object clientMsgId) {
+    if (err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+      return Frames.error(Rejection.UNKNOWN, "not confirmed in time: it may still be delivered; send it again with the"
+          + " same clientMsgId (v2) or check the conversation before sending it again", ref, clientMsgId);
+    }
+    return Frames.error(Rejection.UNAVAILABLE, "the message was not accepted, please send it again ("
+        + err.getMessage() + ")", ref, clientMsgId);
   }
 
   private void signal(ChatSession s, SignalKind kind, JsonObject frame, Object ref) {

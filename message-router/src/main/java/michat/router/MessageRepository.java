@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import michat.model.Conversations;
+import michat.storage.CommitUnknown;
 import michat.storage.Database;
 import michat.storage.SqlBatches;
 import michat.storage.SqlErrors;
@@ -83,6 +84,9 @@ public final class MessageRepository {
         // first: the whole transaction rolled back, sequence numbers included; the retry looks the
         // client ids up and sees what is stored.
         .recover(err -> {
+          if (err instanceof CommitUnknown) {
+            return Future.failedFuture(err);   // perhaps stored: a retry could store it twice
+          }
           boolean duplicate = SqlErrors.isDuplicate(err);
           return attempts > 1 && (duplicate || SqlErrors.isTransient(err))
               ? storeBatch(batch, attempts - 1, lookUpClientIds || duplicate) : Future.failedFuture(err);

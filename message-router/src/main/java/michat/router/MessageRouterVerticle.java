@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import michat.auth.CallerCheck;
 import michat.auth.SessionTokens;
@@ -28,6 +29,7 @@ import michat.model.MediaUrls;
 import michat.model.Conversations;
 import michat.model.Failures;
 import michat.model.MessagePayload;
+import michat.storage.CommitUnknown;
 import michat.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,12 @@ public class MessageRouterVerticle extends VerticleBase {
   private CallerCheck callers;
   private ServiceBus bus;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /**
+   * A message is refused unwritten when it has waited for the database this long: before its
+   * gateway stops waiting (the endpoint's timeout), with room for the reply's way back.
+   */
+  static final long STORE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(RouterApi.INBOUND.timeoutMs() - 2_000);
+  private static final long WAIT_CHECK_MS = 250;
 
   @Override
   public Future<?> start() {
@@ -68,8 +76,9 @@ public class MessageRouterVerticle extends VerticleBase {
     reader = new MessageReader(pool);
     cursors = new DeliveryCursors(pool);
     metrics = MichatMetrics.of(cfg);
-    store = new StoreQueue(repo, cfg.integer(ConfigKeys.STORE_BATCH_MAX, 1, 10_000),
+    store = new StoreQueue(repo::storeBatch, cfg.integer(ConfigKeys.STORE_BATCH_MAX, 1, 10_000),
         cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), metrics);
+    vertx.setPeriodic(WAIT_CHECK_MS, id -> store.dropExpired());
     callers = new CallerCheck(new SessionTokens(vertx, cfg));
     bus = ServiceBus.serving(vertx, callers);
     deliveries = new DeliveryPublisher(vertx);
@@ -100,11 +109,13 @@ public class MessageRouterVerticle extends VerticleBase {
 
   /**
    * Validate, check the target, store, deliver, acknowledge. A refused frame is answered with a
-   * refused {@link Outcome} and stores nothing. A frame re-sent with the same clientMsgId is
-   * acknowledged as the message already stored ({@code duplicate}) and not delivered again.
+   * refused {@link Outcome} and stores nothing; only {@code unknown} (a commit without an answer) may
+   * still have been stored. A frame re-sent with the same clientMsgId is acknowledged as the message
+   * already stored ({@code duplicate}) and not delivered again.
    */
   private Future<Outcome> inbound(Inbound req) {
     long receivedAt = System.currentTimeMillis();
+    long storeDeadline = System.nanoTime() + STORE_WAIT_NANOS;
     long senderId = req.caller().userId();
     ChatMessage message = req.message();
     try {
@@ -126,7 +137,7 @@ public class MessageRouterVerticle extends VerticleBase {
     return recipients
         .compose(to -> {
           long storeStart = System.nanoTime();
-          return store.store(new MessageRepository.NewMessage(to.conversation, senderId, message))
+          return store.store(new MessageRepository.NewMessage(to.conversation, senderId, message), storeDeadline)
               .compose(stored -> {
                 if (stored.duplicate()) {
                   return Future.succeededFuture(stored);
@@ -139,7 +150,19 @@ public class MessageRouterVerticle extends VerticleBase {
               });
         })
         .map(MessageRepository.Stored::toOutcome)
-        .recover(err -> err instanceof Rejection r ? Future.succeededFuture(r.toReply()) : Future.failedFuture(err));
+        .recover(err -> Future.succeededFuture(refusalOf(err).toReply()));
+  }
+
+  /** What a sender is told about a message that was not stored — or, for a commit without an answer, may have been. */
+  private static Rejection refusalOf(Throwable err) {
+    if (err instanceof Rejection r) {
+      return r;
+    }
+    if (err instanceof CommitUnknown) {
+      return new Rejection(Rejection.UNKNOWN, "not confirmed: the database did not answer the commit; "
+          + "it may still be delivered — send it again with the same clientMsgId");
+    }
+    return new Rejection(Rejection.UNAVAILABLE, "not stored (" + err.getMessage() + "), please send it again");
   }
 
   /**

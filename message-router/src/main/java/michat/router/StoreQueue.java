@@ -9,9 +9,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import michat.contract.Rejection;
 import michat.metrics.MichatMetrics;
 import michat.router.MessageRepository.NewMessage;
 import michat.router.MessageRepository.Stored;
+import michat.storage.CommitUnknown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +22,29 @@ import org.slf4j.LoggerFactory;
  * transactions are running waits and is stored with the others that arrived meanwhile, in one
  * transaction of at most {@code maxBatch}. An idle router stores a lone message at once, so batching
  * costs no latency at low load and saves a transaction (and a disk sync) per message at high load.
- * Used from the router verticle's event loop only.
+ * A message still waiting when its sender's gateway is about to give up on it ({@code deadline}) is
+ * refused {@code unavailable} and never written, so that refusal is the truth; one whose write has
+ * begun is stored or not as the database decides. Used from the router verticle's event loop only.
  */
 final class StoreQueue {
   private static final Logger LOG = LoggerFactory.getLogger(StoreQueue.class);
-  private record Pending(NewMessage message, Promise<Stored> done) {}
+  private record Pending(NewMessage message, long deadline, Promise<Stored> done) {
+    boolean expired(long now) {
+      return now - deadline >= 0;
+    }
 
-  private final MessageRepository repo;
+    void refuse() {
+      done.tryFail(new Rejection(Rejection.UNAVAILABLE,
+          "not stored: the database did not answer in time, please send it again"));
+    }
+  }
+
+  /** Writes a batch in one transaction ({@link MessageRepository#storeBatch}). */
+  interface BatchWriter {
+    Future<List<Stored>> storeBatch(List<NewMessage> batch);
+  }
+
+  private final BatchWriter repo;
   private final MichatMetrics metrics;
   private final int maxBatch;
   private final int concurrency;
@@ -35,17 +53,20 @@ final class StoreQueue {
   /** Conversations of the running batches. */
   private final Set<String> busy = new HashSet<>();
 
-  StoreQueue(MessageRepository repo, int maxBatch, int concurrency, MichatMetrics metrics) {
+  StoreQueue(BatchWriter repo, int maxBatch, int concurrency, MichatMetrics metrics) {
     this.repo = repo;
     this.metrics = metrics;
     this.maxBatch = maxBatch;
     this.concurrency = concurrency;
   }
 
-  /** Completes when the message is durably stored (or was already, for a repeated client id). */
-  Future<Stored> store(NewMessage message) {
+  /**
+   * Completes when the message is durably stored (or was already, for a repeated client id); fails
+   * with a {@link Rejection} when it was not written before {@code deadline} ({@link System#nanoTime}).
+   */
+  Future<Stored> store(NewMessage message, long deadline) {
     Promise<Stored> done = Promise.promise();
-    waiting.add(new Pending(message, done));
+    waiting.add(new Pending(message, deadline, done));
     metrics.storeWaiting.incrementAndGet();
     startBatches();
     return done.future();
@@ -57,6 +78,7 @@ final class StoreQueue {
    * one's row locks, and every message of a conversation stays behind the earlier ones.
    */
   private void startBatches() {
+    dropExpired();
     while (running < concurrency && !waiting.isEmpty()) {
       List<Pending> batch = new ArrayList<>(Math.min(maxBatch, waiting.size()));
       Set<String> taken = new HashSet<>();
@@ -84,6 +106,19 @@ final class StoreQueue {
     }
   }
 
+  /** Refuses the waiting messages whose gateways are about to give up on them; called often. */
+  void dropExpired() {
+    long now = System.nanoTime();
+    for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (p.expired(now)) {
+        it.remove();
+        metrics.storeWaiting.decrementAndGet();
+        p.refuse();
+      }
+    }
+  }
+
   /**
    * One transaction for the batch. When it fails, each message is tried alone: one message the
    * database refuses must not take the others with it (when the database is down, all fail anyway).
@@ -99,15 +134,22 @@ final class StoreQueue {
         })
         .<Void>mapEmpty()
         .recover(err -> {
-          if (batch.size() == 1) {
-            batch.get(0).done.fail(err);
+          if (batch.size() == 1 || err instanceof CommitUnknown) {
+            // After an unknown commit, trying again could store a message twice.
+            batch.forEach(p -> p.done.tryFail(err));
             return Future.succeededFuture();
           }
           LOG.warn("storing a batch of {} messages failed ({}); storing each alone", batch.size(), err.toString());
           // one after the other, in arrival order: a sender's messages keep their order
           Future<Void> inOrder = Future.succeededFuture();
           for (Pending p : batch) {
-            inOrder = inOrder.compose(v -> store(List.of(p)));
+            inOrder = inOrder.compose(v -> {
+              if (p.expired(System.nanoTime())) {
+                p.refuse();
+                return Future.succeededFuture();
+              }
+              return store(List.of(p));
+            });
           }
           return inOrder;
         });

@@ -19,6 +19,8 @@ import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
 import michat.router.MessageRepository.NewMessage;
 import michat.router.MessageRepository.Stored;
+import michat.contract.Rejection;
+import michat.storage.CommitUnknown;
 import michat.storage.Database;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,68 @@ class StoreQueueTest {
     Database db = new Database(cfg);
     db.migrate();
     pool = db.pool(vertx);
-    return new StoreQueue(new MessageRepository(pool, true), maxBatch, 1, MichatMetrics.of(cfg));
+    return new StoreQueue(new MessageRepository(pool, true)::storeBatch, maxBatch, 1, MichatMetrics.of(cfg));
+  }
+
+  private static final long LATER = Long.MAX_VALUE / 2;
+
+  /** A writer whose transactions finish when the test says so: a database that does not answer. */
+  private static final class HeldWriter implements StoreQueue.BatchWriter {
+    final List<List<NewMessage>> batches = new ArrayList<>();
+    final List<Promise<List<Stored>>> answers = new ArrayList<>();
+
+    @Override
+    public synchronized Future<List<Stored>> storeBatch(List<NewMessage> batch) {
+      batches.add(batch);
+      Promise<List<Stored>> answer = Promise.promise();
+      answers.add(answer);
+      return answer.future();
+    }
+  }
+
+  private <T> T onContext(java.util.function.Supplier<T> work) throws Exception {
+    Promise<T> result = Promise.promise();
+    vertx.runOnContext(v -> result.complete(work.get()));
+    return result.future().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aMessageStillWaitingWhenItsGatewayGivesUpIsRefusedAndNeverWritten() throws Exception {
+    HeldWriter writer = new HeldWriter();
+    StoreQueue queue = new StoreQueue(writer, 16, 1, MichatMetrics.of(MichatConfig.load(null, Map.of())));
+    Future<Stored> first = onContext(() -> queue.store(text("p:1:2", 1, 2, "in flight"), LATER));
+    Future<Stored> waiting = onContext(() -> queue.store(text("p:1:3", 1, 3, "waits"),
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50)));
+    Thread.sleep(100);
+    onContext(() -> {
+      queue.dropExpired();
+      return null;
+    });
+    assertTrue(waiting.failed(), "refused while the first transaction still runs");
+    assertTrue(waiting.cause() instanceof Rejection r && r.code().equals(Rejection.UNAVAILABLE), waiting.cause().toString());
+    onContext(() -> writer.answers.get(0).tryComplete(List.of(new Stored(1, "p:1:2", 1, 0, "{}", false))));
+    first.await(10, TimeUnit.SECONDS);
+    Thread.sleep(50);
+    assertEquals(1, writer.batches.size(), "the refused message never reached the database: " + writer.batches);
+  }
+
+  @Test
+  void afterACommitOfUnknownOutcomeNoMessageIsWrittenAgain() throws Exception {
+    HeldWriter writer = new HeldWriter();
+    StoreQueue queue = new StoreQueue(writer, 16, 1, MichatMetrics.of(MichatConfig.load(null, Map.of())));
+    Future<Stored> first = onContext(() -> queue.store(text("p:1:2", 1, 2, "a"), LATER));
+    Future<Stored> second = onContext(() -> queue.store(text("p:1:3", 1, 3, "b"), LATER));
+    Future<Stored> third = onContext(() -> queue.store(text("p:1:4", 1, 4, "c"), LATER));
+    onContext(() -> writer.answers.get(0).tryComplete(List.of(new Stored(1, "p:1:2", 1, 0, "{}", false))));
+    first.await(10, TimeUnit.SECONDS);
+    Thread.sleep(50);
+    assertEquals(2, writer.batches.size());
+    assertEquals(2, writer.batches.get(1).size(), "the two that waited share a transaction");
+    onContext(() -> writer.answers.get(1).tryFail(new CommitUnknown(new IllegalStateException("connection lost"))));
+    Thread.sleep(50);
+    assertTrue(second.failed() && second.cause() instanceof CommitUnknown, String.valueOf(second.cause()));
+    assertTrue(third.failed() && third.cause() instanceof CommitUnknown, String.valueOf(third.cause()));
+    assertEquals(2, writer.batches.size(), "not tried again one by one: they may be stored already");
   }
 
   private static NewMessage text(String conversation, long from, long to, String content) {
@@ -63,7 +126,7 @@ class StoreQueueTest {
       for (int i = 0; i < 10; i++) {
         // the sixth names a conversation longer than its column: the database refuses that row
         String conversation = i == 5 ? "p:1:" + "9".repeat(60) : "p:1:2";
-        stores.add(queue.store(text(conversation, 1, 2, "m" + i)));
+        stores.add(queue.store(text(conversation, 1, 2, "m" + i), LATER));
       }
       queued.complete(stores);
     });

@@ -18,7 +18,10 @@ public final class Rejection extends RuntimeException {
   public static final String TOO_LARGE = "too_large";
   public static final String BAD_FIELD = "bad_field";
   public static final String BAD_URL = "bad_url";
+  /** Not stored, and never will be from this frame: send it again. */
   public static final String UNAVAILABLE = "unavailable";
+  /** The store did not confirm the write in time: it may or may not be stored (re-send with the same clientMsgId). */
+  public static final String UNKNOWN = "unknown";
 
   private final String code;
 

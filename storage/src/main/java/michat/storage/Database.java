@@ -47,10 +47,17 @@ public final class Database {
    * The one way services write: in a transaction. Vert.x 5.0.7's JDBC pool leaves a pooled connection
    * with auto-commit off after its first transaction, so a plain statement on the embedded H2 store
    * could stay uncommitted (invisible to others, lost on exit). An explicit transaction commits on
-   * both stores.
+   * both stores. A failure of the COMMIT itself is a {@link CommitUnknown}: the transaction may or may
+   * not have been applied; every other failure means nothing was written.
    */
   public static <T> Future<T> write(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.withTransaction(work);
+    return pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> work.apply(conn).transform(done -> done.succeeded()
+            // A COMMIT without an answer may still have been applied: say so, it is not a refusal.
+            ? tx.commit().transform(c -> c.succeeded() ? Future.succeededFuture(done.result())
+                : Future.<T>failedFuture(new CommitUnknown(c.cause())))
+            : tx.rollback().transform(r -> Future.<T>failedFuture(done.cause()))))
+        .eventually(conn::close));
   }
 
   public boolean isEmbedded() {

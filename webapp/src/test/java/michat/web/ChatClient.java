@@ -76,6 +76,16 @@ final class ChatClient implements AutoCloseable {
     return next(10_000);
   }
 
+  /** The next frame, or null when none comes within {@code timeoutMs}. */
+  String poll(long timeoutMs) {
+    try {
+      return received.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   String next(long timeoutMs) {
     try {
       String s = received.poll(timeoutMs, TimeUnit.MILLISECONDS);

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,10 +13,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import michat.contract.PresenceApi;
 import michat.contract.PresenceApi.OnlineQuery;
@@ -121,50 +117,6 @@ class OutageTest {
 
   // ---- MariaDB behind a relay that can be cut ----
 
-  /** Forwards TCP to MariaDB; {@link #cut()} drops every connection and refuses new ones. */
-  private static final class Relay {
-    final NetServer server;
-    final Set<NetSocket> open = new HashSet<>();
-    volatile boolean down;
-
-    Relay(Vertx vertx) {
-      server = vertx.createNetServer().connectHandler(client -> {
-        if (down) {
-          client.close();
-          return;
-        }
-        client.pause();
-        vertx.createNetClient().connect(3306, "127.0.0.1").onSuccess(db -> {
-          synchronized (open) {
-            open.add(client);
-            open.add(db);
-          }
-          client.handler(db::write);
-          db.handler(client::write);
-          client.closeHandler(v -> db.close());
-          db.closeHandler(v -> client.close());
-          client.resume();
-        }).onFailure(err -> client.close());
-      });
-    }
-
-    int listen() {
-      return TestServer.await(server.listen(0, "127.0.0.1")).actualPort();
-    }
-
-    void cut() {
-      down = true;
-      synchronized (open) {
-        open.forEach(NetSocket::close);
-        open.clear();
-      }
-    }
-
-    void restore() {
-      down = false;
-    }
-  }
-
   @Test
   void whileMariaDbIsUnreachableSendsAreRefusedClearlyAndServiceResumes() throws Exception {
     TestServer.requireMariaDb();
@@ -174,7 +126,7 @@ class OutageTest {
       st.execute("DROP DATABASE IF EXISTS " + db);
     }
     Vertx relayVertx = Vertx.vertx();
-    Relay relay = new Relay(relayVertx);
+    TcpRelay relay = new TcpRelay(relayVertx, 3306);
     int port = relay.listen();
     Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
     env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + port + "/" + db);

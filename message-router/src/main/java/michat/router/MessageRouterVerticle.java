@@ -68,10 +68,11 @@ public class MessageRouterVerticle extends VerticleBase {
     cursors = new DeliveryCursors(pool);
     metrics = MichatMetrics.of(cfg);
     store = new StoreQueue(repo, cfg.integer(ConfigKeys.STORE_BATCH_MAX, 1, 10_000),
-        cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), metrics);
+        cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), cfg.integer(ConfigKeys.STORE_MAX_WAITING, 1, 10_000_000),
+        cfg.number(ConfigKeys.STORE_MAX_WAITING_BYTES, 1024, 1L << 40), metrics);
     callers = new CallerCheck(new SessionTokens(vertx, cfg));
     bus = ServiceBus.serving(vertx, callers);
-    deliveries = new DeliveryPublisher(vertx);
+    deliveries = new DeliveryPublisher(vertx, metrics);
     membership = new Membership(bus);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
     mediaUrls = MediaUrlSettings.from(cfg);

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import michat.dependency.DependencyFailure;
 import michat.metrics.MichatMetrics;
 import michat.router.MessageRepository.NewMessage;
 import michat.router.MessageRepository.Stored;
@@ -24,28 +25,53 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreQueue {
   private static final Logger LOG = LoggerFactory.getLogger(StoreQueue.class);
-  private record Pending(NewMessage message, Promise<Stored> done) {}
+  /** The metrics cause of messages refused because too many wait ({@code michat_messages_refused_total}). */
+  static final String QUEUE_FULL = "store_queue_full";
+  private record Pending(NewMessage message, long bytes, Promise<Stored> done) {}
+  /** What a refused message is told: nothing of it was stored. */
+  static final String BEHIND = "messages are not being stored fast enough now; please try again";
 
   private final MessageRepository repo;
   private final MichatMetrics metrics;
   private final int maxBatch;
   private final int concurrency;
+  private final int maxWaiting;
+  private final long maxWaitingBytes;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private long waitingBytes;
   private int running;
   /** Conversations of the running batches. */
   private final Set<String> busy = new HashSet<>();
 
-  StoreQueue(MessageRepository repo, int maxBatch, int concurrency, MichatMetrics metrics) {
+  /**
+   * At most {@code maxWaiting} messages and {@code maxWaitingBytes} wait for a transaction (besides
+   * the {@code concurrency} batches being stored): while the database is slow or frozen, more are
+   * refused at once instead of pinning memory.
+   */
+  StoreQueue(MessageRepository repo, int maxBatch, int concurrency, int maxWaiting, long maxWaitingBytes,
+             MichatMetrics metrics) {
     this.repo = repo;
     this.metrics = metrics;
     this.maxBatch = maxBatch;
     this.concurrency = concurrency;
+    this.maxWaiting = maxWaiting;
+    this.maxWaitingBytes = maxWaitingBytes;
   }
 
-  /** Completes when the message is durably stored (or was already, for a repeated client id). */
+  /**
+   * Completes when the message is durably stored (or was already, for a repeated client id). Fails
+   * with a {@link Rejection} ({@code unavailable}, nothing stored) when too much is waiting already,
+   * with a {@link michat.dependency.DependencyFailure} when the database did not answer.
+   */
   Future<Stored> store(NewMessage message) {
+    long bytes = sizeOf(message);
+    if (waiting.size() >= maxWaiting || waitingBytes + bytes > maxWaitingBytes) {
+      metrics.messagesRefused(QUEUE_FULL).increment();
+      return Future.failedFuture(new Rejection(Rejection.UNAVAILABLE, BEHIND));
+    }
     Promise<Stored> done = Promise.promise();
-    waiting.add(new Pending(message, done));
+    waiting.add(new Pending(message, bytes, done));
+    waitingBytes += bytes;
     metrics.storeWaiting.incrementAndGet();
     startBatches();
     return done.future();
@@ -67,6 +93,7 @@ final class StoreQueue {
           batch.add(p);
           taken.add(p.message.conversation());
           it.remove();
+          waitingBytes -= p.bytes;
         }
       }
       if (batch.isEmpty()) {
@@ -99,6 +126,13 @@ final class StoreQueue {
         })
         .<Void>mapEmpty()
         .recover(err -> {
+          if (err instanceof DependencyFailure outage) {
+            // the database did not answer: storing each alone would only ask it again; the guard
+            // logs the outage once and counts what it cost
+            outage.countMessages(batch.size());
+            batch.forEach(p -> p.done.fail(err));
+            return Future.succeededFuture();
+          }
           if (batch.size() == 1) {
             batch.get(0).done.fail(err);
             return Future.succeededFuture();
@@ -111,5 +145,12 @@ final class StoreQueue {
           }
           return inOrder;
         });
+  }
+
+  /** Roughly what a waiting message holds on the heap: its frame's text twice (parsed and raw), and the rest. */
+  private static long sizeOf(NewMessage m) {
+    ChatFrame f = m.frame();
+    return 256L + 2L * (f.payload().length() + (f.content() == null ? 0 : f.content().length())
+        + (f.url() == null ? 0 : f.url().length()));
   }
 }

@@ -21,6 +21,8 @@ import michat.config.ConfigException;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.config.MySqlSettings;
+import michat.dependency.DependencyGuard;
+import michat.metrics.MichatMetrics;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final String H2_FILE = "michat";
+  /** The name of MySQL/MariaDB in outage logs and metrics ({@code michat_dependency_up{dependency="mariadb"}}). */
+  public static final String DEPENDENCY = "mariadb";
 
   private final MichatConfig cfg;
   private final Optional<MySqlSettings> mysql;
@@ -63,38 +67,54 @@ public final class Database {
         .orElseGet(() -> "embedded H2 " + h2File() + ".mv.db");
   }
 
+  /**
+   * The pool of this store. On MySQL/MariaDB every query and transaction goes through the database's
+   * {@link #guard}; the embedded H2 runs in this process and needs none.
+   */
   public Pool pool(Vertx vertx) {
     if (mysql.isPresent()) {
-      MySqlSettings m = mysql.get();
-      return MySQLBuilder.pool()
-          .with(new PoolOptions().setMaxSize(m.poolSize()))
-          .connectingTo(new MySQLConnectOptions().setHost(m.host()).setPort(m.port())
-              .setDatabase(m.database()).setUser(m.user()).setPassword(m.password())
-              .setCharset("utf8mb4").setCollation("utf8mb4_bin")
-              // Prepared once per connection, whatever their length: batched writes use a few dozen
-              // distinct statements (SqlBatches), and the client's default caches only those shorter
-              // than 2,048 characters - a 64-row insert is longer, so every large batch (the load
-              // peaks) was prepared, run and closed anew: two more round trips and a parse of the
-              // whole text in MariaDB.
-              .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
-              .setPreparedStatementCacheSqlFilter(sql -> true)
-              .setPipeliningLimit(16))
-          // READ COMMITTED, as H2 runs: under InnoDB's default REPEATABLE READ, locking reads of
-          // counter rows that do not exist yet take gap locks, and concurrent batches that then insert
-          // into those gaps deadlock even though they touch different conversations.
-          .withConnectHandler(conn -> conn.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
-              .onComplete(done -> {
-                if (done.failed()) {
-                  LOG.warn("could not set READ COMMITTED on a new MySQL connection: {}", done.cause().getMessage());
-                }
-                conn.close();   // hands the connection to the pool
-              }))
-          .using(vertx)
-          .build();
+      return new GuardedPool(mysqlPool(vertx, mysql.get()), guard(vertx));
     }
     return JDBCPool.pool(vertx,
         JdbcCodecs.install(new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword("")),
         new PoolOptions().setMaxSize(cfg.integer(ConfigKeys.MYSQL_POOL_SIZE, 1, 256)));
+  }
+
+  /**
+   * The breaker in front of MySQL/MariaDB, one per Vert.x instance (user-service and message-router
+   * share it): calls fail fast while the database does not answer, and its outage is logged once.
+   */
+  public DependencyGuard guard(Vertx vertx) {
+    return DependencyGuard.shared(vertx, DEPENDENCY, DependencyGuard.Settings.from(cfg, ConfigKeys.STORAGE_CALL_TIMEOUT_MS),
+        err -> !SqlErrors.isSilence(err), MichatMetrics.of(cfg));
+  }
+
+  private Pool mysqlPool(Vertx vertx, MySqlSettings m) {
+    return MySQLBuilder.pool()
+        .with(new PoolOptions().setMaxSize(m.poolSize()))
+        .connectingTo(new MySQLConnectOptions().setHost(m.host()).setPort(m.port())
+            .setDatabase(m.database()).setUser(m.user()).setPassword(m.password())
+            .setCharset("utf8mb4").setCollation("utf8mb4_bin")
+            // Prepared once per connection, whatever their length: batched writes use a few dozen
+            // distinct statements (SqlBatches), and the client's default caches only those shorter
+            // than 2,048 characters - a 64-row insert is longer, so every large batch (the load
+            // peaks) was prepared, run and closed anew: two more round trips and a parse of the
+            // whole text in MariaDB.
+            .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
+            .setPreparedStatementCacheSqlFilter(sql -> true)
+            .setPipeliningLimit(16))
+        // READ COMMITTED, as H2 runs: under InnoDB's default REPEATABLE READ, locking reads of
+        // counter rows that do not exist yet take gap locks, and concurrent batches that then insert
+        // into those gaps deadlock even though they touch different conversations.
+        .withConnectHandler(conn -> conn.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
+            .onComplete(done -> {
+              if (done.failed()) {
+                LOG.warn("could not set READ COMMITTED on a new MySQL connection: {}", done.cause().getMessage());
+              }
+              conn.close();   // hands the connection to the pool
+            }))
+        .using(vertx)
+        .build();
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fail fast in front of one dependency (MariaDB, Redis), shared by every verticle of a Vert.x
  * instance that uses it. Calls go through a Vert.x circuit breaker with a timeout: a call unanswered
- * within it fails with {@link DependencyNoAnswer}, and the dependency is probed at once. When the probe
+ * within it fails with {@link DependencyNoAnswer}, and the dependency is probed at once (also when
+ * calls are waiting and nothing was answered for a probe interval). When the probe
  * is not answered either (or {@code dependency.maxFailures} calls failed within 10 s) the breaker
  * opens: from then on calls are refused at once with {@link DependencyUnavailable}, without being
  * sent, and the dependency is probed every {@code dependency.probeIntervalMs}; the first probe it
@@ -68,6 +70,10 @@ public final class DependencyGuard {
   private final AtomicBoolean suspecting = new AtomicBoolean();
   /** Start of the oldest call unanswered since the last answer; 0 while it answers. */
   private final AtomicLong silentSince = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  /** When calls last went from none to some in flight, and when the dependency last answered. */
+  private volatile long busySince;
+  private volatile long lastAnswerAt = System.currentTimeMillis();
   private volatile long downSince;
   private volatile Future<?> probe;
   private volatile long probeStartedAt;
@@ -86,11 +92,30 @@ public final class DependencyGuard {
     this.answered = answered;
     this.metrics = metrics;
     this.breaker = newBreaker();
+    vertx.setPeriodic(settings.probeIntervalMs(), id -> watch());
     metrics.dependency(name, () -> down.get() ? 0 : 1, () -> switch (breaker.state()) {
       case CLOSED -> 0;
       case HALF_OPEN -> 1;
       case OPEN -> 2;
     });
+  }
+
+  /**
+   * Calls are waiting and nothing has been answered for a probe interval: probe now rather than
+   * after the call timeout, so that a frozen dependency is noticed within seconds however long
+   * the calls may take.
+   */
+  private void watch() {
+    long quietSince = Math.max(lastAnswerAt, busySince);
+    if (!down.get() && inFlight.get() > 0 && System.currentTimeMillis() - quietSince > settings.probeIntervalMs()) {
+      silentSince.compareAndSet(0, quietSince);
+      suspect();
+    }
+  }
+
+  private void heardBack() {
+    silentSince.set(0);
+    lastAnswerAt = System.currentTimeMillis();
   }
 
   private CircuitBreaker newBreaker() {
@@ -152,14 +177,18 @@ public final class DependencyGuard {
       return refused();
     }
     long start = System.currentTimeMillis();
+    if (inFlight.getAndIncrement() == 0) {
+      busySince = start;
+    }
     AtomicReference<Future<T>> sent = new AtomicReference<>();
     return breaker.<T>execute(() -> {
       Future<T> f = command.get();
       sent.set(f);
       return f;
     }).transform(ar -> {
+      inFlight.decrementAndGet();
       if (ar.succeeded()) {
-        silentSince.set(0);
+        heardBack();
         return Future.succeededFuture(ar.result());
       }
       Throwable err = ar.cause();
@@ -168,7 +197,7 @@ public final class DependencyGuard {
       }
       boolean timedOut = err instanceof TimeoutException;
       if (!timedOut && answered.test(err)) {
-        silentSince.set(0);
+        heardBack();
         return Future.failedFuture(err);   // the dependency's own answer (a failed statement)
       }
       silentSince.compareAndSet(0, start);
@@ -235,7 +264,7 @@ public final class DependencyGuard {
     probe = p;
     probeStartedAt = System.currentTimeMillis();
     p.onSuccess(v -> {
-      silentSince.set(0);
+      heardBack();
       cameBack();
     });
     return p;

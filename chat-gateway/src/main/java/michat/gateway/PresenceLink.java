@@ -1,8 +1,6 @@
 package michat.gateway;
 
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +13,6 @@ import michat.contract.PresenceApi.Heartbeat;
 import michat.contract.PresenceApi.NodeAlive;
 import michat.contract.PresenceApi.NodeKnown;
 import michat.contract.ServiceBus;
-import michat.model.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +39,14 @@ final class PresenceLink {
 
   Future<Done> connected(ChatSession s) {
     return bus.request(PresenceApi.CONNECT, new Connect(s.userId, nodeId, s.id))
-        .onFailure(err -> warnUnlessDown(err, "user {} connected but presence not updated: {}", s.userId));
+        .onFailure(err -> OutageLog.warnUnlessOutage(LOG, err, "user {} connected but presence not updated: {}",
+            s.userId, err.getMessage()));
   }
 
   Future<?> left(ChatSession s) {
     return bus.request(PresenceApi.DISCONNECT, new Disconnect(s.userId, nodeId, s.id))
-        .onFailure(err -> warnUnlessDown(err, "presence not told that user {} left: {}", s.userId));
+        .onFailure(err -> OutageLog.warnUnlessOutage(LOG, err, "presence not told that user {} left: {}",
+            s.userId, err.getMessage()));
   }
 
   /** Told to presence with the others, once a second ({@link #flushHeartbeats}). */
@@ -79,19 +78,7 @@ final class PresenceLink {
   private void reRegisterSessions() {
     LOG.info("presence did not know gateway instance {} of node {}: registering its sessions again", instanceId, nodeId);
     sessions.all().forEach(s -> bus.request(PresenceApi.CONNECT, new Connect(s.userId, nodeId, s.id))
-        .onFailure(err -> warnUnlessDown(err, "session of user {} not registered again: {}", s.userId)));
-  }
-
-  /**
-   * Presence refusing because Redis does not answer (503) is an outage that presence logs once:
-   * a line per session here would repeat it thousands of times.
-   */
-  private static void warnUnlessDown(Throwable err, String format, long userId) {
-    if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && re.failureCode() == Failures.UNAVAILABLE) {
-      LOG.debug(format, userId, err.getMessage());
-    } else {
-      LOG.warn(format, userId, err.getMessage());
-    }
+        .onFailure(err -> OutageLog.warnUnlessOutage(LOG, err, "session {} of user {} not registered again: {}",
+            s.id, s.userId, err.getMessage())));
   }
 }

@@ -1,6 +1,9 @@
 package michat.web;
 
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
@@ -11,78 +14,93 @@ import java.util.List;
  * nothing passes either way, new ones are accepted and wait, as with a database stopped by SIGSTOP
  * (what was sent meanwhile is carried out after the {@link #thaw}) — or {@link #cut}, as a killed
  * database: every connection dropped and new ones refused. The shared MariaDB itself is never touched.
+ * Everything runs on one event loop, the test's commands included.
  */
 final class DatabaseRelay implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
-  private final NetServer server;
+  private final Context loop = vertx.getOrCreateContext();
+  private NetServer server;
+  private NetClient client;
   private final List<NetSocket> open = new ArrayList<>();
   private final List<NetSocket> waiting = new ArrayList<>();
   private boolean frozen;
   private boolean down;
 
-  DatabaseRelay() {
-    server = vertx.createNetServer().connectHandler(client -> {
-      client.pause();
-      synchronized (this) {
-        if (down) {
-          client.close();
-        } else if (frozen) {
-          waiting.add(client);
-        } else {
-          connect(client);
-        }
-      }
-    });
-  }
-
   int listen() {
-    return TestServer.await(server.listen(0, "127.0.0.1")).actualPort();
+    onLoop(() -> {
+      client = vertx.createNetClient();
+      server = vertx.createNetServer().connectHandler(this::accepted);
+    });
+    Promise<Integer> port = Promise.promise();
+    loop.runOnContext(v -> server.listen(0, "127.0.0.1").map(s -> s.actualPort()).onComplete(port));
+    return TestServer.await(port.future());
   }
 
-  private void connect(NetSocket client) {
-    vertx.createNetClient().connect(3306, "127.0.0.1").onSuccess(db -> {
-      synchronized (this) {
-        open.add(client);
-        open.add(db);
-        if (frozen) {
-          db.pause();
-        }
+  private void accepted(NetSocket from) {
+    from.pause();
+    if (down) {
+      from.close();
+    } else if (frozen) {
+      waiting.add(from);
+    } else {
+      connect(from);
+    }
+  }
+
+  private void connect(NetSocket from) {
+    client.connect(3306, "127.0.0.1").onSuccess(db -> {
+      open.add(from);
+      open.add(db);
+      from.handler(db::write);
+      db.handler(from::write);
+      from.closeHandler(v -> db.close());
+      db.closeHandler(v -> from.close());
+      if (frozen) {
+        db.pause();
+      } else {
+        from.resume();
       }
-      client.handler(db::write);
-      db.handler(client::write);
-      client.closeHandler(v -> db.close());
-      db.closeHandler(v -> client.close());
-      synchronized (this) {
-        if (!frozen) {
-          client.resume();
-        }
-      }
-    }).onFailure(err -> client.close());
+    }).onFailure(err -> from.close());
   }
 
   /** Nothing passes from now on; bytes sent wait in the sockets' buffers. */
-  synchronized void freeze() {
-    frozen = true;
-    open.forEach(NetSocket::pause);
+  void freeze() {
+    onLoop(() -> {
+      frozen = true;
+      open.forEach(NetSocket::pause);
+    });
   }
 
   /** What waited passes, in order; connections opened meanwhile reach the database. */
-  synchronized void thaw() {
-    frozen = false;
-    open.forEach(NetSocket::resume);
-    waiting.forEach(this::connect);
-    waiting.clear();
+  void thaw() {
+    onLoop(() -> {
+      frozen = false;
+      open.forEach(NetSocket::resume);
+      waiting.forEach(this::connect);
+      waiting.clear();
+    });
   }
 
   /** As a killed database: every connection dropped, new ones refused until {@link #restore}. */
-  synchronized void cut() {
-    down = true;
-    open.forEach(NetSocket::close);
-    open.clear();
+  void cut() {
+    onLoop(() -> {
+      down = true;
+      open.forEach(NetSocket::close);
+      open.clear();
+    });
   }
 
-  synchronized void restore() {
-    down = false;
+  void restore() {
+    onLoop(() -> down = false);
+  }
+
+  private void onLoop(Runnable action) {
+    Promise<Void> done = Promise.promise();
+    loop.runOnContext(v -> {
+      action.run();
+      done.complete();
+    });
+    TestServer.await(done.future());
   }
 
   @Override

@@ -226,11 +226,13 @@ class DependencyOutageTest {
           assertTrue(metric(server, "michat_messages_refused_total{cause=\"mariadb_down\"}") >= sent / 2.0,
               "refused messages counted by cause");
 
-          // Fail fast: once the breaker is open, a refusal takes no time; the first ones waited for the
-          // call timeout (1 s), none for the gateway's 10 s.
+          // Fail fast: once the breaker is open, a refusal takes no time (a GC pause aside); the first
+          // ones waited for the call timeout (1 s) at most, none for the gateway's 10 s.
           assertTrue(replyMs.stream().allMatch(ms -> ms < 2_500), "no send waited long: " + replyMs);
-          List<Long> late = replyMs.subList(replyMs.size() / 2, replyMs.size());
-          assertTrue(late.stream().allMatch(ms -> ms < 200), "refused at once while the breaker is open: " + replyMs);
+          List<Long> late = new ArrayList<>(replyMs.subList(replyMs.size() / 2, replyMs.size()));
+          assertTrue(late.stream().allMatch(ms -> ms < 1_000), "none waits for a timeout while the breaker is open: " + late);
+          late.sort(null);
+          assertTrue(late.get(late.size() / 2) < 50, "refused at once while the breaker is open: " + late);
           assertTrue(sent >= 10, "many sends refused: " + sent);
 
           if (freeze) {

@@ -25,6 +25,7 @@ import michat.contract.PresenceApi;
 import michat.contract.PresenceApi.OnlineQuery;
 import michat.contract.ServiceBus;
 import michat.dependency.DependencyGuard;
+import michat.metrics.MichatMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,21 +174,81 @@ class DependencyOutageTest {
     mariaDbOutage(false);
   }
 
-  private void mariaDbOutage(boolean freeze) throws Exception {
+  /** michat on MariaDB (a fresh database of its own) through the relay, with short timeouts. */
+  private static TestServer onRelay(DatabaseRelay relay, String db, Map<String, String> extra) throws Exception {
     TestServer.requireMariaDb();
-    String db = "michat_it_depout_" + (freeze ? "frozen" : "killed");
     try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
          Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + db);
     }
+    Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
+    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + relay.listen() + "/" + db);
+    env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
+    env.put("MICHAT_STORAGE_CALL_TIMEOUT_MS", "1000");
+    env.put("MICHAT_DEPENDENCY_PROBE_INTERVAL_MS", "250");
+    env.put("MICHAT_DEPENDENCY_REPORT_INTERVAL_SECONDS", Integer.toString(REPORT_SECONDS));
+    env.putAll(extra);
+    return TestServer.start(env, db);
+  }
+
+  /**
+   * Many senders at once against a frozen database: what waits for a store transaction never exceeds
+   * router.storeMaxWaiting (the rest is refused at once), and once the breaker is open nothing waits.
+   */
+  @Test
+  void underLoadAFrozenDatabaseHoldsABoundedQueue() throws Exception {
+    int senders = 30;
+    int maxWaiting = 8;
     try (DatabaseRelay relay = new DatabaseRelay()) {
-      Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
-      env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + relay.listen() + "/" + db);
-      env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
-      env.put("MICHAT_STORAGE_CALL_TIMEOUT_MS", "1000");
-      env.put("MICHAT_DEPENDENCY_PROBE_INTERVAL_MS", "250");
-      env.put("MICHAT_DEPENDENCY_REPORT_INTERVAL_SECONDS", Integer.toString(REPORT_SECONDS));
-      TestServer server = TestServer.start(env, db);
+      TestServer server = onRelay(relay, "michat_it_depout_load",
+          Map.of("MICHAT_ROUTER_STORE_MAX_WAITING", Integer.toString(maxWaiting)));
+      List<ChatClient> clients = new ArrayList<>();
+      try {
+        JsonObject to = server.newUser("lt");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+          JsonObject u = server.newUser("ls" + i);
+          ids.add(u.getLong("ID"));
+          clients.add(v2(server, server.port, u));
+        }
+        for (int i = 0; i < senders; i++) {   // the router knows the recipient now: what waits, waits to be stored
+          clients.get(i).send(text(ids.get(i), to.getLong("ID"), "warm", "w-" + i));
+          assertEquals("ack", clients.get(i).nextJson().getString("Type"));
+        }
+        MichatMetrics metrics = MichatMetrics.of(server.app.config());
+        relay.freeze();
+        long start = System.currentTimeMillis();
+        long most = 0;
+        int[] sent = new int[senders];
+        while (System.currentTimeMillis() - start < OUTAGE_MS) {
+          for (int i = 0; i < senders; i++) {
+            ChatClient c = clients.get(i);
+            // one frame in flight per connection: send the next when the last was answered
+            if (sent[i] == 0 || !c.drain(0).isEmpty()) {
+              c.send(text(ids.get(i), to.getLong("ID"), "load " + sent[i], "l-" + i + "-" + sent[i]));
+              sent[i]++;
+            }
+          }
+          most = Math.max(most, metrics.storeWaiting.get());
+          Thread.sleep(5);
+        }
+        assertTrue(most <= maxWaiting, "at most " + maxWaiting + " messages waited, saw " + most);
+        assertTrue(metric(server, "michat_messages_refused_total{cause=\"store_queue_full\"}") > 0,
+            "the rest was refused at once while the first waited");
+        assertTrue(metric(server, "michat_messages_refused_total{cause=\"mariadb_down\"}") > 0, "then the breaker refused");
+        assertEquals(0, metrics.storeWaiting.get(), "nothing waits while the breaker is open");
+        relay.thaw();
+      } finally {
+        clients.forEach(ChatClient::close);
+        server.close();
+      }
+    }
+  }
+
+  private void mariaDbOutage(boolean freeze) throws Exception {
+    String db = "michat_it_depout_" + (freeze ? "frozen" : "killed");
+    try (DatabaseRelay relay = new DatabaseRelay()) {
+      TestServer server = onRelay(relay, db, Map.of());
       Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       ListAppender<ILoggingEvent> log = new ListAppender<>();
       log.start();

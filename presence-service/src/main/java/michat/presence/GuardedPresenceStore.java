@@ -55,6 +55,7 @@ final class GuardedPresenceStore implements PresenceStore {
   @Override
   public void close() {
     guard.removeProbe(probe);
+    guard.release();
     store.close();
   }
 }

@@ -50,7 +50,7 @@ public class PresenceVerticle extends VerticleBase {
     // every gateway node) and the outage is logged once; shared data lives in this process.
     store = RedisSettings.from(cfg)
         .<PresenceStore>map(r -> new GuardedPresenceStore(new RedisPresenceStore(vertx, r.connectionString(), ttl),
-            DependencyGuard.shared(vertx, REDIS, DependencyGuard.Settings.from(cfg, ConfigKeys.REDIS_CALL_TIMEOUT_MS),
+            DependencyGuard.acquire(vertx, REDIS, DependencyGuard.Settings.from(cfg, ConfigKeys.REDIS_CALL_TIMEOUT_MS),
                 err -> err instanceof ErrorType, MichatMetrics.of(cfg))))
         .orElseGet(() -> new SharedDataPresenceStore(vertx, ttl));
 

@@ -7,10 +7,8 @@ import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.circuitbreaker.TimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DependencyGuard {
   private static final Logger LOG = LoggerFactory.getLogger(DependencyGuard.class);
-  private static final Map<Vertx, Map<String, DependencyGuard>> SHARED = Collections.synchronizedMap(new WeakHashMap<>());
+  /** The guards in use, per Vert.x instance and dependency; guarded by itself. */
+  private static final Map<Vertx, Map<String, DependencyGuard>> SHARED = new HashMap<>();
   /** A probe pending this long (a connection that will never answer) no longer stops another. */
   private static final long PROBE_STALE_MS = 10_000;
   private static final long FAILURE_WINDOW_MS = 10_000;
@@ -77,8 +76,11 @@ public final class DependencyGuard {
   private volatile long downSince;
   private volatile Future<?> probe;
   private volatile long probeStartedAt;
+  private final long watchTimer;
   private long probeTimer;
   private long reportTimer;
+  /** Pools and stores using this guard; the last to {@link #release} it stops it. Guarded by SHARED. */
+  private int users;
   // counted since the outage began, for its log lines
   private final LongAdder refusedCalls = new LongAdder();
   private final LongAdder unansweredCalls = new LongAdder();
@@ -92,7 +94,7 @@ public final class DependencyGuard {
     this.answered = answered;
     this.metrics = metrics;
     this.breaker = newBreaker();
-    vertx.setPeriodic(settings.probeIntervalMs(), id -> watch());
+    this.watchTimer = vertx.setPeriodic(settings.probeIntervalMs(), id -> watch());
     metrics.dependency(name, () -> down.get() ? 0 : 1, () -> switch (breaker.state()) {
       case CLOSED -> 0;
       case HALF_OPEN -> 1;
@@ -132,17 +134,38 @@ public final class DependencyGuard {
   }
 
   /**
-   * The guard of {@code name} on this Vert.x instance, created on first use. {@code answered} tells
-   * the errors that are the dependency's answer (a failed statement) from its silence (a refused
-   * connection, a closed socket).
+   * The guard of {@code name} on this Vert.x instance, created on first use; the caller
+   * {@link #release}s it when it closes what it guards. {@code answered} tells the errors that are
+   * the dependency's answer (a failed statement) from its silence (a refused connection, a closed
+   * socket).
    */
-  public static DependencyGuard shared(Vertx vertx, String name, Settings settings, Predicate<Throwable> answered,
-                                       MichatMetrics metrics) {
-    Map<String, DependencyGuard> guards;
+  public static DependencyGuard acquire(Vertx vertx, String name, Settings settings, Predicate<Throwable> answered,
+                                        MichatMetrics metrics) {
     synchronized (SHARED) {
-      guards = SHARED.computeIfAbsent(vertx, v -> new ConcurrentHashMap<>());
+      DependencyGuard g = SHARED.computeIfAbsent(vertx, v -> new HashMap<>())
+          .computeIfAbsent(name, n -> new DependencyGuard(vertx, n, settings, answered, metrics));
+      g.users++;
+      return g;
     }
-    return guards.computeIfAbsent(name, n -> new DependencyGuard(vertx, n, settings, answered, metrics));
+  }
+
+  /** The last user's release stops the guard's timers and forgets it. */
+  public void release() {
+    synchronized (SHARED) {
+      if (--users > 0) {
+        return;
+      }
+      Map<String, DependencyGuard> guards = SHARED.get(vertx);
+      if (guards != null && guards.remove(name) == this && guards.isEmpty()) {
+        SHARED.remove(vertx);
+      }
+    }
+    synchronized (this) {
+      vertx.cancelTimer(watchTimer);
+      vertx.cancelTimer(probeTimer);
+      vertx.cancelTimer(reportTimer);
+      breaker.close();
+    }
   }
 
   public String name() {

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * breaker and what closes it.
  */
 class DependencyGuardTest {
+  /** A node of its own per test, so that each guard's gauges are its own. */
+  private static final AtomicInteger NODES = new AtomicInteger();
   private final Vertx vertx = Vertx.vertx();
   /** What the probe answers; replaced by each test. */
   private final AtomicReference<Promise<Void>> probeAnswer = new AtomicReference<>(Promise.promise());
@@ -42,8 +44,8 @@ class DependencyGuardTest {
   }
 
   private DependencyGuard guard(long callTimeoutMs, long probeIntervalMs) {
-    DependencyGuard g = DependencyGuard.shared(vertx, "db", new DependencyGuard.Settings(callTimeoutMs, 3, probeIntervalMs, 60_000),
-        err -> err instanceof Answered, MichatMetrics.of(MichatConfig.load(null, Map.of())));
+    DependencyGuard g = DependencyGuard.acquire(vertx, "db", new DependencyGuard.Settings(callTimeoutMs, 3, probeIntervalMs, 60_000),
+        err -> err instanceof Answered, MichatMetrics.of(MichatConfig.load(null, Map.of("MICHAT_NODE_ID", "guard-test-" + NODES.incrementAndGet()))));
     g.addProbe(() -> {
       probes.incrementAndGet();
       return probeAnswer.get().future();

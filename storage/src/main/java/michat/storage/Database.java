@@ -69,7 +69,7 @@ public final class Database {
 
   /**
    * The pool of this store. On MySQL/MariaDB every query and transaction goes through the database's
-   * {@link #guard}; the embedded H2 runs in this process and needs none.
+   * breaker ({@link DependencyGuard}); the embedded H2 runs in this process and needs none.
    */
   public Pool pool(Vertx vertx) {
     if (mysql.isPresent()) {
@@ -83,9 +83,10 @@ public final class Database {
   /**
    * The breaker in front of MySQL/MariaDB, one per Vert.x instance (user-service and message-router
    * share it): calls fail fast while the database does not answer, and its outage is logged once.
+   * Acquired for the pool, which releases it when closed.
    */
-  public DependencyGuard guard(Vertx vertx) {
-    return DependencyGuard.shared(vertx, DEPENDENCY, DependencyGuard.Settings.from(cfg, ConfigKeys.STORAGE_CALL_TIMEOUT_MS),
+  private DependencyGuard guard(Vertx vertx) {
+    return DependencyGuard.acquire(vertx, DEPENDENCY, DependencyGuard.Settings.from(cfg, ConfigKeys.STORAGE_CALL_TIMEOUT_MS),
         err -> !SqlErrors.isSilence(err), MichatMetrics.of(cfg));
   }
 

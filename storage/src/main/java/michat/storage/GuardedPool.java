@@ -12,6 +12,7 @@ import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.TransactionPropagation;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collector;
@@ -26,6 +27,7 @@ final class GuardedPool implements Pool {
   private final Pool pool;
   private final DependencyGuard guard;
   private final Supplier<Future<?>> probe;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   GuardedPool(Pool pool, DependencyGuard guard) {
     this.pool = pool;
@@ -78,7 +80,10 @@ final class GuardedPool implements Pool {
 
   @Override
   public Future<Void> close() {
-    guard.removeProbe(probe);
+    if (closed.compareAndSet(false, true)) {
+      guard.removeProbe(probe);
+      guard.release();
+    }
     return pool.close();
   }
 

@@ -41,7 +41,7 @@ final class DeliveryPublisher {
   private final Vertx vertx;
   private final ServiceBus bus;
   private List<Push> pending = new ArrayList<>();
-  /** Completes when the latest batch has been published (or given to the retries). */
+  /** Completes when the latest batch has been published. */
   private Future<Void> published = Future.succeededFuture();
 
   private final Counter rerouted;
@@ -54,8 +54,8 @@ final class DeliveryPublisher {
 
   /**
    * Completes once the push is handed to the event bus: to the nodes of its recipients, or to every
-   * node when presence could not be asked ({@link #publishEverywhere}). Never fails. Batches are published in the
-   * order they were asked for.
+   * node when presence could not be asked ({@link #publishEverywhere}). Never fails. Batches are
+   * published in the order they were asked for.
    */
   Future<Void> push(Stored stored, List<Long> recipients, Long copiesFor, String fromSession, long receivedAt) {
     Promise<Void> done = Promise.promise();
@@ -137,7 +137,7 @@ final class DeliveryPublisher {
     perNode.forEach((node, deliveries) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(deliveries)));
   }
 
-  /** Relays a v2 signal (an encoded frame) to the nodes where these users are connected. */
+  /** Relays a v2 signal (an encoded frame) to the nodes where these users are connected (all, without presence). */
   Future<Void> signal(List<Long> to, String frame) {
     return locate(new LinkedHashSet<>(to)).transform(ar -> {
       if (ar.succeeded()) {

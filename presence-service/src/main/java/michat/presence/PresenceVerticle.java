@@ -3,6 +3,7 @@ package michat.presence;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.ArrayList;
 import java.util.List;
 import michat.config.ConfigKeys;
@@ -24,7 +25,6 @@ import michat.contract.ServiceBus;
 import michat.dependency.DependencyFailure;
 import michat.dependency.DependencyGuard;
 import michat.metrics.MichatMetrics;
-import io.vertx.redis.client.impl.types.ErrorType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +51,7 @@ public class PresenceVerticle extends VerticleBase {
     store = RedisSettings.from(cfg)
         .<PresenceStore>map(r -> new GuardedPresenceStore(new RedisPresenceStore(vertx, r.connectionString(), ttl),
             DependencyGuard.acquire(vertx, REDIS, DependencyGuard.Settings.from(cfg, ConfigKeys.REDIS_CALL_TIMEOUT_MS),
-                err -> err instanceof ErrorType, MichatMetrics.of(cfg))))
+                err -> err instanceof ErrorType, MichatMetrics.of(cfg))))   // an error reply is Redis answering
         .orElseGet(() -> new SharedDataPresenceStore(vertx, ttl));
 
     ServiceBus bus = ServiceBus.of(vertx);

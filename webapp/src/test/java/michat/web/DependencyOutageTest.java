@@ -11,9 +11,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,14 +23,15 @@ import michat.contract.PresenceApi.OnlineQuery;
 import michat.contract.ServiceBus;
 import michat.dependency.DependencyGuard;
 import michat.metrics.MichatMetrics;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Outages of MariaDB and Redis as an operator meets them — a database frozen (SIGSTOP) or killed, a
- * Redis frozen or killed — while users chat: calls fail fast instead of each waiting for a timeout,
+ * Outages of MariaDB and Redis as an operator meets them — a MariaDB and a Redis of the test's own,
+ * frozen (SIGSTOP) or killed ({@code kill -9}) and started again — while users chat: calls fail fast instead of each waiting for a timeout,
  * chat goes on without Redis (on one node and across two), {@code /ready} answers within a second,
  * and the outage is logged once, once per report interval and once when it is over, never per message.
  * Outages last {@code michat.outageMs} (default 3 s), so the whole class takes seconds.
@@ -174,21 +172,29 @@ class DependencyOutageTest {
     mariaDbOutage(false);
   }
 
-  /** michat on MariaDB (a fresh database of its own) through the relay, with short timeouts. */
-  private static TestServer onRelay(DatabaseRelay relay, String db, Map<String, String> extra) throws Exception {
-    TestServer.requireMariaDb();
-    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
-         Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + db);
+  /** A MariaDB of the class's own, shared by its MariaDB tests (installing one takes seconds). */
+  private static OwnMariaDb mariaDb;
+
+  @AfterAll
+  static void stopMariaDb() throws Exception {
+    if (mariaDb != null) {
+      mariaDb.close();
+    }
+  }
+
+  /** michat on a database of the class's own MariaDB, with short timeouts. */
+  private static TestServer onOwnMariaDb(String db, Map<String, String> extra) throws Exception {
+    if (mariaDb == null) {
+      mariaDb = new OwnMariaDb();
     }
     Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
-    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + relay.listen() + "/" + db);
+    env.put("MICHAT_MYSQL_URL", mariaDb.url(db));
     env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
     env.put("MICHAT_STORAGE_CALL_TIMEOUT_MS", "1000");
     env.put("MICHAT_DEPENDENCY_PROBE_INTERVAL_MS", "250");
     env.put("MICHAT_DEPENDENCY_REPORT_INTERVAL_SECONDS", Integer.toString(REPORT_SECONDS));
     env.putAll(extra);
-    return TestServer.start(env, db);
+    return TestServer.start(env, null);
   }
 
   /**
@@ -199,9 +205,8 @@ class DependencyOutageTest {
   void underLoadAFrozenDatabaseHoldsABoundedQueue() throws Exception {
     int senders = 30;
     int maxWaiting = 8;
-    try (DatabaseRelay relay = new DatabaseRelay()) {
-      TestServer server = onRelay(relay, "michat_it_depout_load",
-          Map.of("MICHAT_ROUTER_STORE_MAX_WAITING", Integer.toString(maxWaiting)));
+    {
+      TestServer server = onOwnMariaDb("michat_load", Map.of("MICHAT_ROUTER_STORE_MAX_WAITING", Integer.toString(maxWaiting)));
       List<ChatClient> clients = new ArrayList<>();
       try {
         JsonObject to = server.newUser("lt");
@@ -216,7 +221,7 @@ class DependencyOutageTest {
           assertEquals("ack", clients.get(i).nextJson().getString("Type"));
         }
         MichatMetrics metrics = MichatMetrics.of(server.app.config());
-        relay.freeze();
+        mariaDb.freeze();
         long start = System.currentTimeMillis();
         long most = 0;
         int[] sent = new int[senders];
@@ -237,8 +242,8 @@ class DependencyOutageTest {
             "the rest was refused at once while the first waited");
         assertTrue(metric(server, "michat_messages_refused_total{cause=\"mariadb_down\"}") > 0, "then the breaker refused");
         assertEquals(0, metrics.storeWaiting.get(), "nothing waits while the breaker is open");
-        relay.thaw();
       } finally {
+        mariaDb.ensureRunning();
         clients.forEach(ChatClient::close);
         server.close();
       }
@@ -246,9 +251,8 @@ class DependencyOutageTest {
   }
 
   private void mariaDbOutage(boolean freeze) throws Exception {
-    String db = "michat_it_depout_" + (freeze ? "frozen" : "killed");
-    try (DatabaseRelay relay = new DatabaseRelay()) {
-      TestServer server = onRelay(relay, db, Map.of());
+    {
+      TestServer server = onOwnMariaDb(freeze ? "michat_frozen" : "michat_killed", Map.of());
       Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       ListAppender<ILoggingEvent> log = new ListAppender<>();
       log.start();
@@ -263,9 +267,9 @@ class DependencyOutageTest {
 
           root.addAppender(log);
           if (freeze) {
-            relay.freeze();
+            mariaDb.freeze();
           } else {
-            relay.cut();
+            mariaDb.kill();
           }
           long start = System.currentTimeMillis();
           List<Long> replyMs = new ArrayList<>();
@@ -297,9 +301,9 @@ class DependencyOutageTest {
           assertTrue(sent >= 10, "many sends refused: " + sent);
 
           if (freeze) {
-            relay.thaw();
+            mariaDb.thaw();
           } else {
-            relay.restore();
+            mariaDb.start();
           }
           assertTrue(ChatContract.eventually(() -> said(log, Level.INFO, "mariadb answers again")), "back: " + lines(log));
           ca.drain(300);
@@ -328,6 +332,7 @@ class DependencyOutageTest {
         }
       } finally {
         root.detachAppender(log);
+        mariaDb.ensureRunning();
         server.close();
       }
     }

@@ -120,6 +120,8 @@ public final class ChatGateway {
 
   public Future<Void> start() {
     consumers.add(bus.subscribe(RouterApi.DELIVER, nodeId, fanOut::deliver));
+    // pushes that routers could not address to nodes (presence down): each instance serves its own sessions
+    consumers.add(bus.subscribe(RouterApi.DELIVER_EVERYWHERE, fanOut::deliver));
     consumers.add(bus.subscribe(PresenceApi.CHANNEL, channel::post));
     consumers.add(bus.subscribe(UserApi.SESSIONS_ENDED, this::sessionsEnded));
     timers.add(vertx.setPeriodic(NODE_ALIVE_INTERVAL_MS, id -> presence.nodeAlive()));

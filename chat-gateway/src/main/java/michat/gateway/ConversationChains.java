@@ -229,7 +229,8 @@ final class ConversationChains {
       if (ar.failed()) {
         // Show what waits rather than hold it; last stays before the gap, so the saved cursor does
         // too and the next catch-up (or the next gap check) brings what is missing.
-        LOG.warn("gap in {} for user {} not filled now: {}", conversation, userId, ar.cause().getMessage());
+        OutageLog.warnUnlessOutage(LOG, ar.cause(), "gap in {} for user {} not filled now: {}", conversation, userId,
+            ar.cause().getMessage());
         c.waiting.values().forEach(d -> {
           if (c.markAhead(d.seq)) {
             send.accept(messageFrame(conversation, d.seq, d.frame));

@@ -39,12 +39,14 @@ final class PresenceLink {
 
   Future<Done> connected(ChatSession s) {
     return bus.request(PresenceApi.CONNECT, new Connect(s.userId, nodeId, s.id))
-        .onFailure(err -> LOG.warn("user {} connected but presence not updated: {}", s.userId, err.getMessage()));
+        .onFailure(err -> OutageLog.warnUnlessOutage(LOG, err, "user {} connected but presence not updated: {}",
+            s.userId, err.getMessage()));
   }
 
   Future<?> left(ChatSession s) {
     return bus.request(PresenceApi.DISCONNECT, new Disconnect(s.userId, nodeId, s.id))
-        .onFailure(err -> LOG.warn("presence not told that user {} left: {}", s.userId, err.getMessage()));
+        .onFailure(err -> OutageLog.warnUnlessOutage(LOG, err, "presence not told that user {} left: {}",
+            s.userId, err.getMessage()));
   }
 
   /** Told to presence with the others, once a second ({@link #flushHeartbeats}). */
@@ -76,6 +78,7 @@ final class PresenceLink {
   private void reRegisterSessions() {
     LOG.info("presence did not know gateway instance {} of node {}: registering its sessions again", instanceId, nodeId);
     sessions.all().forEach(s -> bus.request(PresenceApi.CONNECT, new Connect(s.userId, nodeId, s.id))
-        .onFailure(err -> LOG.warn("session {} of user {} not registered again: {}", s.id, s.userId, err.getMessage())));
+        .onFailure(err -> OutageLog.warnUnlessOutage(LOG, err, "session {} of user {} not registered again: {}",
+            s.id, s.userId, err.getMessage())));
   }
 }

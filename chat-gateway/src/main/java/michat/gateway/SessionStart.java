@@ -107,8 +107,8 @@ final class SessionStart {
       }
     } else {
       // The next live message's gap check fetches what is missing (from the client's cursors if given).
-      LOG.warn("backlog of user {} not fetched now (kept for the next connect): {}", s.userId,
-          backlog.cause().getMessage());
+      OutageLog.warnUnlessOutage(LOG, backlog.cause(), "backlog of user {} not fetched now (kept for the next connect): {}",
+          s.userId, backlog.cause().getMessage());
     }
     s.send(Frames.WELCOME);
     s.finishCatchUp(missed, kept);

@@ -1,5 +1,6 @@
 package michat.router;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,9 +19,8 @@ import michat.contract.RouterApi.Delivery;
 import michat.contract.RouterApi.Signal;
 import michat.contract.RouterApi.SignalDelivery;
 import michat.contract.ServiceBus;
+import michat.metrics.MichatMetrics;
 import michat.router.MessageRepository.Stored;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Live pushes of stored messages to the gateway nodes holding their recipients. Every push asked for
@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  * verticle's event loop only.
  */
 final class DeliveryPublisher {
-  private static final Logger LOG = LoggerFactory.getLogger(DeliveryPublisher.class);
-
   /**
    * A stored message for {@code recipients}; with {@code copiesFor}, also a copy for that user's
    * sessions other than {@code fromSession} (v2 multi-device).
@@ -38,24 +36,27 @@ final class DeliveryPublisher {
   private record Push(Stored stored, List<Long> recipients, Long copiesFor, String fromSession, long receivedAt,
                       Promise<Void> done) {}
 
-  /** Attempts to push a batch when presence fails: now, after 1 s, after 2 more s. */
-  static final int RETRIES = 3;
+  /** The metrics cause of pushes sent to every node ({@code michat_messages_rerouted_total}). */
+  static final String PRESENCE_UNAVAILABLE = "presence_unavailable";
 
   private final Vertx vertx;
   private final ServiceBus bus;
   private List<Push> pending = new ArrayList<>();
-  /** Completes when the latest batch has been published (or given to the retries). */
+  /** Completes when the latest batch has been published. */
   private Future<Void> published = Future.succeededFuture();
 
-  DeliveryPublisher(Vertx vertx) {
+  private final Counter rerouted;
+
+  DeliveryPublisher(Vertx vertx, MichatMetrics metrics) {
     this.vertx = vertx;
     this.bus = ServiceBus.of(vertx);
+    this.rerouted = metrics.messagesRerouted(PRESENCE_UNAVAILABLE);
   }
 
   /**
-   * Completes once the push is handed to the event bus, or presence could not be asked (then it is
-   * tried again in the background; see {@link #attempt}). Never fails. Batches are published in the
-   * order they were asked for.
+   * Completes once the push is handed to the event bus: to the nodes of its recipients, or to every
+   * node when presence could not be asked ({@link #publishEverywhere}). Never fails. Batches are
+   * published in the order they were asked for.
    */
   Future<Void> push(Stored stored, List<Long> recipients, Long copiesFor, String fromSession, long receivedAt) {
     Promise<Void> done = Promise.promise();
@@ -76,7 +77,7 @@ final class DeliveryPublisher {
       if (ar.succeeded()) {
         publish(batch, nodesByUser(ar.result()));
       } else {
-        retryLater(batch, 1, ar.cause());
+        publishEverywhere(batch);
       }
       return Future.<Void>succeededFuture();
     }));
@@ -95,26 +96,24 @@ final class DeliveryPublisher {
     return users;
   }
 
-  private void retryLater(List<Push> batch, int attempt, Throwable err) {
-    if (attempt < RETRIES) {
-      LOG.warn("{} stored message(s) not pushed (presence: {}); trying again in {} s", batch.size(),
-          err.getMessage(), attempt);
-      vertx.setTimer(attempt * 1000L, id -> attempt(batch, attempt + 1));
-    } else {
-      LOG.warn("{} stored message(s) not pushed (presence: {}); recipients get them on connect or at the"
-          + " next gap check", batch.size(), err.getMessage());
-    }
-  }
-
   /**
-   * A later attempt for a batch whose presence lookup failed (Redis down, say): so that the last
-   * messages of a conversation do not wait for the next one, or a reconnect, to be noticed. The
-   * sender's acknowledgement does not wait for it.
+   * Presence did not answer (Redis down or frozen, presence-service gone): where the recipients are is
+   * unknown, so the batch goes to every gateway node, each handing it to its own sessions of them.
+   * Messages keep flowing during the outage at the cost of every node seeing every push; the outage
+   * itself is logged once, by presence's guard.
    */
-  private void attempt(List<Push> batch, int attempt) {
-    locate(recipientsOf(batch))
-        .onSuccess(nodes -> publish(batch, nodesByUser(nodes)))
-        .onFailure(err -> retryLater(batch, attempt, err));
+  private void publishEverywhere(List<Push> batch) {
+    List<Delivery> deliveries = new ArrayList<>(batch.size());
+    for (Push p : batch) {
+      Stored s = p.stored;
+      deliveries.add(new Delivery(p.recipients, s.conversation(), s.seq(), s.prev(), s.payload(), null, p.receivedAt));
+      if (p.copiesFor != null) {
+        deliveries.add(new Delivery(List.of(p.copiesFor), s.conversation(), s.seq(), s.prev(), s.payload(),
+            p.fromSession, 0));
+      }
+    }
+    rerouted.increment(batch.size());
+    bus.publish(RouterApi.DELIVER_EVERYWHERE, Deliveries.of(deliveries));
   }
 
   private void publish(List<Push> batch, Map<Long, List<String>> nodesOf) {
@@ -139,12 +138,18 @@ final class DeliveryPublisher {
     perNode.forEach((node, deliveries) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(deliveries)));
   }
 
-  /** Relays a v2 signal to the nodes where these users are connected. */
+  /** Relays a v2 signal to the nodes where these users are connected (all, without presence). */
   Future<Void> signal(Signal signal, List<Long> to) {
-    return locate(new LinkedHashSet<>(to)).map(nodes -> {
-      nodes.forEach((node, here) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(
-          new SignalDelivery(here, signal.kind(), signal.caller().userId(), signal.conversation(), signal.seq()))));
-      return null;
+    return locate(new LinkedHashSet<>(to)).transform(ar -> {
+      long from = signal.caller().userId();
+      if (ar.succeeded()) {
+        ar.result().forEach((node, here) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(
+            new SignalDelivery(here, signal.kind(), from, signal.conversation(), signal.seq()))));
+      } else {
+        bus.publish(RouterApi.DELIVER_EVERYWHERE, Deliveries.of(
+            new SignalDelivery(to, signal.kind(), from, signal.conversation(), signal.seq())));
+      }
+      return Future.<Void>succeededFuture();
     });
   }
 

@@ -29,7 +29,6 @@ import michat.model.MediaUrls;
 import michat.model.Conversations;
 import michat.model.Failures;
 import michat.model.MessagePayload;
-import michat.storage.CommitUnknown;
 import michat.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,11 +76,12 @@ public class MessageRouterVerticle extends VerticleBase {
     cursors = new DeliveryCursors(pool);
     metrics = MichatMetrics.of(cfg);
     store = new StoreQueue(repo::storeBatch, cfg.integer(ConfigKeys.STORE_BATCH_MAX, 1, 10_000),
-        cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), metrics);
+        cfg.integer(ConfigKeys.STORE_CONCURRENCY, 1, 64), cfg.integer(ConfigKeys.STORE_MAX_WAITING, 1, 10_000_000),
+        cfg.number(ConfigKeys.STORE_MAX_WAITING_BYTES, 1024, 1L << 40), metrics);
     vertx.setPeriodic(WAIT_CHECK_MS, id -> store.dropExpired());
     callers = new CallerCheck(new SessionTokens(vertx, cfg));
     bus = ServiceBus.serving(vertx, callers);
-    deliveries = new DeliveryPublisher(vertx);
+    deliveries = new DeliveryPublisher(vertx, metrics);
     membership = new Membership(bus);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
     mediaUrls = MediaUrlSettings.from(cfg);
@@ -137,6 +137,8 @@ public class MessageRouterVerticle extends VerticleBase {
     return recipients
         .compose(to -> {
           long storeStart = System.nanoTime();
+          // v2 multi-device: a private message also reaches the sender's other sessions.
+          Long copiesFor = message.type() == ChatMessage.PRIVATE && message.targetId() != senderId ? senderId : null;
           return store.store(new MessageRepository.NewMessage(to.conversation, senderId, message), storeDeadline)
               .compose(stored -> {
                 if (stored.duplicate()) {
@@ -144,9 +146,18 @@ public class MessageRouterVerticle extends VerticleBase {
                 }
                 metrics.recordStore(storeStart);
                 metrics.messagesIn.increment();
-                // v2 multi-device: a private message also reaches the sender's other sessions.
-                Long copiesFor = message.type() == ChatMessage.PRIVATE && message.targetId() != senderId ? senderId : null;
                 return deliveries.push(stored, to.userIds, copiesFor, req.sessionId(), receivedAt).map(stored);
+              })
+              .onFailure(err -> {
+                if (err instanceof Unconfirmed u) {
+                  // Stored after all, once the database answered: recipients get it then.
+                  u.late().onSuccess(stored -> {
+                    if (!stored.duplicate()) {
+                      metrics.messagesIn.increment();
+                      deliveries.push(stored, to.userIds, copiesFor, req.sessionId(), receivedAt);
+                    }
+                  });
+                }
               });
         })
         .map(MessageRepository.Stored::toOutcome)
@@ -158,8 +169,8 @@ public class MessageRouterVerticle extends VerticleBase {
     if (err instanceof Rejection r) {
       return r;
     }
-    if (err instanceof CommitUnknown) {
-      return new Rejection(Rejection.UNKNOWN, "not confirmed: the database did not answer the commit; "
+    if (err instanceof Unconfirmed) {
+      return new Rejection(Rejection.UNKNOWN, "not confirmed: the database did not answer; "
           + "it may still be delivered — send it again with the same clientMsgId");
     }
     return new Rejection(Rejection.UNAVAILABLE, "not stored (" + err.getMessage() + "), please send it again");

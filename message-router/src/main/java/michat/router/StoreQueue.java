@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import michat.contract.Rejection;
+import michat.contract.RouterApi.ChatMessage;
+import michat.dependency.DependencyFailure;
+import michat.dependency.DependencyNoAnswer;
 import michat.metrics.MichatMetrics;
 import michat.router.MessageRepository.NewMessage;
 import michat.router.MessageRepository.Stored;
 import michat.storage.CommitUnknown;
+import michat.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,12 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreQueue {
   private static final Logger LOG = LoggerFactory.getLogger(StoreQueue.class);
-  private record Pending(NewMessage message, long deadline, Promise<Stored> done) {
+  /** The metrics cause of messages refused because too many wait ({@code michat_messages_refused_total}). */
+  static final String QUEUE_FULL = "store_queue_full";
+  /** What a refused message is told: nothing of it was stored. */
+  static final String BEHIND = "messages are not being stored fast enough now; please try again";
+
+  private record Pending(NewMessage message, long bytes, long deadline, Promise<Stored> done) {
     boolean expired(long now) {
       return now - deadline >= 0;
     }
@@ -48,25 +57,44 @@ final class StoreQueue {
   private final MichatMetrics metrics;
   private final int maxBatch;
   private final int concurrency;
+  private final int maxWaiting;
+  private final long maxWaitingBytes;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private long waitingBytes;
   private int running;
   /** Conversations of the running batches. */
   private final Set<String> busy = new HashSet<>();
 
-  StoreQueue(BatchWriter repo, int maxBatch, int concurrency, MichatMetrics metrics) {
+  /**
+   * At most {@code maxWaiting} messages and {@code maxWaitingBytes} wait for a transaction (besides
+   * the {@code concurrency} batches being stored): while the database is slow or frozen, more are
+   * refused at once instead of pinning memory.
+   */
+  StoreQueue(BatchWriter repo, int maxBatch, int concurrency, int maxWaiting, long maxWaitingBytes,
+             MichatMetrics metrics) {
     this.repo = repo;
     this.metrics = metrics;
     this.maxBatch = maxBatch;
     this.concurrency = concurrency;
+    this.maxWaiting = maxWaiting;
+    this.maxWaitingBytes = maxWaitingBytes;
   }
 
   /**
-   * Completes when the message is durably stored (or was already, for a repeated client id); fails
-   * with a {@link Rejection} when it was not written before {@code deadline} ({@link System#nanoTime}).
+   * Completes when the message is durably stored (or was already, for a repeated client id). Fails
+   * with a {@link Rejection} ({@code unavailable}, nothing stored) when too much is waiting already or
+   * it was not written before {@code deadline} ({@link System#nanoTime}); with a
+   * {@link DependencyFailure} or {@link CommitUnknown} when the database did not answer.
    */
   Future<Stored> store(NewMessage message, long deadline) {
+    long bytes = sizeOf(message);
+    if (waiting.size() >= maxWaiting || waitingBytes + bytes > maxWaitingBytes) {
+      metrics.messagesRefused(QUEUE_FULL).increment();
+      return Future.failedFuture(new Rejection(Rejection.UNAVAILABLE, BEHIND));
+    }
     Promise<Stored> done = Promise.promise();
-    waiting.add(new Pending(message, deadline, done));
+    waiting.add(new Pending(message, bytes, deadline, done));
+    waitingBytes += bytes;
     metrics.storeWaiting.incrementAndGet();
     startBatches();
     return done.future();
@@ -89,6 +117,7 @@ final class StoreQueue {
           batch.add(p);
           taken.add(p.message.conversation());
           it.remove();
+          waitingBytes -= p.bytes;
         }
       }
       if (batch.isEmpty()) {
@@ -113,6 +142,7 @@ final class StoreQueue {
       Pending p = it.next();
       if (p.expired(now)) {
         it.remove();
+        waitingBytes -= p.bytes;
         metrics.storeWaiting.decrementAndGet();
         p.refuse();
       }
@@ -120,8 +150,8 @@ final class StoreQueue {
   }
 
   /**
-   * One transaction for the batch. When it fails, each message is tried alone: one message the
-   * database refuses must not take the others with it (when the database is down, all fail anyway).
+   * One transaction for the batch. When the database refused it, each message is tried alone: one
+   * message the database refuses must not take the others with it.
    */
   private Future<Void> store(List<Pending> batch) {
     long start = System.nanoTime();
@@ -134,8 +164,23 @@ final class StoreQueue {
         })
         .<Void>mapEmpty()
         .recover(err -> {
-          if (batch.size() == 1 || err instanceof CommitUnknown) {
-            // After an unknown commit, trying again could store a message twice.
+          if (err instanceof DependencyFailure outage) {
+            // Storing each alone would only ask the database again; the guard logs the outage once
+            // and counts what it cost.
+            outage.countMessages(batch.size());
+          }
+          if (Database.mayHaveWritten(err)) {
+            // It may still store them (a write to a frozen database runs after the thaw): never try
+            // again, which could store a message twice; say what became of each once known.
+            Future<List<Stored>> late = err instanceof DependencyNoAnswer noAnswer
+                ? noAnswer.lateOutcome().map(StoreQueue::asStored) : Future.failedFuture(err);
+            for (int i = 0; i < batch.size(); i++) {
+              int at = i;
+              batch.get(i).done.tryFail(new Unconfirmed(err, late.map(list -> list.get(at))));
+            }
+            return Future.succeededFuture();
+          }
+          if (batch.size() == 1 || err instanceof DependencyFailure) {
             batch.forEach(p -> p.done.tryFail(err));
             return Future.succeededFuture();
           }
@@ -153,5 +198,16 @@ final class StoreQueue {
           }
           return inOrder;
         });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Stored> asStored(Object batchResult) {
+    return (List<Stored>) batchResult;   // what MessageRepository's transaction completes with
+  }
+
+  /** Roughly what a waiting message holds on the heap: its text twice (parsed and raw), and the rest. */
+  private static long sizeOf(NewMessage m) {
+    ChatMessage f = m.message();
+    return 256L + 2L * (f.payload().length() + f.content().length() + f.url().length());
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import michat.config.MichatConfig;
 import michat.contract.PresenceApi;
 import michat.contract.PresenceApi.Locate;
 import michat.contract.PresenceApi.Locations;
@@ -23,6 +24,7 @@ import michat.contract.RouterApi;
 import michat.contract.RouterApi.Deliveries;
 import michat.contract.RouterApi.Delivery;
 import michat.contract.ServiceBus;
+import michat.metrics.MichatMetrics;
 import michat.model.Failures;
 import michat.router.MessageRepository.Stored;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * The order of live pushes, with presence-service answered by this test (who is on which node, how
  * fast, whether it answers at all) and the gateway nodes' topics listened to: one lookup and one
  * publish per node for everything of one event-loop turn, batches never overtaking each other, copies
- * for the sender's other sessions, and pushes tried again when presence does not answer.
+ * for the sender's other sessions, and pushes to every node at once when presence does not answer.
  */
 class DeliveryPublisherTest {
   private static final Map<Long, String> NODE_OF = Map.of(1L, "n1", 2L, "n2", 3L, "n1", 4L, "n2");
@@ -45,6 +47,7 @@ class DeliveryPublisherTest {
   private final AtomicInteger lookups = new AtomicInteger();
   private volatile Function<Integer, Future<Void>> presenceDelay = n -> Future.succeededFuture();
   private final Map<String, List<Deliveries>> received = new LinkedHashMap<>();
+  private final List<Deliveries> everywhere = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -57,10 +60,11 @@ class DeliveryPublisherTest {
       received.put(node, here);
       bus.subscribe(RouterApi.DELIVER, node, here::add).completion().await(5, TimeUnit.SECONDS);
     }
+    bus.subscribe(RouterApi.DELIVER_EVERYWHERE, everywhere::add).completion().await(5, TimeUnit.SECONDS);
     loop = vertx.getOrCreateContext();
     Promise<Void> created = Promise.promise();
     loop.runOnContext(v -> {
-      publisher = new DeliveryPublisher(vertx);
+      publisher = new DeliveryPublisher(vertx, MichatMetrics.of(MichatConfig.load(null, Map.of())));
       created.complete();
     });
     created.future().await(5, TimeUnit.SECONDS);
@@ -159,15 +163,25 @@ class DeliveryPublisherTest {
   }
 
   @Test
-  void whenPresenceDoesNotAnswerTheSenderIsNotHeldAndThePushIsTriedAgain() throws Exception {
+  void whenPresenceDoesNotAnswerTheBatchGoesToEveryNodeAtOnce() throws Exception {
     presenceDelay = n -> n == 1 ? Failures.fail(Failures.UNAVAILABLE, "redis down") : Future.succeededFuture();
     long started = System.currentTimeMillis();
-    pushInOneTurn(List.of(stored("g:9", 1)), List.of(2L));
-    assertTrue(System.currentTimeMillis() - started < 900, "handed over without waiting for the retry");
-    assertEquals(List.of(), seqs(received.get("n2")));
-    awaitDeliveries("n2", 1);
-    assertEquals(List.of(1L), seqs(received.get("n2")), "pushed by the retry, 1 s later");
-    assertEquals(2, lookups.get());
-    assertEquals(Collections.emptyList(), seqs(received.get("n1")));
+    Promise<Void> done = Promise.promise();
+    loop.runOnContext(v -> Future.all(List.of(publisher.push(stored("g:9", 1), List.of(2L, 4L), null, "s", 1),
+        publisher.push(stored("p:1:2", 2), List.of(2L), 1L, "phone", 1))).<Void>mapEmpty().onComplete(done));
+    done.future().await(10, TimeUnit.SECONDS);
+    assertTrue(System.currentTimeMillis() - started < 900, "handed over at once");
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (everywhere.isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, everywhere.size(), "one publish to every node for the batch");
+    List<Delivery> all = everywhere.get(0).messages();
+    assertEquals(List.of(1L, 2L, 2L), all.stream().map(Delivery::seq).toList(), "in order, the copy after its message");
+    assertEquals(List.of(2L, 4L), all.get(0).to(), "the recipients; each node serves those it holds");
+    assertEquals("phone", all.get(2).exceptSession());
+    assertEquals(Collections.emptyList(), seqs(received.get("n1")), "nothing to single nodes");
+    assertEquals(Collections.emptyList(), seqs(received.get("n2")));
+    assertEquals(1, lookups.get());
   }
 }

@@ -42,12 +42,20 @@ class StoreQueueTest {
   }
 
   private StoreQueue queue(int maxBatch) throws Exception {
+    return queue(maxBatch, 100_000, 1L << 30);
+  }
+
+  private StoreQueue queue(int maxBatch, int maxWaiting, long maxWaitingBytes) throws Exception {
     MichatConfig cfg = MichatConfig.load(null, Map.of("MICHAT_DATA_DIR",
         Files.createTempDirectory("michat-store-queue-").toString()));
     Database db = new Database(cfg);
     db.migrate();
+    if (pool != null) {
+      pool.close().await(10, TimeUnit.SECONDS);
+    }
     pool = db.pool(vertx);
-    return new StoreQueue(new MessageRepository(pool, true)::storeBatch, maxBatch, 1, MichatMetrics.of(cfg));
+    return new StoreQueue(new MessageRepository(pool, true)::storeBatch, maxBatch, 1, maxWaiting, maxWaitingBytes,
+        MichatMetrics.of(cfg));
   }
 
   private static final long LATER = Long.MAX_VALUE / 2;
@@ -75,7 +83,7 @@ class StoreQueueTest {
   @Test
   void aMessageStillWaitingWhenItsGatewayGivesUpIsRefusedAndNeverWritten() throws Exception {
     HeldWriter writer = new HeldWriter();
-    StoreQueue queue = new StoreQueue(writer, 16, 1, MichatMetrics.of(MichatConfig.load(null, Map.of())));
+    StoreQueue queue = new StoreQueue(writer, 16, 1, 100, 1L << 20, MichatMetrics.of(MichatConfig.load(null, Map.of())));
     Future<Stored> first = onContext(() -> queue.store(text("p:1:2", 1, 2, "in flight"), LATER));
     Future<Stored> waiting = onContext(() -> queue.store(text("p:1:3", 1, 3, "waits"),
         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50)));
@@ -95,7 +103,7 @@ class StoreQueueTest {
   @Test
   void afterACommitOfUnknownOutcomeNoMessageIsWrittenAgain() throws Exception {
     HeldWriter writer = new HeldWriter();
-    StoreQueue queue = new StoreQueue(writer, 16, 1, MichatMetrics.of(MichatConfig.load(null, Map.of())));
+    StoreQueue queue = new StoreQueue(writer, 16, 1, 100, 1L << 20, MichatMetrics.of(MichatConfig.load(null, Map.of())));
     Future<Stored> first = onContext(() -> queue.store(text("p:1:2", 1, 2, "a"), LATER));
     Future<Stored> second = onContext(() -> queue.store(text("p:1:3", 1, 3, "b"), LATER));
     Future<Stored> third = onContext(() -> queue.store(text("p:1:4", 1, 4, "c"), LATER));
@@ -106,8 +114,8 @@ class StoreQueueTest {
     assertEquals(2, writer.batches.get(1).size(), "the two that waited share a transaction");
     onContext(() -> writer.answers.get(1).tryFail(new CommitUnknown(new IllegalStateException("connection lost"))));
     Thread.sleep(50);
-    assertTrue(second.failed() && second.cause() instanceof CommitUnknown, String.valueOf(second.cause()));
-    assertTrue(third.failed() && third.cause() instanceof CommitUnknown, String.valueOf(third.cause()));
+    assertTrue(second.failed() && second.cause() instanceof Unconfirmed, String.valueOf(second.cause()));
+    assertTrue(third.failed() && third.cause() instanceof Unconfirmed, String.valueOf(third.cause()));
     assertEquals(2, writer.batches.size(), "not tried again one by one: they may be stored already");
   }
 
@@ -142,5 +150,34 @@ class StoreQueueTest {
       }
     }
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seqs, "the others, numbered without a gap, in order");
+  }
+
+  @Test
+  void whatWaitsIsBoundedInCountAndBytesAndTheRestIsRefusedAtOnce() throws Exception {
+    StoreQueue queue = queue(256, 3, 1L << 30);
+    List<Future<Stored>> all = queueTen(queue, "x");
+    Future.join(all).otherwiseEmpty().await(20, TimeUnit.SECONDS);
+    // the first runs at once, three wait, six are refused without being stored
+    assertEquals(4, all.stream().filter(Future::succeeded).count());
+    for (Future<Stored> f : all.subList(4, 10)) {
+      assertTrue(f.failed() && f.cause() instanceof Rejection r && r.code().equals(Rejection.UNAVAILABLE), String.valueOf(f.cause()));
+    }
+
+    StoreQueue byBytes = queue(256, 100_000, 3_000);
+    List<Future<Stored>> big = queueTen(byBytes, "y".repeat(400));   // about 1.9 KB each while waiting
+    Future.join(big).otherwiseEmpty().await(20, TimeUnit.SECONDS);
+    assertEquals(2, big.stream().filter(Future::succeeded).count(), "one runs, one fits in 3,000 bytes");
+  }
+
+  private List<Future<Stored>> queueTen(StoreQueue queue, String content) throws Exception {
+    Promise<List<Future<Stored>>> queued = Promise.promise();
+    vertx.runOnContext(v -> {
+      List<Future<Stored>> stores = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        stores.add(queue.store(text("p:1:2", 1, 2, content + i), LATER));
+      }
+      queued.complete(stores);
+    });
+    return queued.future().await(10, TimeUnit.SECONDS);
   }
 }

@@ -3,6 +3,7 @@ package michat.presence;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.ArrayList;
 import java.util.List;
 import michat.config.ConfigKeys;
@@ -21,6 +22,9 @@ import michat.contract.PresenceApi.NodeKnown;
 import michat.contract.PresenceApi.Online;
 import michat.contract.PresenceApi.OnlineQuery;
 import michat.contract.ServiceBus;
+import michat.dependency.DependencyFailure;
+import michat.dependency.DependencyGuard;
+import michat.metrics.MichatMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public class PresenceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
   static final long REAP_INTERVAL_MS = 5_000;
+  /** Redis's name in outage logs and metrics ({@code michat_dependency_up{dependency="redis"}}). */
+  public static final String REDIS = "redis";
 
   private PresenceStore store;
   private long reaper;
@@ -40,8 +46,12 @@ public class PresenceVerticle extends VerticleBase {
   public Future<?> start() {
     MichatConfig cfg = MichatConfig.of(config());
     long ttl = cfg.number(ConfigKeys.ONLINE_TTL_HOURS, 1, 24L * 365) * 3600;
+    // Redis behind a breaker: while it does not answer, presence refuses at once (routers then push to
+    // every gateway node) and the outage is logged once; shared data lives in this process.
     store = RedisSettings.from(cfg)
-        .<PresenceStore>map(r -> new RedisPresenceStore(vertx, r.connectionString(), ttl))
+        .<PresenceStore>map(r -> new GuardedPresenceStore(new RedisPresenceStore(vertx, r.connectionString(), ttl),
+            DependencyGuard.acquire(vertx, REDIS, DependencyGuard.Settings.from(cfg, ConfigKeys.REDIS_CALL_TIMEOUT_MS),
+                err -> err instanceof ErrorType, MichatMetrics.of(cfg))))   // an error reply is Redis answering
         .orElseGet(() -> new SharedDataPresenceStore(vertx, ttl));
 
     ServiceBus bus = ServiceBus.of(vertx);
@@ -52,7 +62,11 @@ public class PresenceVerticle extends VerticleBase {
     consumers.add(bus.serve(PresenceApi.LOCATE, this::locate, LOG));
     consumers.add(bus.serve(PresenceApi.ONLINE, this::online, LOG));
     reaper = vertx.setPeriodic(REAP_INTERVAL_MS, id -> store.reapDeadNodes()
-        .onFailure(err -> LOG.warn("presence sweep of dead nodes failed: {}", err.getMessage())));
+        .onFailure(err -> {
+          if (!(err instanceof DependencyFailure)) {   // an outage is logged once, by its guard
+            LOG.warn("presence sweep of dead nodes failed: {}", err.getMessage());
+          }
+        }));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 

@@ -208,6 +208,11 @@ public final class RedisPresenceStore implements PresenceStore {
         .mapEmpty();
   }
 
+  /** Whether Redis answers at all (its guard's probe). */
+  Future<Response> ping() {
+    return redis.ping(List.of());
+  }
+
   @Override
   public void close() {
     client.close();

@@ -151,6 +151,29 @@ public final class ConfigKeys {
       List.of(), "most messages stored in one transaction");
   public static final ConfigKey STORE_CONCURRENCY = key("router.storeConcurrency",
       List.of("MICHAT_ROUTER_STORE_CONCURRENCY"), List.of(), "store transactions a router runs at once");
+  public static final ConfigKey STORE_MAX_WAITING = key("router.storeMaxWaiting",
+      List.of("MICHAT_ROUTER_STORE_MAX_WAITING"), List.of(),
+      "messages a router holds waiting for a store transaction; more are refused (unavailable) at once");
+  public static final ConfigKey STORE_MAX_WAITING_BYTES = key("router.storeMaxWaitingBytes",
+      List.of("MICHAT_ROUTER_STORE_MAX_WAITING_BYTES"), List.of(),
+      "bytes of message frames a router holds waiting for a store transaction; more are refused (unavailable) at once");
+  public static final ConfigKey STORAGE_CALL_TIMEOUT_MS = key("storage.callTimeoutMs",
+      List.of("MICHAT_STORAGE_CALL_TIMEOUT_MS"), List.of(),
+      "a MySQL/MariaDB query or transaction unanswered for longer fails (the write may still be carried out) and the"
+          + " database is probed");
+  public static final ConfigKey REDIS_CALL_TIMEOUT_MS = key("redis.callTimeoutMs",
+      List.of("MICHAT_REDIS_CALL_TIMEOUT_MS"), List.of(),
+      "a presence call to Redis unanswered for longer fails and Redis is probed");
+  public static final ConfigKey DEPENDENCY_MAX_FAILURES = key("dependency.maxFailures",
+      List.of("MICHAT_DEPENDENCY_MAX_FAILURES"), List.of(),
+      "calls to MariaDB or Redis failing without an answer within 10 s that open its breaker (calls then refused at once)");
+  public static final ConfigKey DEPENDENCY_PROBE_INTERVAL_MS = key("dependency.probeIntervalMs",
+      List.of("MICHAT_DEPENDENCY_PROBE_INTERVAL_MS"), List.of(),
+      "how often a dependency whose breaker is open is probed (the first answer closes it); also how long a probe"
+          + " after a failed call may take before the dependency counts as down");
+  public static final ConfigKey DEPENDENCY_REPORT_INTERVAL_SECONDS = key("dependency.reportIntervalSeconds",
+      List.of("MICHAT_DEPENDENCY_REPORT_INTERVAL_SECONDS"), List.of(),
+      "while a dependency is down, one log line this often with what it cost so far");
 
   public static final ConfigKey UPLOAD_MAX_BYTES = key("upload.maxBytes", List.of("MICHAT_UPLOAD_MAX_BYTES"),
       List.of(), "largest accepted upload in bytes");
@@ -206,7 +229,9 @@ public final class ConfigKeys {
       NODE_ID, MESSAGE_MAX_CONTENT_BYTES, GATEWAY_MAX_QUEUED_FRAMES, GATEWAY_MAX_FRAME_BYTES,
       GATEWAY_MESSAGES_PER_SECOND, GATEWAY_MESSAGE_BURST, GATEWAY_MAX_CONNECTIONS_PER_USER,
       GATEWAY_MAX_CONNECTIONS_PER_IP, GROUP_MAX_MEMBERS, CATCH_UP_LIMIT, CATCH_UP_CONCURRENCY,
-      STORE_BATCH_MAX, STORE_CONCURRENCY, UPLOAD_MAX_BYTES, UPLOAD_MAX_IN_FLIGHT, HTTP_BODY_LIMIT,
+      STORE_BATCH_MAX, STORE_CONCURRENCY, STORE_MAX_WAITING, STORE_MAX_WAITING_BYTES, STORAGE_CALL_TIMEOUT_MS,
+      REDIS_CALL_TIMEOUT_MS, DEPENDENCY_MAX_FAILURES, DEPENDENCY_PROBE_INTERVAL_MS, DEPENDENCY_REPORT_INTERVAL_SECONDS,
+      UPLOAD_MAX_BYTES, UPLOAD_MAX_IN_FLIGHT, HTTP_BODY_LIMIT,
       HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_ALLOWED_ORIGINS,
       HTTP_TRUSTED_PROXIES, MEDIA_EXTERNAL_URLS, LOG_LEVEL, METRICS_ENABLED,
       MANAGEMENT_PORT, MANAGEMENT_HOST, BENCH_SEED_SECRET);

@@ -214,5 +214,9 @@ public final class RouterApi {
   public static final Topic<Deliveries> DELIVER = new Topic<>("gateway.<node>.deliver", Deliveries.class,
       "router", "Live pushes of stored messages and v2 signals to the users connected on a node (every instance).");
 
-  static final List<Topic<?>> TOPICS = List.of(DELIVER);
+  public static final Topic<Deliveries> DELIVER_EVERYWHERE = new Topic<>("michat.gateways.deliver", Deliveries.class,
+      "router", "Live pushes for users whose node presence could not tell (Redis not answering): every gateway"
+          + " instance of every node hands them to its own sessions of the recipients.");
+
+  static final List<Topic<?>> TOPICS = List.of(DELIVER, DELIVER_EVERYWHERE);
 }

@@ -34,7 +34,12 @@ import michat.config.MichatConfig;
  * message, waiting included), {@code michat_store_batch} (messages per store transaction),
  * {@code michat_store_transaction_seconds}, {@code michat_store_waiting}, {@code michat_delivery_seconds} (router received → written to the socket),
  * {@code michat_heap_used_bytes}, {@code michat_heap_live_bytes} (heap after the last GC),
- * {@code michat_process_rss_bytes}.
+ * {@code michat_process_rss_bytes}. Outages of dependencies ({@link michat.dependency.DependencyGuard}):
+ * {@code michat_dependency_up{dependency}} (1 answering, 0 down), {@code michat_dependency_breaker_state{dependency}}
+ * (0 closed, 1 half-open, 2 open), {@code michat_messages_refused_total{cause}} (refused, never stored:
+ * {@code mariadb_down}, {@code store_queue_full}), {@code michat_messages_delayed_total{cause}} (sent to the
+ * database, not answered in time: {@code mariadb_no_answer}), {@code michat_messages_rerouted_total{cause}}
+ * (pushed to every gateway node because presence did not answer: {@code presence_unavailable}).
  */
 public final class MichatMetrics {
   private static final Map<String, MichatMetrics> BY_REGISTRY = new ConcurrentHashMap<>();
@@ -50,8 +55,11 @@ public final class MichatMetrics {
   public final DistributionSummary storeBatch;
   public final Timer storeTransaction;
   public final AtomicLong storeWaiting = new AtomicLong();
+  private final MeterRegistry registry;
+  private final Map<String, Counter> byCause = new ConcurrentHashMap<>();
 
   private MichatMetrics(MeterRegistry registry) {
+    this.registry = registry;
     Gauge.builder("michat.sessions.open", sessionsOpen, AtomicLong::get)
         .description("open chat WebSocket sessions on this JVM").register(registry);
     Gauge.builder("michat.outbound.queued.frames", queuedFrames, AtomicLong::get)
@@ -79,6 +87,40 @@ public final class MichatMetrics {
         .description("JVM heap in use after the last garbage collection of each pool").register(registry);
     Gauge.builder("michat.process.rss", MichatMetrics::rss).baseUnit("bytes")
         .description("resident set size of the process (VmRSS of /proc/self/status; -1 elsewhere)").register(registry);
+  }
+
+  /**
+   * The state of a dependency's guard: {@code up} 1 or 0, {@code breakerState} 0 closed, 1 half-open,
+   * 2 open. The suppliers are held strongly here (Micrometer would hold them weakly).
+   */
+  public void dependency(String name, java.util.function.IntSupplier up, java.util.function.IntSupplier breakerState) {
+    Gauge.builder("michat.dependency.up", up, s -> s.getAsInt()).tag("dependency", name).strongReference(true)
+        .description("1 while the dependency answers, 0 while its breaker is open").register(registry);
+    Gauge.builder("michat.dependency.breaker.state", breakerState, s -> s.getAsInt()).tag("dependency", name)
+        .strongReference(true).description("the dependency's circuit breaker: 0 closed, 1 half-open, 2 open")
+        .register(registry);
+  }
+
+  /** Messages refused (never stored) because of {@code cause}. */
+  public Counter messagesRefused(String cause) {
+    return byCause("michat.messages.refused", cause, "chat messages refused and never stored, by cause");
+  }
+
+  /** Messages sent to a dependency that did not answer in time (they may still be stored), by cause. */
+  public Counter messagesDelayed(String cause) {
+    return byCause("michat.messages.delayed", cause,
+        "chat messages whose write the database did not answer in time (it may still carry it out), by cause");
+  }
+
+  /** Pushes sent to every gateway node instead of those of their recipients, by cause. */
+  public Counter messagesRerouted(String cause) {
+    return byCause("michat.messages.rerouted", cause,
+        "pushes of stored messages published to every gateway node because presence did not answer, by cause");
+  }
+
+  private Counter byCause(String name, String cause, String description) {
+    return byCause.computeIfAbsent(name + "|" + cause,
+        k -> Counter.builder(name).tag("cause", cause).description(description).register(registry));
   }
 
   /** The registry name of a running michat: one per node id, so several can share a JVM (tests). */

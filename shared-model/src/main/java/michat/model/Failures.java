@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import michat.dependency.DependencyFailure;
 import org.slf4j.Logger;
 
 /**
@@ -49,9 +50,15 @@ public final class Failures {
 
   /**
    * Answers a request with a failure. Expected failures (4xx) pass their message on; anything else
-   * is logged here once and the client gets a generic message, never internals.
+   * is logged here once and the client gets a generic message, never internals. A dependency that does
+   * not answer ({@link DependencyFailure}) is 503 and not logged here: its guard logs the outage.
    */
   public static void reply(Message<?> msg, Throwable t, Logger log) {
+    if (t instanceof DependencyFailure) {
+      // MariaDB or Redis not answering: its guard logs the outage once; a line per request would flood
+      msg.fail(UNAVAILABLE, t.getMessage());
+      return;
+    }
     int code = codeOf(t);
     if (code >= 500 && !(t instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE)) {
       log.error("{} failed: {}", msg.address(), t.toString());

@@ -21,6 +21,9 @@ import michat.config.ConfigException;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.config.MySqlSettings;
+import michat.dependency.DependencyNoAnswer;
+import michat.dependency.DependencyGuard;
+import michat.metrics.MichatMetrics;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final String H2_FILE = "michat";
+  /** The name of MySQL/MariaDB in outage logs and metrics ({@code michat_dependency_up{dependency="mariadb"}}). */
+  public static final String DEPENDENCY = "mariadb";
 
   private final MichatConfig cfg;
   private final Optional<MySqlSettings> mysql;
@@ -47,17 +52,34 @@ public final class Database {
    * The one way services write: in a transaction. Vert.x 5.0.7's JDBC pool leaves a pooled connection
    * with auto-commit off after its first transaction, so a plain statement on the embedded H2 store
    * could stay uncommitted (invisible to others, lost on exit). An explicit transaction commits on
-   * both stores. A failure of the COMMIT itself is a {@link CommitUnknown}: the transaction may or may
-   * not have been applied; every other failure means nothing was written.
+   * both stores. A failure of the COMMIT itself is a {@link CommitUnknown}, and a guarded pool's
+   * {@code DependencyNoAnswer} (no answer in time) is alike: the transaction may still be applied.
+   * Every other failure means nothing was written.
    */
   public static <T> Future<T> write(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.getConnection().compose(conn -> conn.begin()
+    // withConnection: a guarded pool bounds the whole transaction (DependencyNoAnswer when it hangs).
+    return pool.withConnection(conn -> conn.begin()
         .compose(tx -> work.apply(conn).transform(done -> done.succeeded()
             // A COMMIT without an answer may still have been applied: say so, it is not a refusal.
             ? tx.commit().transform(c -> c.succeeded() ? Future.succeededFuture(done.result())
                 : Future.<T>failedFuture(new CommitUnknown(c.cause())))
-            : tx.rollback().transform(r -> Future.<T>failedFuture(done.cause()))))
-        .eventually(conn::close));
+            : tx.rollback().transform(r -> Future.<T>failedFuture(done.cause())))));
+  }
+
+  /**
+   * Whether a failed {@link #write} may still have been, or still be, applied: a commit without an
+   * answer, or a guarded call that timed out while its transaction was under way. A lost connection
+   * before the commit rolls the transaction back: nothing written.
+   */
+  public static boolean mayHaveWritten(Throwable err) {
+    if (err instanceof CommitUnknown) {
+      return true;
+    }
+    if (err instanceof DependencyNoAnswer noAnswer) {
+      Future<?> late = noAnswer.lateOutcome();
+      return !late.isComplete() || late.succeeded() || late.cause() instanceof CommitUnknown;
+    }
+    return false;
   }
 
   public boolean isEmbedded() {
@@ -70,38 +92,55 @@ public final class Database {
         .orElseGet(() -> "embedded H2 " + h2File() + ".mv.db");
   }
 
+  /**
+   * The pool of this store. On MySQL/MariaDB every query and transaction goes through the database's
+   * breaker ({@link DependencyGuard}); the embedded H2 runs in this process and needs none.
+   */
   public Pool pool(Vertx vertx) {
     if (mysql.isPresent()) {
-      MySqlSettings m = mysql.get();
-      return MySQLBuilder.pool()
-          .with(new PoolOptions().setMaxSize(m.poolSize()))
-          .connectingTo(new MySQLConnectOptions().setHost(m.host()).setPort(m.port())
-              .setDatabase(m.database()).setUser(m.user()).setPassword(m.password())
-              .setCharset("utf8mb4").setCollation("utf8mb4_bin")
-              // Prepared once per connection, whatever their length: batched writes use a few dozen
-              // distinct statements (SqlBatches), and the client's default caches only those shorter
-              // than 2,048 characters - a 64-row insert is longer, so every large batch (the load
-              // peaks) was prepared, run and closed anew: two more round trips and a parse of the
-              // whole text in MariaDB.
-              .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
-              .setPreparedStatementCacheSqlFilter(sql -> true)
-              .setPipeliningLimit(16))
-          // READ COMMITTED, as H2 runs: under InnoDB's default REPEATABLE READ, locking reads of
-          // counter rows that do not exist yet take gap locks, and concurrent batches that then insert
-          // into those gaps deadlock even though they touch different conversations.
-          .withConnectHandler(conn -> conn.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
-              .onComplete(done -> {
-                if (done.failed()) {
-                  LOG.warn("could not set READ COMMITTED on a new MySQL connection: {}", done.cause().getMessage());
-                }
-                conn.close();   // hands the connection to the pool
-              }))
-          .using(vertx)
-          .build();
+      return new GuardedPool(mysqlPool(vertx, mysql.get()), guard(vertx));
     }
     return JDBCPool.pool(vertx,
         JdbcCodecs.install(new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword("")),
         new PoolOptions().setMaxSize(cfg.integer(ConfigKeys.MYSQL_POOL_SIZE, 1, 256)));
+  }
+
+  /**
+   * The breaker in front of MySQL/MariaDB, one per Vert.x instance (user-service and message-router
+   * share it): calls fail fast while the database does not answer, and its outage is logged once.
+   * Acquired for the pool, which releases it when closed.
+   */
+  private DependencyGuard guard(Vertx vertx) {
+    return DependencyGuard.acquire(vertx, DEPENDENCY, DependencyGuard.Settings.from(cfg, ConfigKeys.STORAGE_CALL_TIMEOUT_MS),
+        err -> !SqlErrors.isSilence(err), MichatMetrics.of(cfg));
+  }
+
+  private Pool mysqlPool(Vertx vertx, MySqlSettings m) {
+    return MySQLBuilder.pool()
+        .with(new PoolOptions().setMaxSize(m.poolSize()))
+        .connectingTo(new MySQLConnectOptions().setHost(m.host()).setPort(m.port())
+            .setDatabase(m.database()).setUser(m.user()).setPassword(m.password())
+            .setCharset("utf8mb4").setCollation("utf8mb4_bin")
+            // Prepared once per connection, whatever their length: batched writes use a few dozen
+            // distinct statements (SqlBatches), and the client's default caches only those shorter
+            // than 2,048 characters - a 64-row insert is longer, so every large batch (the load
+            // peaks) was prepared, run and closed anew: two more round trips and a parse of the
+            // whole text in MariaDB.
+            .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
+            .setPreparedStatementCacheSqlFilter(sql -> true)
+            .setPipeliningLimit(16))
+        // READ COMMITTED, as H2 runs: under InnoDB's default REPEATABLE READ, locking reads of
+        // counter rows that do not exist yet take gap locks, and concurrent batches that then insert
+        // into those gaps deadlock even though they touch different conversations.
+        .withConnectHandler(conn -> conn.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
+            .onComplete(done -> {
+              if (done.failed()) {
+                LOG.warn("could not set READ COMMITTED on a new MySQL connection: {}", done.cause().getMessage());
+              }
+              conn.close();   // hands the connection to the pool
+            }))
+        .using(vertx)
+        .build();
   }
 
   /**

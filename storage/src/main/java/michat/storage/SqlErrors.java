@@ -1,6 +1,7 @@
 package michat.storage;
 
 import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import java.sql.SQLException;
 
 /** Recognizes database failures that mean something other than "the database is broken". */
@@ -28,6 +29,24 @@ public final class SqlErrors {
       }
       if (c instanceof SQLException s && ("40001".equals(s.getSQLState()) || "HYT00".equals(s.getSQLState()))) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when the failure says the database did not answer — a refused or closed connection, a
+   * socket error — rather than answering with an error of its own (a broken constraint, a deadlock,
+   * or the caller's own refusal inside a transaction).
+   */
+  public static boolean isSilence(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ClosedConnectionException || c instanceof java.io.IOException
+          || c instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
       }
     }
     return false;

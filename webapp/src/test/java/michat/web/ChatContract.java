@@ -167,7 +167,7 @@ abstract class ChatContract {
   }
 
   @Test
-  void aPushWhosePresenceLookupFailsIsTriedAgainWithoutWaitingForTheNextMessage() {
+  void aPushWhosePresenceLookupFailsArrivesWithoutWaitingForTheNextMessage() {
     User a = user("ra");
     User b = user("rb");
     AtomicBoolean armed = new AtomicBoolean();
@@ -184,7 +184,7 @@ abstract class ChatContract {
     try (ChatClient ca = ChatClient.open(server(), a.token); ChatClient cb = ChatClient.open(server(), b.token)) {
       armed.set(true);
       ca.send(text(a.id, b.id, "the only message"));
-      // No later message comes to reveal a gap: only the router's retry can bring it.
+      // No later message comes to reveal a gap: the router, not knowing b's node, pushes it to every node.
       assertEquals("the only message", cb.nextJson().getString("Content"));
       assertTrue(failed.get(), "the first lookup failed");
       cb.expectNothing(300);

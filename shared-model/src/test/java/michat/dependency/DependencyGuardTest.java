@@ -1,0 +1,137 @@
+package michat.dependency;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import michat.config.MichatConfig;
+import michat.metrics.MichatMetrics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The breaker in front of a dependency, with the dependency played by promises this test completes
+ * (or never does): what is refused without being sent, what was sent and not answered, what opens the
+ * breaker and what closes it.
+ */
+class DependencyGuardTest {
+  /** A node of its own per test, so that each guard's gauges are its own. */
+  private static final AtomicInteger NODES = new AtomicInteger();
+  private final Vertx vertx = Vertx.vertx();
+  /** What the probe answers; replaced by each test. */
+  private final AtomicReference<Promise<Void>> probeAnswer = new AtomicReference<>(Promise.promise());
+  private final AtomicInteger probes = new AtomicInteger();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** A failure the dependency answers with (a broken constraint), as opposed to its silence. */
+  private static final class Answered extends RuntimeException {
+    Answered() {
+      super("duplicate key");
+    }
+  }
+
+  private DependencyGuard guard(long callTimeoutMs, long probeIntervalMs) {
+    DependencyGuard g = DependencyGuard.acquire(vertx, "db", new DependencyGuard.Settings(callTimeoutMs, 3, probeIntervalMs, 60_000),
+        err -> err instanceof Answered, MichatMetrics.of(MichatConfig.load(null, Map.of("MICHAT_NODE_ID", "guard-test-" + NODES.incrementAndGet()))));
+    g.addProbe(() -> {
+      probes.incrementAndGet();
+      return probeAnswer.get().future();
+    });
+    return g;
+  }
+
+  private static <T> Throwable failure(Future<T> f) throws Exception {
+    try {
+      f.await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return f.cause();
+    }
+    throw new AssertionError("expected a failure, got " + f.result());
+  }
+
+  private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
+  @Test
+  void anUnansweredCallFailsAfterItsTimeoutThenCallsAreRefusedUnsentUntilAProbeIsAnswered() throws Exception {
+    DependencyGuard g = guard(200, 100);
+    Promise<String> frozen = Promise.promise();
+    Throwable first = failure(g.call(frozen::future));
+    DependencyNoAnswer noAnswer = assertInstanceOf(DependencyNoAnswer.class, first, "sent, not answered");
+    assertEquals("db", noAnswer.dependency());
+    assertTrue(eventually(() -> !g.isUp()), "the probe was not answered either: down");
+
+    AtomicInteger sent = new AtomicInteger();
+    long t = System.nanoTime();
+    Throwable refused = failure(g.call(() -> {
+      sent.incrementAndGet();
+      return Future.succeededFuture("never");
+    }));
+    assertInstanceOf(DependencyUnavailable.class, refused);
+    assertEquals(0, sent.get(), "refused without being sent");
+    assertTrue(System.nanoTime() - t < TimeUnit.MILLISECONDS.toNanos(100), "at once");
+
+    // the thaw: what was sent is carried out late, and the pending probe is answered
+    frozen.complete("stored after all");
+    assertEquals("stored after all", noAnswer.lateOutcome().await(5, TimeUnit.SECONDS));
+    probeAnswer.get().complete();
+    assertTrue(eventually(g::isUp), "a probe answered closes the breaker");
+    assertEquals("ok", g.call(() -> Future.succeededFuture("ok")).await(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aFrozenDependencyIsNoticedWithinProbeIntervalsWhateverTheCallTimeout() throws Exception {
+    DependencyGuard g = guard(60_000, 100);
+    long t = System.currentTimeMillis();
+    Future<String> waiting = g.call(() -> Promise.<String>promise().future());
+    assertTrue(eventually(() -> !g.isUp()), "down while the call still waits");
+    assertTrue(System.currentTimeMillis() - t < 1_000, "in a few probe intervals, not after 60 s");
+    assertFalse(waiting.isComplete(), "the call itself keeps its own timeout");
+  }
+
+  @Test
+  void errorsTheDependencyAnswersWithPassThroughAndOpenNothing() throws Exception {
+    DependencyGuard g = guard(1_000, 100);
+    probeAnswer.get().complete();
+    for (int i = 0; i < 10; i++) {
+      Answered err = new Answered();
+      assertSame(err, failure(g.call(() -> Future.failedFuture(err))));
+    }
+    Thread.sleep(300);
+    assertTrue(g.isUp());
+    assertEquals(0, probes.get(), "an answer is no reason to probe");
+  }
+
+  @Test
+  void aRefusedConnectionIsRefusedUnsentAndOpensTheBreakerAtOnce() throws Exception {
+    DependencyGuard g = guard(1_000, 100);
+    probeAnswer.get().fail(new java.net.ConnectException("Connection refused"));
+    Throwable err = failure(g.call(() -> Future.failedFuture(new java.net.ConnectException("Connection refused"))));
+    assertInstanceOf(DependencyUnavailable.class, err, "no connection: nothing was sent");
+    assertTrue(eventually(() -> !g.isUp()));
+    probeAnswer.set(Promise.promise());
+    probeAnswer.get().complete();
+    assertTrue(eventually(g::isUp), "the next probe, a probe interval later, finds it back");
+  }
+}

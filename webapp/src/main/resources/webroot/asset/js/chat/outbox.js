@@ -11,7 +11,7 @@
  * One message is in flight at a time (the next goes when the previous is acknowledged): a message
  * refused while the database was away could otherwise be stored after a later one that got through.
  */
-import { M, me, toast } from './state.js';
+import { M, me } from './state.js';
 import { record, remember } from './records.js';
 import { appendRecord, paintState } from './render.js';
 import { refreshListItem, renderList } from './list.js';
@@ -156,14 +156,15 @@ export function onAck(frame) {
   if (typeof frame.clientMsgId === 'string') confirm(frame.clientMsgId, Number(frame.seq));
 }
 
-/** An error frame: own message refused (by clientMsgId), or a problem with another frame (a toast). */
+/** An error frame: an own message refused (it names the clientMsgId), or another frame refused. */
 export function onRefused(frame) {
   const m = M.normalize(frame);
   const text = ERROR_TEXT[m.error] || m.msg || m.error || '发送失败 / Not sent';
   const entry = typeof frame.clientMsgId === 'string' ? byCid.get(frame.clientMsgId) : null;
   if (!entry) {
-    // Signals (typing, receipts) refused by the rate limit, a stray resume: nothing to show.
-    if (!TRANSIENT.has(m.error) && m.error !== 'unexpected_resume') toast(text, 'error');
+    // Not about a message of this page: a signal (typing, a receipt) refused, cursors the server
+    // ignored (bad_resume: a group left meanwhile). Nothing the user could act on.
+    if (window.console) console.warn('michat: frame refused', m.error, m.msg);
     return;
   }
   if (entry.rec.state === 'sent') return; // an earlier attempt was stored meanwhile

@@ -104,6 +104,33 @@ class BrowserOutageIT {
     conversationThrough("frozen", relay::freeze);
   }
 
+  /**
+   * Past the client's limit (2 minutes without an ack) a message shows "failed" with a retry button.
+   * The page's clock is moved forward rather than waiting the 2 minutes out; the retry, once the
+   * database is back, stores and delivers it once.
+   */
+  @Test
+  void aMessageUnacknowledgedForTwoMinutesOffersARetryThatDeliversItOnce() {
+    relay.cut();
+    try {
+      alice.send("late 1");
+      alice.waitFor("#message-list .msg-out:last-child[data-state='pending']");
+      alice.js("window.realDateNow = Date.now; Date.now = function () { return window.realDateNow() + 121000; };");
+      alice.waitFor("#message-list .msg-out:last-child[data-state='failed'] .msg-retry");
+      assertTrue(alice.find("#message-list .msg-out:last-child .msg-error-text").getText().contains("Failed"));
+      assertTrue(alice.find("#message-list .msg-out:last-child .msg-retry").getText().contains("Retry"));
+    } finally {
+      alice.js("if (window.realDateNow) Date.now = window.realDateNow;");
+      relay.restore();
+    }
+    alice.screenshot("outage-failed-retry");
+    alice.find("#message-list .msg-out:last-child .msg-retry").click();
+    alice.waitFor("#message-list .msg-out:last-child[data-state='sent']");
+    bob.waitMessage("<", "late 1");
+    assertEquals(List.of("< late 1"), received(bob, "late"));
+    assertEquals(1, server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ? AND content = 'late 1'", aliceId));
+  }
+
   private void conversationThrough(String outage, Runnable fail) throws Exception {
     List<String> typed = new ArrayList<>();
     for (int i = 1; i <= MESSAGES; i++) {

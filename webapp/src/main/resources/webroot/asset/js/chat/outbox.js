@@ -32,7 +32,7 @@ const ERROR_TEXT = {
   unknown_type: '不支持的消息类型 / Unsupported message type',
   missing_target: '没有接收者 / No recipient'
 };
-const TIMED_OUT = '发送失败 / Failed — 重试 / retry';
+const TIMED_OUT = '发送失败 / Failed —'; // followed by the retry button
 /** Refusals a later attempt may overcome: the message was not stored, it is sent again. */
 const TRANSIENT = new Set(['unavailable', 'rate_limited']);
 

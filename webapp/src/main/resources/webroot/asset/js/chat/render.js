@@ -157,6 +157,8 @@ export function paintState(c, rec) {
     node.querySelector('.msg-body').appendChild(error);
   }
   paintTicks(c, rec);
+  // A status line that appeared under the newest message must not push it out of view.
+  if (state.active === c && stickToBottom) dom.messages.scrollTop = dom.messages.scrollHeight;
 }
 
 const RECEIPT_TEXT = {

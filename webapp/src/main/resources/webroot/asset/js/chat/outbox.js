@@ -16,8 +16,8 @@ import { record, remember } from './records.js';
 import { appendRecord, paintState } from './render.js';
 import { refreshListItem, renderList } from './list.js';
 
-export const ACK_TIMEOUT_MS = 10000;
-export const GIVE_UP_MS = 120000;
+const ACK_TIMEOUT_MS = 10000;
+const GIVE_UP_MS = 120000;
 const BACKOFF_MS = [1000, 2000, 4000, 8000];
 
 const ERROR_TEXT = {
@@ -108,7 +108,7 @@ export function setState(c, rec, state, error) {
 }
 
 /** Writes the oldest unacknowledged message when nothing is in flight and no back-off is running. */
-export function pump() {
+function pump() {
   if (inFlight || backoffTimer || !queue.length || !socket || !socket.isOpen()) return;
   const entry = queue[0];
   if (!socket.send(entry.rec.frame)) return;
@@ -209,8 +209,3 @@ function expire() {
   pump();
 }
 setInterval(expire, 1000);
-
-/** Unsent own messages, so that leaving the page can warn. */
-export function pendingCount() {
-  return queue.length;
-}

@@ -8,7 +8,6 @@
  * The socket itself never repeats a message (resume with cursors), so these identities only join what
  * reaches the page by different roads: history and live frames, an own message and its echo or copy.
  */
-import { me } from './state.js';
 
 export function record(m, own, state, seq) {
   return {
@@ -37,9 +36,4 @@ export function findKnown(c, m, seq) {
   if (m.clientMsgId) return c.ids.get('c:' + m.userId + ':' + m.clientMsgId) || null;
   if (m.createTime) return c.ids.get('t:' + m.userId + ':' + m.createTime) || null;
   return null;
-}
-
-/** A record is own when I sent it (from this page or another of my devices). */
-export function isOwn(m) {
-  return m.userId === me.id;
 }

@@ -179,7 +179,7 @@ function receiptOf(c, rec) {
   return receipt;
 }
 
-export function paintTicks(c, rec) {
+function paintTicks(c, rec) {
   const ticks = rec.node && rec.node.querySelector('.msg-ticks');
   if (!ticks) return;
   const receipt = receiptOf(c, rec);

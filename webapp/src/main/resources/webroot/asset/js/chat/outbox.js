@@ -4,7 +4,7 @@
  * message again whenever it is unsure:
  *   - no ack within ACK_TIMEOUT_MS (a frozen database, a connection that died silently): again;
  *   - the connection came back: again (the ack may have been lost with the old one);
- *   - refused with `unavailable` or `rate_limited`: again after a back-off (1, 2, 4, 8 s);
+ *   - refused with `unavailable`, `rate_limited` or `unknown`: again after a back-off (1, 2, 4, 8 s);
  * and it shows "failed — retry" only when a message has been waiting GIVE_UP_MS (2 minutes) or the
  * server refused it for a reason a repeat cannot cure (not a member, too large, …).
  *
@@ -33,8 +33,11 @@ const ERROR_TEXT = {
   missing_target: '没有接收者 / No recipient'
 };
 const TIMED_OUT = '发送失败 / Failed —'; // followed by the retry button
-/** Refusals a later attempt may overcome: the message was not stored, it is sent again. */
-const TRANSIENT = new Set(['unavailable', 'rate_limited']);
+/**
+ * Answers after which the same id is sent again: not stored now (unavailable, rate_limited), or no
+ * outcome in time (unknown: perhaps stored — a repeat is then acknowledged as a duplicate).
+ */
+const TRANSIENT = new Set(['unavailable', 'rate_limited', 'unknown']);
 
 const queue = [];            // { conv, rec } waiting for their ack, oldest first
 const byCid = new Map();     // clientMsgId -> { conv, rec } of own messages of this page

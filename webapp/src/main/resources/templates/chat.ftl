@@ -3,16 +3,16 @@
      Only the page's frame is here; the scripts fill it in (textContent only, never HTML from data):
        api.js       requests, uploads, bilingual server messages, URL checks, avatars
        emoji.js     the emoji and sticker sets
-       socket.js    the chat WebSocket: heartbeats, reconnection with back-off
-       messages.js  reading frames, de-duplication keys, the DOM of a message
+       messages.js  reading frames, the DOM of a message
        recorder.js  voice clips (MediaRecorder)
        dialogs.js   add friend, create / join a group, profile
-       chat.js      the client itself: conversations, history, sending, unread counts
+       chat/main.js the client itself, as ES modules (docs/web-client.md): protocol v2 connection with
+                    resume, sending with acks and retries, history, receipts and typing, unread counts
      Layout: sidebar (conversations) + conversation pane side by side on a desktop; one of them at a
      time on a phone (.show-conv says which). -->
 <#import "layout.ftl" as layout>
 <@layout.page pageTitle=(title!"michat") bodyClass="chat"
-    scripts=["api.js", "emoji.js", "socket.js", "messages.js", "recorder.js", "dialogs.js", "chat.js"]>
+    scripts=["api.js", "emoji.js", "messages.js", "recorder.js", "dialogs.js"] modules=["chat/main.js"]>
 <div class="app" id="app" data-user-id="${(userId!0)?c}" data-user-name="${userName!""}">
 
   <aside class="sidebar" aria-label="会话 / Conversations">

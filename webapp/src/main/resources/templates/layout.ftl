@@ -7,10 +7,11 @@
      pageTitle  text for <title>
      bodyClass  CSS class on <body> ("auth" or "home")
      scripts    file names under /asset/js/, loaded with defer in the given order
+     modules    ES modules under /asset/js/ (type="module": deferred too, run after the scripts above)
      No inline scripts or styles anywhere, so a strict Content-Security-Policy holds.
      assetVersion (optional model value) is appended to asset URLs so a new release is never served
      from a stale browser cache. -->
-<#macro page pageTitle bodyClass="" scripts=[]>
+<#macro page pageTitle bodyClass="" scripts=[] modules=[]>
 <!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -24,6 +25,9 @@
   <link rel="stylesheet" href="/asset/css/michat.css<@v/>">
   <#list scripts as script>
   <script src="/asset/js/${script}<@v/>" defer></script>
+  </#list>
+  <#list modules as module>
+  <script type="module" src="/asset/js/${module}<@v/>"></script>
   </#list>
 </head>
 <body class="${bodyClass}">

@@ -224,6 +224,30 @@ class BrowserChatIT {
 
   @Test
   @Order(4)
+  void receiptsAndTypingAreShownUnobtrusively() {
+    // Both have the conversation open: Bob's newest message gets Alice's read receipt, a tick under it.
+    String newest = "#message-list .msg-out:last-child";
+    bob.waitFor(newest + "[data-receipt='read']");
+    assertEquals("✓✓", bob.find(newest + " .msg-ticks").getText());
+
+    // Alice types without sending (on and on, as people do: the signal goes at most every 3 s): Bob's
+    // header says so, then returns to her presence.
+    String typing = bob.waitUntil("typing in the header", d -> {
+      String sub = bob.find("#conv-sub").getText();
+      if (sub.contains("typing")) {
+        return sub;
+      }
+      alice.find("#input").sendKeys("x");
+      return null;
+    });
+    assertTrue(typing.contains("正在输入"), typing);
+    alice.find("#input").clear();
+    bob.waitUntil("the header without typing", Duration.ofSeconds(10),
+        d -> bob.find("#conv-sub").getText().contains("typing") ? null : true);
+  }
+
+  @Test
+  @Order(5)
   void anUploadedImageShowsThePictureToTheOtherSide() throws IOException {
     Path png = picture();
     alice.attach("#image-input", png);
@@ -238,7 +262,7 @@ class BrowserChatIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aThirdJoinsAGroupAndAllThreeSeeGroupMessages() {
     // Bob creates the group; Alice joins by its id, Carol (on a phone) by its name.
     bob.find("#new-button").click();
@@ -291,7 +315,7 @@ class BrowserChatIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aVoiceClipAPictureAndAStickerInTheGroup() throws IOException {
     alice.find("#voice-button").click();
     alice.waitFor("#recorder");
@@ -328,7 +352,7 @@ class BrowserChatIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void reloadingThePageKeepsHistoryAndOlderPagesLoadOnScroll() {
     // Dave, who has no browser, writes Alice 45 messages through the WebSocket while she is in the group.
     JsonObject dave = server.newUser("dave-" + suffix);
@@ -377,7 +401,7 @@ class BrowserChatIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void thePageRecoversAfterTheServerRestarts() {
     alice.openConversation("u:" + bobId);
     bob.openConversation("u:" + aliceId);
@@ -420,7 +444,7 @@ class BrowserChatIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aRefusedMessageShowsTheServersErrorNextToIt() {
     alice.js("location.hash = 'g:999999';");
     alice.waitFor("#conversation[data-conv='g:999999']");
@@ -432,7 +456,7 @@ class BrowserChatIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void theProfileCanBeEdited() throws IOException {
     alice.find("#me-button").click();
     alice.waitFor("#dlg-profile[open]");

@@ -122,7 +122,7 @@ class BrowserSecurityIT {
   void aPageOfAnotherOriginCannotUseTheCookie() {
     victim.openUrl("http://127.0.0.1:" + attackerPort + "/update");
     victim.waitUntil("the forged update answered", d -> d.getCurrentUrl().startsWith(michat()) ? true : null);
-    assertTrue(victim.find("body").getText().contains("another site"), victim.find("body").getText());
+    assertTrue(victim.find("body").getText().contains("其他网站"), victim.find("body").getText());
     assertEquals("", server.queryString("SELECT phone FROM users WHERE id = ?", victimId), "nothing changed");
 
     victim.openUrl("http://127.0.0.1:" + attackerPort + "/socket");

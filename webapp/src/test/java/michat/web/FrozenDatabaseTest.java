@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,9 +33,8 @@ class FrozenDatabaseTest {
          Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + db);
     }
-    Vertx relayVertx = Vertx.vertx();
-    TcpRelay relay = new TcpRelay(relayVertx, 3306);
-    int port = relay.listen();
+    TcpRelay relay = new TcpRelay(3306);
+    int port = relay.port;
     Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
     env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + port + "/" + db);
     env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
@@ -71,7 +69,7 @@ class FrozenDatabaseTest {
         assertTrue(outcome.containsValue("unavailable"), "messages that waited behind the hung writes: " + outcome);
         assertFalse(outcome.containsValue("ack"), "nothing can be acknowledged by a hung database: " + outcome);
 
-        relay.thaw();
+        relay.restore();
         Thread.sleep(3_000);   // the writes that had begun finish now, and are delivered if stored
         collect(inbox, received, SENDERS, 500);
         for (int i = 0; i < SENDERS; i++) {
@@ -103,7 +101,7 @@ class FrozenDatabaseTest {
     } finally {
       senders.forEach(ChatClient::close);
       server.close();
-      TestServer.await(relayVertx.close());
+      relay.close();
     }
   }
 

@@ -3,7 +3,6 @@ package michat.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,9 +124,8 @@ class OutageTest {
          Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + db);
     }
-    Vertx relayVertx = Vertx.vertx();
-    TcpRelay relay = new TcpRelay(relayVertx, 3306);
-    int port = relay.listen();
+    TcpRelay relay = new TcpRelay(3306);
+    int port = relay.port;
     Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
     env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + port + "/" + db);
     env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
@@ -171,7 +169,7 @@ class OutageTest {
       }
     } finally {
       server.close();
-      TestServer.await(relayVertx.close());
+      relay.close();
     }
   }
 }

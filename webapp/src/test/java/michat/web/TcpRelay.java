@@ -1,82 +1,146 @@
 package michat.web;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A TCP relay in front of a server the machine shares (MariaDB on 3306), so a test can fail it
- * without touching it: {@link #cut()} drops every connection and refuses new ones (a crash or a
- * network cut); {@link #freeze()} keeps the connections open but forwards nothing (a database that
- * hangs, as under SIGSTOP: what was sent waits in the relay and reaches it on {@link #thaw()}).
+ * A TCP relay on 127.0.0.1 in front of a server (the machine's MariaDB on 3306, or one of a test's
+ * own), so that a test can fail it for michat without touching it:
+ *   {@link #cut()}     drops every connection and refuses new ones (a crash, a network cut);
+ *   {@link #freeze()}  keeps every connection open but forwards nothing, and holds new ones
+ *                      unanswered (a server that hangs, as under SIGSTOP: what was sent waits and
+ *                      reaches it when the freeze ends);
+ *   {@link #restore()} ends either;
+ *   {@link #delay(long)} holds every chunk that long each way (a slow network or server).
+ * One event loop: a freeze and a restore never race with a connection being set up.
  */
-final class TcpRelay {
-  private final Vertx vertx;
+final class TcpRelay implements AutoCloseable {
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final int targetPort;
   private final NetServer server;
-  private final Set<NetSocket> open = new HashSet<>();
+  /** Every open pair (client side, server side). */
+  private final List<NetSocket[]> pairs = new ArrayList<>();
+  /** Connections accepted while frozen, connected to the server when the freeze ends. */
+  private final List<NetSocket> waiting = new ArrayList<>();
   private volatile boolean down;
   private volatile boolean frozen;
+  private volatile long delayMs;
+  final int port;
 
-  TcpRelay(Vertx vertx, int targetPort) {
-    this.vertx = vertx;
+  TcpRelay(int targetPort) {
     this.targetPort = targetPort;
-    this.server = vertx.createNetServer().connectHandler(this::relay);
+    server = vertx.createNetServer().connectHandler(this::accept);
+    port = TestServer.await(server.listen(0, "127.0.0.1")).actualPort();
   }
 
-  private void relay(NetSocket client) {
+  private void accept(NetSocket client) {
     if (down) {
       client.close();
       return;
     }
     client.pause();
-    vertx.createNetClient().connect(targetPort, "127.0.0.1").onSuccess(target -> {
-      synchronized (open) {
-        open.add(client);
-        open.add(target);
-      }
-      client.handler(target::write);
-      target.handler(client::write);
-      client.closeHandler(v -> target.close());
-      target.closeHandler(v -> client.close());
+    synchronized (this) {
       if (frozen) {
-        target.pause();
-      } else {
-        client.resume();
+        waiting.add(client);
+        return;
+      }
+    }
+    connect(client);
+  }
+
+  private void connect(NetSocket client) {
+    vertx.createNetClient().connect(targetPort, "127.0.0.1").onSuccess(target -> {
+      NetSocket[] pair = {client, target};
+      synchronized (this) {
+        pairs.add(pair);
+        if (frozen) {
+          target.pause();
+        }
+      }
+      client.handler(forwardTo(target));
+      target.handler(forwardTo(client));
+      client.closeHandler(v -> {
+        target.close();
+        forget(pair);
+      });
+      target.closeHandler(v -> {
+        client.close();
+        forget(pair);
+      });
+      synchronized (this) {
+        if (!frozen) {
+          client.resume();
+        }
       }
     }).onFailure(err -> client.close());
   }
 
-  int listen() {
-    return TestServer.await(server.listen(0, "127.0.0.1")).actualPort();
+  /** Writes each chunk after the current delay, never before an earlier one. */
+  private Handler<Buffer> forwardTo(NetSocket to) {
+    long[] lastAt = {0};
+    return chunk -> {
+      long now = System.currentTimeMillis();
+      long at = Math.max(now + delayMs, lastAt[0]);
+      lastAt[0] = at;
+      if (at <= now) {
+        to.write(chunk);
+      } else {
+        vertx.setTimer(at - now, id -> to.write(chunk));
+      }
+    };
   }
 
-  void cut() {
+  private synchronized void forget(NetSocket[] pair) {
+    pairs.remove(pair);
+  }
+
+  /** The server becomes unreachable: open connections drop, new ones are refused. */
+  synchronized void cut() {
     down = true;
-    synchronized (open) {
-      open.forEach(NetSocket::close);
-      open.clear();
-    }
+    pairs.forEach(p -> {
+      p[0].close();
+      p[1].close();
+    });
+    pairs.clear();
+    waiting.forEach(NetSocket::close);
+    waiting.clear();
   }
 
-  void restore() {
-    down = false;
-  }
-
-  /** Nothing more is forwarded either way; connections stay open, new ones are accepted and held too. */
-  void freeze() {
+  /** The server hangs: connections stay open, nothing passes either way, new ones get no answer. */
+  synchronized void freeze() {
     frozen = true;
-    synchronized (open) {
-      open.forEach(NetSocket::pause);
-    }
+    pairs.forEach(p -> {
+      p[0].pause();
+      p[1].pause();
+    });
   }
 
-  void thaw() {
+  /** Back to normal after {@link #cut()} or {@link #freeze()}. */
+  synchronized void restore() {
+    down = false;
     frozen = false;
-    synchronized (open) {
-      open.forEach(NetSocket::resume);
-    }
+    pairs.forEach(p -> {
+      p[0].resume();
+      p[1].resume();
+    });
+    List<NetSocket> held = new ArrayList<>(waiting);
+    waiting.clear();
+    held.forEach(this::connect);
+  }
+
+  /** From now on every chunk waits {@code ms} in the relay (0: none). */
+  void delay(long ms) {
+    delayMs = ms;
+  }
+
+  @Override
+  public void close() {
+    TestServer.await(vertx.close());
   }
 }

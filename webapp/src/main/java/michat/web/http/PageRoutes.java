@@ -61,6 +61,12 @@ public final class PageRoutes {
     router.get("/toRegister").handler(this::register);
     router.get("/toChat").handler(this::chat);
     router.get("/favicon.ico").handler(ctx -> ctx.reroute("/asset/images/favicon.ico"));
+    // The chat page's ES modules import each other by plain URLs (only the entry carries ?v=): a
+    // browser must revalidate them, or it could run a new entry module with old ones from its cache.
+    router.route("/asset/js/chat/*").handler(ctx -> {
+      ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-cache"));
+      ctx.next();
+    });
     router.route("/asset/*").handler(StaticHandler.create("webroot/asset").setDirectoryListing(false));
   }
 

@@ -1,9 +1,9 @@
 /*
  * The chat page's dialogs: add a friend, create a group, join a group, edit one's profile; and the
  * "+" menu that opens them. Each posts one of the seed's routes and reports the server's answer
- * (bilingual) inside the dialog; on success chat.js is told through the hooks given to init():
+ * (bilingual) inside the dialog; on success chat/main.js is told through the hooks given to init():
  *   hooks.me()                  -> { id, name, avatar }
- *   hooks.expired(reply)        -> true when the session is gone (chat.js then leaves the page)
+ *   hooks.expired(reply)        -> true when the session is gone (the chat page then leaves)
  *   hooks.friendAdded(user)     after /contact/addfriend
  *   hooks.groupJoined(group)    after /contact/createCommunity or /contact/joinGroup
  *   hooks.profileSaved(user)    after /user/updateUser

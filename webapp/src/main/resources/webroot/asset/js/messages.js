@@ -1,7 +1,7 @@
 /*
- * Chat messages: reading frames (keys in any case, as the protocol allows), the key that recognises a
- * message seen twice, and the DOM of a message. Every user-provided string becomes a text node; the
- * only URLs used as sources are those michat.safeUrl accepts.
+ * Chat messages: reading frames (keys in any case, as the protocol allows) and the DOM of a message.
+ * Every user-provided string becomes a text node; the only URLs used as sources are those
+ * michat.safeUrl accepts.
  *
  * Exposed as michat.messages.
  */
@@ -46,18 +46,9 @@
       createTime: created > 0 ? created : null,
       error: f.error === undefined ? null : String(f.error),
       msg: f.msg === undefined ? '' : String(f.msg),
-      ref: num(f.ref)
+      ref: num(f.ref),
+      clientMsgId: typeof f.clientmsgid === 'string' ? f.clientmsgid : ''
     };
-  }
-
-  /**
-   * Identity of a message: sender, CreateTime and content. The same message reaching the client twice
-   * (history and live, a catch-up repeated after an abrupt disconnect, the echo of a group message)
-   * has the same key. Messages without CreateTime have none and are never merged.
-   */
-  function key(m) {
-    if (m.createTime === null) return null;
-    return [m.userId, m.createTime, m.media, m.content, m.url].join('\u0001');
   }
 
   // ---- time ----
@@ -240,7 +231,7 @@
 
   /**
    * A message row. opts: own, group (show the sender's name), senderName, senderAvatar, hooks.
-   * Returns the <li>; the parts chat.js updates later are found by class.
+   * Returns the <li>; the parts chat/render.js updates later are found by class.
    */
   function messageNode(rec, opts) {
     var m = rec.m;
@@ -278,7 +269,7 @@
 
   api.messages = {
     MEDIA_TEXT: MEDIA_TEXT, MEDIA_STICKER: MEDIA_STICKER, MEDIA_VOICE: MEDIA_VOICE, MEDIA_IMAGE: MEDIA_IMAGE,
-    lowerKeys: lowerKeys, normalize: normalize, key: key, preview: preview,
+    lowerKeys: lowerKeys, normalize: normalize, preview: preview,
     dayKey: dayKey, shortTime: shortTime, messageNode: messageNode, dayDivider: dayDivider, stopPlaying: stopPlaying
   };
 })();

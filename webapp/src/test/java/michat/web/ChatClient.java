@@ -53,6 +53,18 @@ final class ChatClient implements AutoCloseable {
     return openAt(server, "/chat?token=" + token, options);
   }
 
+  /** A v2 connection of {@code user} (a login's data: ID, Identity), its welcome consumed. */
+  static ChatClient openV2(TestServer server, JsonObject user) {
+    return openV2(server, server.port, user);
+  }
+
+  /** The same on another HTTP port of the server's JVM (a second gateway node). */
+  static ChatClient openV2(TestServer server, int port, JsonObject user) {
+    ChatClient c = TestServer.await(connect(server.app.vertx(), port, "/chat?v=2&token=" + user.getString("Identity")));
+    Assertions.assertEquals("欢迎进入聊天系统", c.next(), "the first frame is the welcome");
+    return c;
+  }
+
   /** A v1 connection that asks for its offline backlog ({@code backlog=1}), as michat's own web client. */
   static ChatClient openWithBacklog(TestServer server, String token) {
     return openAt(server, "/chat?backlog=1&token=" + token, new WebSocketClientOptions());

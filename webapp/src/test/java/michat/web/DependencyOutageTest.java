@@ -18,9 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
-import michat.contract.PresenceApi;
-import michat.contract.PresenceApi.OnlineQuery;
-import michat.contract.ServiceBus;
 import michat.dependency.DependencyGuard;
 import michat.metrics.MichatMetrics;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +37,6 @@ class DependencyOutageTest {
   private static final long OUTAGE_MS = Long.getLong("michat.outageMs", 3_000);
   /** Short, so that a test of a few seconds sees the periodic line; production says once a minute. */
   private static final int REPORT_SECONDS = 1;
-  private static final String WELCOME = "欢迎进入聊天系统";
   /** The guard's INFO line (the dependency is back) is part of what is checked; tests log WARN and above. */
   private static final Logger GUARD_LOG = (Logger) LoggerFactory.getLogger(DependencyGuard.class);
 
@@ -79,8 +75,8 @@ class DependencyOutageTest {
         long bId = b.getLong("ID");
         long cId = c.getLong("ID");
         long group = group(server, a, b, c);
-        try (ChatClient ca = v2(server, server.port, a); ChatClient cb = v2(server, server.port, b);
-             ChatClient cc = v2(server, portB, c)) {
+        try (ChatClient ca = ChatClient.openV2(server, server.port, a); ChatClient cb = ChatClient.openV2(server, server.port, b);
+             ChatClient cc = ChatClient.openV2(server, portB, c)) {
           roundOfMessages(ca, cb, cc, aId, bId, cId, group, "before", 10_000);
 
           if (freeze) {
@@ -110,7 +106,7 @@ class DependencyOutageTest {
           }
           // a restarted Redis knows nobody until the gateways register their sessions again (within 3 s)
           for (long id : List.of(aId, bId, cId)) {
-            assertTrue(ChatContract.eventually(() -> online(server, id)), "presence knows " + id + " again");
+            assertTrue(ChatContract.eventually(() -> server.online(id)), "presence knows " + id + " again");
           }
           roundOfMessages(ca, cb, cc, aId, bId, cId, group, "after", 10_000);
           assertTrue(ChatContract.eventually(() -> timed(server, "/ready").statusCode() == 200), "ready again");
@@ -214,7 +210,7 @@ class DependencyOutageTest {
         for (int i = 0; i < senders; i++) {
           JsonObject u = server.newUser("ls" + i);
           ids.add(u.getLong("ID"));
-          clients.add(v2(server, server.port, u));
+          clients.add(ChatClient.openV2(server, server.port, u));
         }
         for (int i = 0; i < senders; i++) {   // the router knows the recipient now: what waits, waits to be stored
           clients.get(i).send(text(ids.get(i), to.getLong("ID"), "warm", "w-" + i));
@@ -261,7 +257,7 @@ class DependencyOutageTest {
         JsonObject b = server.newUser("db");
         long aId = a.getLong("ID");
         long bId = b.getLong("ID");
-        try (ChatClient ca = v2(server, server.port, a); ChatClient cb = v2(server, server.port, b)) {
+        try (ChatClient ca = ChatClient.openV2(server, server.port, a); ChatClient cb = ChatClient.openV2(server, server.port, b)) {
           ca.send(text(aId, bId, "before", "d-0"));
           assertEquals("ack", ca.nextJson().getString("Type"));
 
@@ -357,23 +353,8 @@ class DependencyOutageTest {
     throw new AssertionError(sample + " not in /metrics");
   }
 
-  private static boolean online(TestServer server, long id) {
-    try {
-      return TestServer.await(ServiceBus.of(server.app.vertx()).request(PresenceApi.ONLINE,
-          new OnlineQuery(List.of(id)))).userIds().contains(id);
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
   private static JsonObject text(long from, long to, String content, String clientMsgId) {
     return ChatContract.text(from, to, content).put("clientMsgId", clientMsgId);
-  }
-
-  private static ChatClient v2(TestServer server, int port, JsonObject user) {
-    ChatClient c = TestServer.await(ChatClient.connect(server.app.vertx(), port, "/chat?v=2&token=" + user.getString("Identity")));
-    assertEquals(WELCOME, c.next());
-    return c;
   }
 
   private static JsonObject awaitType(ChatClient c, String type) {

@@ -127,24 +127,17 @@ class FaultMatrixTest {
         JsonObject to = server.newUser("fr" + i);
         senderIds.add(from.getLong("ID"));
         recipientIds.add(to.getLong("ID"));
-        senders.add(v2(server, from));
-        recipients.add(v2(server, to));
+        senders.add(ChatClient.openV2(server, from));
+        recipients.add(ChatClient.openV2(server, to));
         JsonObject joined = TestServer.json(server.post("/contact/joinGroup", Map.of("comId", Long.toString(groupId)),
             to.getString("Identity")));
         assertEquals(0, joined.getInteger("Code"), joined.encode());
       }
       senderIds.add(owner.getLong("ID"));   // the group's sender, last
-      senders.add(v2(server, owner));
+      senders.add(ChatClient.openV2(server, owner));
       reader = new Thread(this::read, "fault-matrix-reader");
       reader.setDaemon(true);
       reader.start();
-    }
-
-    private static ChatClient v2(TestServer server, JsonObject user) {
-      ChatClient c = TestServer.await(ChatClient.connect(server.app.vertx(), server.port,
-          "/chat?v=2&token=" + user.getString("Identity")));
-      assertEquals("欢迎进入聊天系统", c.next());
-      return c;
     }
 
     /** Records outcomes (senders) and deliveries (recipients) as they come. */

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,28 +24,18 @@ class FrozenDatabaseTest {
 
   @Test
   void aRefusedMessageIsNeverStoredEvenAfterTheDatabaseAnswersAgain() throws Exception {
-    TestServer.requireMariaDb();
-    String db = "michat_it_frozen";
-    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
-         Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + db);
-    }
     TcpRelay relay = new TcpRelay(3306);
-    int port = relay.port;
-    Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
-    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + port + "/" + db);
-    env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
-    TestServer server = TestServer.start(env, db);
+    TestServer server = TestServer.mariaDbBehind(relay, "michat_it_frozen");
     List<ChatClient> senders = new ArrayList<>();
     try {
       JsonObject recipient = server.newUser("fz-to");
       long to = recipient.getLong("ID");
       List<Long> senderIds = new ArrayList<>();
-      try (ChatClient inbox = v2(server, recipient)) {
+      try (ChatClient inbox = ChatClient.openV2(server, recipient)) {
         for (int i = 0; i < SENDERS; i++) {
           JsonObject u = server.newUser("fz-" + i);
           senderIds.add(u.getLong("ID"));
-          senders.add(v2(server, u));
+          senders.add(ChatClient.openV2(server, u));
         }
         for (int i = 0; i < SENDERS; i++) {   // warm: every sender's path works
           senders.get(i).send(text(senderIds.get(i), to, "warm " + i, "warm-" + i));
@@ -103,13 +90,6 @@ class FrozenDatabaseTest {
       server.close();
       relay.close();
     }
-  }
-
-  private static ChatClient v2(TestServer server, JsonObject user) {
-    ChatClient c = TestServer.await(ChatClient.connect(server.app.vertx(), server.port,
-        "/chat?v=2&token=" + user.getString("Identity")));
-    assertEquals("欢迎进入聊天系统", c.next());
-    return c;
   }
 
   private static JsonObject text(long from, long to, String content, String clientMsgId) {

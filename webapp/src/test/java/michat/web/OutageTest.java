@@ -7,17 +7,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import michat.contract.PresenceApi;
-import michat.contract.PresenceApi.OnlineQuery;
-import michat.contract.ServiceBus;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,22 +24,6 @@ class OutageTest {
 
   private static JsonObject text(long from, long to, String content, String clientMsgId) {
     return ChatContract.text(from, to, content).put("clientMsgId", clientMsgId);
-  }
-
-  private static ChatClient v2(TestServer server, JsonObject user) {
-    ChatClient c = TestServer.await(ChatClient.connect(server.app.vertx(), server.port,
-        "/chat?v=2&token=" + user.getString("Identity")));
-    assertEquals("欢迎进入聊天系统", c.next());
-    return c;
-  }
-
-  private static boolean online(TestServer server, long id) {
-    try {
-      return TestServer.await(ServiceBus.of(server.app.vertx()).request(PresenceApi.ONLINE,
-          new OnlineQuery(List.of(id)))).userIds().contains(id);
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   // ---- Redis ----
@@ -85,7 +62,7 @@ class OutageTest {
       JsonObject b = server.newUser("rb");
       long aId = a.getLong("ID");
       long bId = b.getLong("ID");
-      try (ChatClient ca = v2(server, a); ChatClient cb = v2(server, b)) {
+      try (ChatClient ca = ChatClient.openV2(server, a); ChatClient cb = ChatClient.openV2(server, b)) {
         ca.send(text(aId, bId, "before", "r-0"));
         assertEquals("ack", ca.nextJson().getString("Type"));
         assertEquals("before", cb.nextJson().getJsonObject("message").getString("Content"));
@@ -97,7 +74,7 @@ class OutageTest {
           assertEquals("ack", ack.getString("Type"), "stored while Redis is down: " + ack.encode());
         }
         redis = redis(redisPort);   // empty: it keeps nothing on disk
-        assertTrue(ChatContract.eventually(() -> online(server, bId)), "presence rebuilt itself");
+        assertTrue(ChatContract.eventually(() -> server.online(bId)), "presence rebuilt itself");
 
         ca.send(text(aId, bId, "after", "r-4"));
         assertEquals("ack", ca.nextJson().getString("Type"));
@@ -118,24 +95,14 @@ class OutageTest {
 
   @Test
   void whileMariaDbIsUnreachableSendsAreRefusedClearlyAndServiceResumes() throws Exception {
-    TestServer.requireMariaDb();
-    String db = "michat_it_outage";
-    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
-         Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + db);
-    }
     TcpRelay relay = new TcpRelay(3306);
-    int port = relay.port;
-    Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
-    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + port + "/" + db);
-    env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
-    TestServer server = TestServer.start(env, db);
+    TestServer server = TestServer.mariaDbBehind(relay, "michat_it_outage");
     try {
       JsonObject a = server.newUser("ma");
       JsonObject b = server.newUser("mb");
       long aId = a.getLong("ID");
       long bId = b.getLong("ID");
-      try (ChatClient ca = v2(server, a); ChatClient cb = v2(server, b)) {
+      try (ChatClient ca = ChatClient.openV2(server, a); ChatClient cb = ChatClient.openV2(server, b)) {
         ca.send(text(aId, bId, "one", "m-1"));
         assertEquals("ack", ca.nextJson().getString("Type"));
         assertEquals("one", cb.nextJson().getJsonObject("message").getString("Content"));

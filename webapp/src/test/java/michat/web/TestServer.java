@@ -164,6 +164,32 @@ public final class TestServer implements AutoCloseable {
     return michat == null ? r.statusCode() : Integer.parseInt(michat);
   }
 
+  /**
+   * michat on a fresh database {@code database} of the machine's MariaDB, reached through {@code relay}
+   * (a {@link TcpRelay} in front of 3306) so that a test can fail it without touching the server.
+   */
+  static TestServer mariaDbBehind(TcpRelay relay, String database) throws Exception {
+    requireMariaDb();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+         java.sql.Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + database);
+    }
+    Map<String, String> env = new HashMap<>(baseEnv(tempDir()));
+    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:" + relay.port + "/" + database);
+    env.put("MICHAT_TOKEN_SECRET", SECRET);
+    return start(env, database);
+  }
+
+  /** Whether presence has the user online now (false when presence does not answer). */
+  boolean online(long userId) {
+    try {
+      return await(michat.contract.ServiceBus.of(app.vertx()).request(michat.contract.PresenceApi.ONLINE,
+          new michat.contract.PresenceApi.OnlineQuery(java.util.List.of(userId)))).userIds().contains(userId);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   public static JsonObject json(HttpResponse<Buffer> r) {
     return r.bodyAsJsonObject();
   }

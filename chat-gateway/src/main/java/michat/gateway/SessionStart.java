@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionStart {
   private static final Logger LOG = LoggerFactory.getLogger(SessionStart.class);
+  private static final long REGISTER_RETRY_MS = 1_000;
+  private static final long REGISTER_RETRY_MAX_MS = 30_000;
 
   private final Vertx vertx;
   private final ServiceBus bus;
@@ -41,7 +43,7 @@ final class SessionStart {
 
   void begin(ChatSession s, boolean resume, boolean backlog) {
     if (!backlog) {
-      presence.connected(s).onComplete(registered -> {
+      register(s).onComplete(registered -> {
         if (!s.isClosed()) {
           s.send(Frames.WELCOME);
           s.startLive();
@@ -50,11 +52,28 @@ final class SessionStart {
       return;
     }
     Future<Map<String, Long>> cursors = resume ? awaitResume(s) : Future.succeededFuture(Map.of());
-    Future<Done> registered = presence.connected(s);
+    Future<Done> registered = register(s);
     Future.join(registered, cursors)
         .transform(done -> cursors)   // completes with a map, never fails
         .onSuccess(given -> bus.request(RouterApi.CATCH_UP, new CatchUp(s.caller, given))
             .onComplete(missed -> finishCatchUp(s, missed, given)));
+  }
+
+  /**
+   * Tells presence where the session is. One that presence did not take (Redis slow or down) is told
+   * again, 1, 2, 4… s later while the session lasts: until then no router can find it, and it would get
+   * no live message at all.
+   */
+  private Future<Done> register(ChatSession s) {
+    return presence.connected(s).onFailure(err -> registerAgain(s, REGISTER_RETRY_MS));
+  }
+
+  private void registerAgain(ChatSession s, long delayMs) {
+    vertx.setTimer(delayMs, id -> {
+      if (!s.isClosed()) {
+        presence.connected(s).onFailure(err -> registerAgain(s, Math.min(delayMs * 2, REGISTER_RETRY_MAX_MS)));
+      }
+    });
   }
 
   /**

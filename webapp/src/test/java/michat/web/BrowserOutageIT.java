@@ -70,14 +70,7 @@ class BrowserOutageIT {
   }
 
   private ChatBrowser login(String who, String name) {
-    ChatBrowser b = new ChatBrowser(who, server.port, 1280, 900, SHOTS);
-    b.open("/index");
-    b.fill("input[name='name']", name);
-    b.fill("input[name='password']", "pw-" + name);
-    b.find("#login-form button[type='submit']").click();
-    b.waitUntil("the chat page", d -> d.getCurrentUrl().endsWith("/toChat") ? true : null);
-    b.waitOnline();
-    return b;
+    return ChatBrowser.signedIn(who, server.port, name, SHOTS);
   }
 
   @AfterAll

@@ -50,6 +50,21 @@ final class ChatBrowser implements AutoCloseable {
     Assumptions.assumeTrue(present, "Debian's chromium and chromium-driver are not installed");
   }
 
+  /**
+   * A desktop-sized browser {@code who} signed in on the login page as {@code user} (password
+   * {@code pw-<user>}, as {@code TestServer.newUser} registers), on the chat page and online.
+   */
+  static ChatBrowser signedIn(String who, int port, String user, Path screenshots) {
+    ChatBrowser b = new ChatBrowser(who, port, 1280, 900, screenshots);
+    b.open("/index");
+    b.fill("input[name='name']", user);
+    b.fill("input[name='password']", "pw-" + user);
+    b.find("#login-form button[type='submit']").click();
+    b.waitUntil("the chat page", d -> d.getCurrentUrl().endsWith("/toChat") ? true : null);
+    b.waitOnline();
+    return b;
+  }
+
   ChatBrowser(String name, int port, int width, int height, Path screenshots) {
     this.name = name;
     this.baseUrl = "http://127.0.0.1:" + port;

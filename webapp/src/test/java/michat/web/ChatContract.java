@@ -193,6 +193,30 @@ abstract class ChatContract {
     }
   }
 
+  @Test
+  void aSessionPresenceDidNotTakeIsRegisteredAgainAndGetsLiveMessages() throws Exception {
+    User a = user("pa");
+    User b = user("pb");
+    AtomicBoolean failed = new AtomicBoolean();
+    // Presence does not take b's registration, as a Redis that answered too late would.
+    Handler<DeliveryContext<Object>> failOnce = ctx -> {
+      if (ctx.message().body() instanceof PresenceApi.Connect c && c.userId() == b.id && failed.compareAndSet(false, true)) {
+        ctx.message().fail(503, "presence did not answer");
+        return;
+      }
+      ctx.next();
+    };
+    server().app.vertx().eventBus().addOutboundInterceptor(failOnce);
+    try (ChatClient ca = ChatClient.open(server(), a.token); ChatClient cb = ChatClient.open(server(), b.token)) {
+      assertTrue(failed.get(), "the first registration failed");
+      assertTrue(eventually(() -> server().online(b.id)), "registered again");
+      ca.send(text(a.id, b.id, "found"));
+      assertEquals("found", cb.nextJson().getString("Content"));
+    } finally {
+      server().app.vertx().eventBus().removeOutboundInterceptor(failOnce);
+    }
+  }
+
   /** A v2 connection; with {@code resume} non-null, opened with resume=1 and resumed from these cursors. */
   ChatClient v2(User u, JsonObject resume) {
     ChatClient c = TestServer.await(ChatClient.connect(server().app.vertx(), server().port,

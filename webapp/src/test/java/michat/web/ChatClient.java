@@ -65,7 +65,7 @@ final class ChatClient implements AutoCloseable {
     return c;
   }
 
-  /** A v1 connection that asks for its offline backlog ({@code backlog=1}), as michat's own web client. */
+  /** A v1 connection that asks for its offline backlog ({@code backlog=1}) instead of reading history. */
   static ChatClient openWithBacklog(TestServer server, String token) {
     return openAt(server, "/chat?backlog=1&token=" + token, new WebSocketClientOptions());
   }

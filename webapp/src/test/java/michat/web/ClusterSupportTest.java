@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import michat.config.ConfigException;
 import michat.config.MichatConfig;
+import michat.testkit.ClusterCredentials;
 import org.junit.jupiter.api.Test;
 
 /**

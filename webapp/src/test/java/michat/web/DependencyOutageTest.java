@@ -20,6 +20,8 @@ import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.dependency.DependencyGuard;
 import michat.metrics.MichatMetrics;
+import michat.testkit.OwnMariaDb;
+import michat.testkit.OwnRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +65,7 @@ class DependencyOutageTest {
   }
 
   private void chatThroughARedisOutage(boolean freeze) throws Exception {
-    try (OwnRedis redis = new OwnRedis()) {
+    try (OwnRedis redis = TestServer.ownRedis()) {
       TestServer server = TestServer.embedded(TestServer.tempDir(), Map.of("MICHAT_REDIS_URL", redis.url(),
           "MICHAT_DEPENDENCY_REPORT_INTERVAL_SECONDS", Integer.toString(REPORT_SECONDS)));
       try {
@@ -181,7 +183,7 @@ class DependencyOutageTest {
   /** michat on a database of the class's own MariaDB, with short timeouts. */
   private static TestServer onOwnMariaDb(String db, Map<String, String> extra) throws Exception {
     if (mariaDb == null) {
-      mariaDb = new OwnMariaDb();
+      mariaDb = TestServer.ownMariaDb();
     }
     Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));
     env.put("MICHAT_MYSQL_URL", mariaDb.url(db));

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import michat.testkit.OwnMariaDb;
+import michat.testkit.OwnRedis;
+import michat.testkit.TcpRelay;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +44,7 @@ class FaultMatrixTest {
 
   @Test
   void everyFaultLosesNothingAcknowledgedNeverLiesAndRecovers() throws Exception {
-    try (OwnMariaDb mariadb = new OwnMariaDb(); OwnRedis redis = new OwnRedis();
+    try (OwnMariaDb mariadb = TestServer.ownMariaDb(); OwnRedis redis = TestServer.ownRedis();
          TcpRelay relay = new TcpRelay(mariadb.port)) {
       int relayPort = relay.port;
       Map<String, String> env = new HashMap<>(TestServer.baseEnv(TestServer.tempDir()));

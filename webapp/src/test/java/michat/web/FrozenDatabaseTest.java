@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import michat.testkit.TcpRelay;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -18,6 +18,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import michat.config.ConfigException;
 import michat.config.MichatConfig;
+import michat.testkit.ClusterCredentials;
 import org.jgroups.JChannel;
 import org.jgroups.PhysicalAddress;
 import org.jgroups.protocols.MPING;

@@ -26,6 +26,7 @@ import michat.config.ConfigKey;
 import michat.config.ConfigKeys;
 import michat.config.MichatConfig;
 import michat.gateway.ChatGateway;
+import michat.testkit.ClusterCredentials;
 import michat.web.http.HealthRoutes;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -9,7 +9,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +20,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import michat.config.MichatConfig;
+import michat.testkit.Loopback;
+import michat.testkit.OwnMariaDb;
+import michat.testkit.OwnRedis;
+import michat.testkit.TcpRelay;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -260,19 +263,29 @@ public final class TestServer implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return Loopback.freePort();
   }
 
   static boolean isListening(int port) {
-    try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
+    return Loopback.isListening(port);
+  }
+
+  /** A MariaDB of the test's own; skipped where mariadb-server is missing, but never in CI (.ci/run installs it). */
+  static OwnMariaDb ownMariaDb() throws Exception {
+    requireInstalled(OwnMariaDb.installed(), "mariadb-server");
+    return new OwnMariaDb();
+  }
+
+  /** A Redis of the test's own; skipped where redis-server is missing, but never in CI. */
+  static OwnRedis ownRedis() throws Exception {
+    requireInstalled(OwnRedis.installed(), "redis-server");
+    return new OwnRedis();
+  }
+
+  private static void requireInstalled(boolean present, String what) {
+    if (!present && System.getenv("CI") != null) {
+      org.junit.jupiter.api.Assertions.fail(what + " is not installed and CI is set: .ci/run installs it");
     }
+    org.junit.jupiter.api.Assumptions.assumeTrue(present, what + " not installed");
   }
 }

@@ -1,4 +1,4 @@
-package michat.web;
+package michat.testkit;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A TCP relay on 127.0.0.1 in front of a server (the machine's MariaDB on 3306, or one of a test's
- * own), so that a test can fail it for michat without touching it:
+ * A TCP relay on 127.0.0.1 in front of a server (the machine's MariaDB on 3306, one of a test's
+ * own, or a michat node's event bus), so that a test can fail it for michat without touching it:
  *   {@link #cut()}     drops every connection and refuses new ones (a crash, a network cut);
  *   {@link #freeze()}  keeps every connection open but forwards nothing, and holds new ones
  *                      unanswered (a server that hangs, as under SIGSTOP: what was sent waits and
@@ -20,7 +20,7 @@ import java.util.List;
  *   {@link #delay(long)} holds every chunk that long each way (a slow network or server).
  * One event loop: a freeze and a restore never race with a connection being set up.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final int targetPort;
   private final NetServer server;
@@ -31,12 +31,12 @@ final class TcpRelay implements AutoCloseable {
   private volatile boolean down;
   private volatile boolean frozen;
   private volatile long delayMs;
-  final int port;
+  public final int port;
 
-  TcpRelay(int targetPort) {
+  public TcpRelay(int targetPort) {
     this.targetPort = targetPort;
     server = vertx.createNetServer().connectHandler(this::accept);
-    port = TestServer.await(server.listen(0, "127.0.0.1")).actualPort();
+    port = await(server.listen(0, "127.0.0.1")).actualPort();
   }
 
   private void accept(NetSocket client) {
@@ -101,7 +101,7 @@ final class TcpRelay implements AutoCloseable {
   }
 
   /** The server becomes unreachable: open connections drop, new ones are refused. */
-  synchronized void cut() {
+  public synchronized void cut() {
     down = true;
     pairs.forEach(p -> {
       p[0].close();
@@ -113,7 +113,7 @@ final class TcpRelay implements AutoCloseable {
   }
 
   /** The server hangs: connections stay open, nothing passes either way, new ones get no answer. */
-  synchronized void freeze() {
+  public synchronized void freeze() {
     frozen = true;
     pairs.forEach(p -> {
       p[0].pause();
@@ -122,7 +122,7 @@ final class TcpRelay implements AutoCloseable {
   }
 
   /** Back to normal after {@link #cut()} or {@link #freeze()}. */
-  synchronized void restore() {
+  public synchronized void restore() {
     down = false;
     frozen = false;
     pairs.forEach(p -> {
@@ -135,12 +135,20 @@ final class TcpRelay implements AutoCloseable {
   }
 
   /** From now on every chunk waits {@code ms} in the relay (0: none). */
-  void delay(long ms) {
+  public void delay(long ms) {
     delayMs = ms;
   }
 
   @Override
   public void close() {
-    TestServer.await(vertx.close());
+    await(vertx.close());
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) {
+    try {
+      return f.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,4 +1,4 @@
-package michat.web;
+package michat.testkit;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,21 +9,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cluster credentials for tests, made with the JDK's keytool: a member key store (a self-signed EC
+ * Cluster credentials for tests and the bench, made with the JDK's keytool: a member key store (a self-signed EC
  * certificate shared by the members — the simplest trust: the certificate is its own CA) and a trust
  * store holding that certificate. A second call makes credentials no member trusts (a rogue's).
  */
-final class ClusterCredentials {
-  static final String PASSWORD = "cluster-test-store";
-  final Path keyStore;
-  final Path trustStore;
+public final class ClusterCredentials {
+  public static final String PASSWORD = "cluster-test-store";
+  public final Path keyStore;
+  public final Path trustStore;
 
   private ClusterCredentials(Path keyStore, Path trustStore) {
     this.keyStore = keyStore;
     this.trustStore = trustStore;
   }
 
-  static ClusterCredentials create(Path dir, String name) throws IOException, InterruptedException {
+  public static ClusterCredentials create(Path dir, String name) throws IOException, InterruptedException {
     Path keyStore = dir.resolve(name + "-member.p12");
     Path cert = dir.resolve(name + "-member.crt");
     Path trust = dir.resolve(name + "-trust.p12");
@@ -44,7 +44,7 @@ final class ClusterCredentials {
    * The same credentials as PEM files (certificate, PKCS#8 key, and the certificate again as the
    * trust), the form docs/deploy.md has operators make with openssl.
    */
-  Map<String, String> pemEnv() throws Exception {
+  public Map<String, String> pemEnv() throws Exception {
     java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
     try (var in = java.nio.file.Files.newInputStream(keyStore)) {
       store.load(in, PASSWORD.toCharArray());
@@ -66,7 +66,7 @@ final class ClusterCredentials {
   }
 
   /** The environment that hands these credentials to a michat JVM. */
-  Map<String, String> env() {
+  public Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("MICHAT_CLUSTER_TLS_KEY_STORE", keyStore.toString());
     env.put("MICHAT_CLUSTER_TLS_KEY_STORE_PASSWORD", PASSWORD);

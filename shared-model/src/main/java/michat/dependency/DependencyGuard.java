@@ -69,6 +69,8 @@ public final class DependencyGuard {
   private final AtomicBoolean suspecting = new AtomicBoolean();
   /** Start of the oldest call unanswered since the last answer; 0 while it answers. */
   private final AtomicLong silentSince = new AtomicLong();
+  /** What made it suspect the dependency, and how the probe failed: the operator's first clue. */
+  private final java.util.concurrent.atomic.AtomicReference<String> suspicion = new java.util.concurrent.atomic.AtomicReference<>("");
   private final AtomicInteger inFlight = new AtomicInteger();
   /** When calls last went from none to some in flight, and when the dependency last answered. */
   private volatile long busySince;
@@ -111,6 +113,8 @@ public final class DependencyGuard {
     long quietSince = Math.max(lastAnswerAt, busySince);
     if (!down.get() && inFlight.get() > 0 && System.currentTimeMillis() - quietSince > settings.probeIntervalMs()) {
       silentSince.compareAndSet(0, quietSince);
+      suspicion.set("nothing answered for " + (System.currentTimeMillis() - quietSince) + " ms with " + inFlight.get()
+          + " calls waiting");
       suspect();
     }
   }
@@ -224,6 +228,7 @@ public final class DependencyGuard {
         return Future.failedFuture(err);   // the dependency's own answer (a failed statement)
       }
       silentSince.compareAndSet(0, start);
+      suspicion.set(timedOut ? "a call unanswered after " + settings.callTimeoutMs() + " ms" : "a call failed: " + err);
       suspect();
       if (!timedOut && isConnectFailure(err)) {
         refusedCalls.increment();   // no connection: nothing was sent
@@ -271,6 +276,7 @@ public final class DependencyGuard {
     p.timeout(settings.probeIntervalMs(), java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
       suspecting.set(false);
       if (ar.failed()) {
+        suspicion.updateAndGet(why -> why + "; the probe: " + ar.cause());
         breaker.open();   // its open handler logs, once
       }
     });
@@ -306,8 +312,8 @@ public final class DependencyGuard {
     unansweredCalls.reset();
     refusedMessages.reset();
     delayedMessages.reset();
-    LOG.warn("{} is not answering (silent for {}): its calls are refused at once until it answers a probe (one every {} ms)",
-        name, seconds(now - downSince), settings.probeIntervalMs());
+    LOG.warn("{} is not answering (silent for {}): its calls are refused at once until it answers a probe (one every {} ms)"
+        + " — {}", name, seconds(now - downSince), settings.probeIntervalMs(), suspicion.get());
     probeTimer = vertx.setPeriodic(settings.probeIntervalMs(), id -> {
       Future<?> p = probe;
       if (p == null || p.isComplete() || System.currentTimeMillis() - probeStartedAt > PROBE_STALE_MS) {

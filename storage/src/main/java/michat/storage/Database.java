@@ -98,7 +98,7 @@ public final class Database {
    */
   public Pool pool(Vertx vertx) {
     if (mysql.isPresent()) {
-      return new GuardedPool(mysqlPool(vertx, mysql.get()), guard(vertx));
+      return new GuardedPool(mysqlPool(vertx, mysql.get()), probePool(vertx, mysql.get()), guard(vertx));
     }
     return JDBCPool.pool(vertx,
         JdbcCodecs.install(new JDBCConnectOptions().setJdbcUrl(h2Url()).setUser("sa").setPassword("")),
@@ -113,6 +113,20 @@ public final class Database {
   private DependencyGuard guard(Vertx vertx) {
     return DependencyGuard.acquire(vertx, DEPENDENCY, DependencyGuard.Settings.from(cfg, ConfigKeys.STORAGE_CALL_TIMEOUT_MS),
         err -> !SqlErrors.isSilence(err), MichatMetrics.of(cfg));
+  }
+
+  /**
+   * One connection of its own for the breaker's probe: through the pool, a probe waited behind every
+   * call queued for a connection, so a busy pool (a burst of catch-ups, a slow machine) looked like a
+   * silent database and opened the breaker — refusing messages the database would have stored.
+   */
+  private Pool probePool(Vertx vertx, MySqlSettings m) {
+    return MySQLBuilder.pool()
+        .with(new PoolOptions().setMaxSize(1))
+        .connectingTo(new MySQLConnectOptions().setHost(m.host()).setPort(m.port())
+            .setDatabase(m.database()).setUser(m.user()).setPassword(m.password()))
+        .using(vertx)
+        .build();
   }
 
   private Pool mysqlPool(Vertx vertx, MySqlSettings m) {

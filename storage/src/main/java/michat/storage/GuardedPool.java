@@ -25,14 +25,17 @@ import michat.dependency.DependencyGuard;
  */
 final class GuardedPool implements Pool {
   private final Pool pool;
+  private final Pool probes;
   private final DependencyGuard guard;
   private final Supplier<Future<?>> probe;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  GuardedPool(Pool pool, DependencyGuard guard) {
+  /** {@code probes}: the probe's own connection, so that it never waits behind the pool's callers. */
+  GuardedPool(Pool pool, Pool probes, DependencyGuard guard) {
     this.pool = pool;
+    this.probes = probes;
     this.guard = guard;
-    this.probe = () -> pool.query("SELECT 1").execute();
+    this.probe = () -> probes.query("SELECT 1").execute();
     guard.addProbe(probe);
   }
 
@@ -84,7 +87,7 @@ final class GuardedPool implements Pool {
       guard.removeProbe(probe);
       guard.release();
     }
-    return pool.close();
+    return Future.join(pool.close(), probes.close()).mapEmpty();
   }
 
   private class GuardedQuery<T> implements Query<T> {

@@ -35,6 +35,9 @@ public final class ConfigKeys {
       List.of(), "cluster manager port, Hazelcast's or JGroups' (the next free one is taken when busy)");
   public static final ConfigKey CLUSTER_EVENT_BUS_PORT = key("cluster.eventBusPort",
       List.of("MICHAT_CLUSTER_EVENT_BUS_PORT"), List.of(), "event-bus port; 0 = any free port");
+  public static final ConfigKey CLUSTER_EVENT_BUS_PUBLIC_PORT = key("cluster.eventBusPublicPort",
+      List.of("MICHAT_CLUSTER_EVENT_BUS_PUBLIC_PORT"), List.of(),
+      "event-bus port the other members connect to when it is not the one bound (a NAT or a relay in between); 0 = the bound one");
   public static final ConfigKey CLUSTER_KUBERNETES_SERVICE = key("cluster.kubernetesService",
       List.of("MICHAT_CLUSTER_KUBERNETES_SERVICE"), List.of(),
       "kubernetes discovery: DNS name of the headless Service, e.g. michat-cluster.michat.svc.cluster.local");
@@ -219,6 +222,7 @@ public final class ConfigKeys {
 
   public static final List<ConfigKey> ALL = List.of(HTTP_PORT, HTTP_HOST, DATA_DIR, ROLES, CLUSTER,
       CLUSTER_MANAGER, CLUSTER_NAME, CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_EVENT_BUS_PORT,
+      CLUSTER_EVENT_BUS_PUBLIC_PORT,
       CLUSTER_KUBERNETES_SERVICE, CLUSTER_MULTICAST_GROUP, CLUSTER_TLS_KEY_STORE, CLUSTER_TLS_KEY_STORE_PASSWORD,
       CLUSTER_TLS_CERT_FILE, CLUSTER_TLS_KEY_FILE, CLUSTER_TLS_TRUST_FILE, CLUSTER_TLS_TRUST_PASSWORD,
       MYSQL_URL, MYSQL_HOST, MYSQL_PORT, MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, MYSQL_POOL_SIZE,

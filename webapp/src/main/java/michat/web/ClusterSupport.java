@@ -35,6 +35,15 @@ import michat.config.MichatConfig;
 final class ClusterSupport {
   private ClusterSupport() {}
 
+  /** Failure detection of both cluster managers: a heartbeat a second; a member silent this long is out. */
+  static final int HEARTBEAT_INTERVAL_SECONDS = 1;
+  static final int FAILURE_DETECTION_SECONDS = 8;
+  /**
+   * A pause of this JVM that the others have surely seen as silence long enough to expel it: the
+   * failure detection less the heartbeat interval (its last heartbeat may be that old when it stops).
+   */
+  static final long PAUSE_THAT_EXPELS_MS = (FAILURE_DETECTION_SECONDS - HEARTBEAT_INTERVAL_SECONDS) * 1000L;
+
   /** A started Vert.x and, when clustered, its cluster manager (Vert.x gives it out through its internals only). */
   record Node(Vertx vertx, ClusterManager cluster) {}
 
@@ -44,6 +53,10 @@ final class ClusterSupport {
     String host = cfg.string(ConfigKeys.CLUSTER_HOST);
     options.getEventBusOptions().setHost(host)
         .setPort(cfg.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT, 0, 65535));
+    int publicPort = cfg.integer(ConfigKeys.CLUSTER_EVENT_BUS_PUBLIC_PORT, 0, 65535);
+    if (publicPort > 0) {   // members reach this one through a NAT or a relay (the fault matrix cuts one there)
+      options.getEventBusOptions().setClusterPublicHost(host).setClusterPublicPort(publicPort);
+    }
     credentials.apply(options.getEventBusOptions());
     return Vertx.builder().with(options).withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory())
         .withClusterManager(manager).buildClustered()
@@ -72,8 +85,8 @@ final class ClusterSupport {
     hz.setProperty("hazelcast.logging.type", "slf4j");
     // Our shutdown hook closes Vert.x (which leaves the cluster) after the gateway said goodbye.
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
-    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(HEARTBEAT_INTERVAL_SECONDS));
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(FAILURE_DETECTION_SECONDS));
 
     String host = cfg.string(ConfigKeys.CLUSTER_HOST);
     NetworkConfig net = hz.getNetworkConfig();

@@ -64,7 +64,8 @@ final class InfinispanSupport {
     try {
       return new JChannel(transport, discovery,
           new MERGE3().setMinInterval(5_000).setMaxInterval(15_000),
-          new FD_ALL3().setInterval(1_000).setTimeout(8_000),
+          new FD_ALL3().setInterval(ClusterSupport.HEARTBEAT_INTERVAL_SECONDS * 1_000L)
+              .setTimeout(ClusterSupport.FAILURE_DETECTION_SECONDS * 1_000L),
           new VERIFY_SUSPECT2().setTimeout(1_000),
           new BARRIER(),
           new NAKACK2().useMcastXmit(false),

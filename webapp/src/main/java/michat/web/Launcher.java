@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 public final class Launcher {
   private static final int EXIT_BAD_SETTING = 2;
   private static final int EXIT_FAILED = 1;
+  /** Left the cluster after a pause that got it expelled (EX_TEMPFAIL): start it again. */
+  static final int EXIT_PAUSED_OUT_OF_CLUSTER = 75;
 
   private Launcher() {}
 
@@ -34,6 +36,9 @@ public final class Launcher {
       Logging.apply(cfg);
       boolean cluster = opts.cluster() || cfg.bool(ConfigKeys.CLUSTER);
       app = MichatApp.start(cfg, cluster).await(5, TimeUnit.MINUTES);
+      if (cluster) {
+        StallWatch.start(ClusterSupport.PAUSE_THAT_EXPELS_MS, Launcher::leaveAfterPause);
+      }
     } catch (Exception e) {
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
       log.error("cannot start: {}", cause instanceof ConfigException ? cause.getMessage() : describe(cause));
@@ -49,6 +54,20 @@ public final class Launcher {
         log.warn("shutdown did not finish cleanly: {}", describe(e));
       }
     }, "michat-shutdown"));
+  }
+
+  /**
+   * The other members have expelled this JVM while it did not run (their failure detection saw it
+   * silent): its registrations are gone from their event bus, so its users would send into a void.
+   * It leaves — the shutdown hook closes its chat sockets (clients reconnect to another gateway and
+   * resume) and leaves the cluster — and exits with 75 for its supervisor (Kubernetes, systemd with
+   * {@code Restart=on-failure}) to start it again.
+   */
+  private static void leaveAfterPause(long pausedMs) {
+    LoggerFactory.getLogger(Launcher.class).error("this JVM did not run for {} ms, longer than the cluster's failure"
+        + " detection allows ({} ms): the other members have expelled it; leaving (exit code {}) to be started again",
+        pausedMs, ClusterSupport.PAUSE_THAT_EXPELS_MS, EXIT_PAUSED_OUT_OF_CLUSTER);
+    System.exit(EXIT_PAUSED_OUT_OF_CLUSTER);
   }
 
   private static String describe(Throwable t) {

@@ -29,6 +29,10 @@ public final class Bench implements AutoCloseable {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    if (args.length > 0 && args[0].equals("faults")) {   // starts its own cluster: options of its own
+      System.exit(michat.bench.faults.FaultMatrix.main(args));
+      return;
+    }
     BenchOptions o;
     try {
       o = BenchOptions.parse(args);

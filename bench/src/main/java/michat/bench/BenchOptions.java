@@ -62,6 +62,7 @@ final class BenchOptions {
       "  private      --sessions users send --rate msg/s in total to random friends for --duration s",
       "  group        --groups groups of --group-size members; --rate group messages/s in total for --duration s",
       "  charts       sweeps (--chart-rates, --chart-sessions, --chart-group-sizes) and draws PNGs into --charts-dir",
+      "  faults       the fault matrix: its own MariaDB, Redis and michat cluster, one failure at a time (faults --help)",
       "options:",
       "  --url URL                 michat to load (default http://127.0.0.1:8080)",
       "  --seed-secret S           the server's bench.seedSecret (or env MICHAT_BENCH_SEED_SECRET)",

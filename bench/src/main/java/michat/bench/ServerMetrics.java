@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One scrape of the server's {@code GET /metrics} (Prometheus text), summed per metric name. */
-final class ServerMetrics {
+public final class ServerMetrics {
   private final Map<String, Double> byName;
 
   private ServerMetrics(Map<String, Double> byName) {
@@ -31,7 +31,7 @@ final class ServerMetrics {
   }
 
   /** Sums the samples of every metric name (all label sets). */
-  static ServerMetrics parse(String text) {
+  public static ServerMetrics parse(String text) {
     Map<String, Double> out = new HashMap<>();
     for (String line : text.split("\n")) {
       if (line.isEmpty() || line.startsWith("#")) {
@@ -58,7 +58,7 @@ final class ServerMetrics {
   }
 
   /** NaN when the server does not expose it. */
-  double get(String name) {
+  public double get(String name) {
     return byName.getOrDefault(name, Double.NaN);
   }
 

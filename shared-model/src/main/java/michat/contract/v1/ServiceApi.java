@@ -3,6 +3,7 @@ package michat.contract.v1;
 import static michat.contract.Validated.missing;
 
 import java.util.List;
+import java.util.Objects;
 import michat.contract.ActsForUser;
 import michat.contract.Caller;
 import michat.contract.Endpoint;
@@ -118,10 +119,11 @@ public final class ServiceApi {
 
   // ---- presence ----
 
+  /** (List.of's contains(null) throws: the checks stream.) */
   public record PresenceQuery(Caller caller, List<Long> userIds) implements ActsForUser, Validated {
     @Override
     public String problem() {
-      return userIds == null || userIds.size() > MAX_IDS || userIds.contains(null)
+      return userIds == null || userIds.size() > MAX_IDS || userIds.stream().anyMatch(Objects::isNull)
           ? "userIds: 0.." + MAX_IDS + " ids" : null;
     }
   }
@@ -154,7 +156,7 @@ public final class ServiceApi {
   public record MessagesStored(List<StoredMessage> messages) implements Validated {
     @Override
     public String problem() {
-      return messages == null || messages.contains(null) ? "messages are required" : null;
+      return messages == null || messages.stream().anyMatch(Objects::isNull) ? "messages are required" : null;
     }
   }
 

@@ -140,6 +140,19 @@ public final class MichatClient {
     return bus.request(ServiceApi.CATCH_UP, new CatchUp(session.caller(), after, limit));
   }
 
+  /**
+   * Where the catch-up ends now (listed service accounts only): following from there skips what was
+   * stored before, but for the newest seconds, which the catch-up holds back and so come again.
+   */
+  public Future<StreamPosition> streamEnd() {
+    return streamEnd(StreamPosition.START);
+  }
+
+  private Future<StreamPosition> streamEnd(StreamPosition from) {
+    return catchUp(from, ServiceApi.MAX_PAGE)
+        .compose(page -> page.complete() ? Future.succeededFuture(page.next()) : streamEnd(page.next()));
+  }
+
   // ---- accounts ----
 
   /** Every account created from now on. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * certificate shared by the members — the simplest trust: the certificate is its own CA) and a trust
  * store holding that certificate. A second call makes credentials no member trusts (a rogue's).
  */
-final class ClusterCredentials {
+public final class ClusterCredentials {
   static final String PASSWORD = "cluster-test-store";
   final Path keyStore;
   final Path trustStore;
@@ -23,7 +23,7 @@ final class ClusterCredentials {
     this.trustStore = trustStore;
   }
 
-  static ClusterCredentials create(Path dir, String name) throws IOException, InterruptedException {
+  public static ClusterCredentials create(Path dir, String name) throws IOException, InterruptedException {
     Path keyStore = dir.resolve(name + "-member.p12");
     Path cert = dir.resolve(name + "-member.crt");
     Path trust = dir.resolve(name + "-trust.p12");
@@ -66,7 +66,7 @@ final class ClusterCredentials {
   }
 
   /** The environment that hands these credentials to a michat JVM. */
-  Map<String, String> env() {
+  public Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("MICHAT_CLUSTER_TLS_KEY_STORE", keyStore.toString());
     env.put("MICHAT_CLUSTER_TLS_KEY_STORE_PASSWORD", PASSWORD);

@@ -1,0 +1,98 @@
+package michat.notifier;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Instant;
+import michat.client.MichatClient;
+import michat.client.StreamFollower;
+import michat.contract.Refusal;
+import michat.contract.v1.ServiceApi.Sent;
+import michat.contract.v1.ServiceApi.StoredMessage;
+import michat.contract.v1.ServiceApi.StreamPosition;
+import michat.contract.v1.ServiceApi.UserRegistered;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The example service: greets every user who registers, answers {@code /time} in the groups its
+ * account is a member of, and logs every stored message. What it sees of messages is the stream of
+ * stored messages, followed from its end with the catch-up ({@link MichatClient#follow}) when the
+ * operator listed its account in {@code services.accounts}, else live only.
+ */
+final class NotifierVerticle extends VerticleBase {
+  static final String TIME_COMMAND = "/time";
+  /** A /time older than this (one that came from the catch-up after a pause) is not answered any more. */
+  static final long ANSWER_WITHIN_MS = 60_000;
+  private static final Logger LOG = LoggerFactory.getLogger(NotifierVerticle.class);
+
+  private final String account;
+  private final String password;
+  private MichatClient michat;
+  private StreamFollower follower;
+
+  NotifierVerticle(String account, String password) {
+    this.account = account;
+    this.password = password;
+  }
+
+  @Override
+  public Future<?> start() {
+    return MichatClient.login(vertx, account, password)
+        .recover(err -> Future.failedFuture(new IllegalStateException("michat refused or did not answer the login of "
+            + account + ": " + err.getMessage(), err)))
+        .compose(client -> {
+          michat = client;
+          michat.onUserRegistered(this::greet);
+          return follow();
+        })
+        .onSuccess(v -> LOG.info("notifier started as {} (user {})", account, michat.userId()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return follower == null ? Future.succeededFuture() : follower.close();
+  }
+
+  /** From the end of the stream: what was stored before the notifier started is not its business. */
+  private Future<Void> follow() {
+    return michat.streamEnd()
+        .map(end -> {
+          follower = michat.follow(end, this::stored);
+          LOG.info("following the stream of stored messages with its catch-up");
+          return (Void) null;
+        })
+        .recover(err -> {
+          if (!Refusal.NOT_A_SERVICE_ACCOUNT.is(err)) {
+            return Future.failedFuture(err);
+          }
+          LOG.warn("{} is not listed in services.accounts: following the live stream only", account);
+          return michat.onMessageStored(this::stored).completion();
+        });
+  }
+
+  private void greet(UserRegistered user) {
+    michat.sendToUser(user.userId(), "Welcome to michat, " + user.name() + "!", "welcome-" + user.userId())
+        .onComplete(ar -> report("greeting for user " + user.userId(), ar.succeeded() ? ar.result() : null, ar.cause()));
+  }
+
+  private void stored(StoredMessage m) {
+    LOG.info("stored {}#{} from {} to {} {} at {}", m.conversation(), m.seq(), m.senderId(),
+        m.type() == 2 ? "group" : "user", m.targetId(), m.position().value());
+    if (m.type() == 2 && m.senderId() != michat.userId() && m.content().trim().equals(TIME_COMMAND)
+        && Instant.parse(m.createdAt()).isAfter(Instant.now().minusMillis(ANSWER_WITHIN_MS))) {
+      // In a group the account is not a member of, michat refuses it (not_a_member): the router
+      // knows the members now, the notifier need not keep a copy. Its own messages never trigger one.
+      michat.sendToGroup(m.targetId(), "time: " + Instant.now(), "time-" + m.conversation() + "-" + m.seq())
+          .onComplete(ar -> report("/time answer in group " + m.targetId(), ar.succeeded() ? ar.result() : null,
+              ar.cause()));
+    }
+  }
+
+  private static void report(String what, Sent sent, Throwable failure) {
+    if (sent != null && sent.ok()) {
+      LOG.info("sent {}: {}#{}", what, sent.conversation(), sent.seq());
+    } else {
+      LOG.info("{} not sent: {}", what, sent != null ? sent.error() + " (" + sent.message() + ")" : failure.getMessage());
+    }
+  }
+}

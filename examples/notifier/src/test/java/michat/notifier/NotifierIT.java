@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -14,15 +13,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,27 +53,11 @@ class NotifierIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    TestServer.requireMariaDb();
-    TestServer.requireRedis();
-    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
-         Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + DB);
-    }
+    env = TestServer.clusterEnv(DB, REDIS_DB, "michat-notifier-it-" + ProcessHandle.current().pid(), 6101);
     vertx = Vertx.vertx();
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:6379/" + REDIS_DB));
-    TestServer.await(RedisAPI.api(redis).flushdb(List.of()));
-    redis.close();
     http = WebClient.create(vertx);
     logs = Paths.get("target", "notifier-it").toAbsolutePath();
     Files.createDirectories(logs);
-    env = new HashMap<>();
-    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:3306/" + DB);
-    env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
-    env.put("MICHAT_REDIS_URL", "redis://127.0.0.1:6379/" + REDIS_DB);
-    env.put("MICHAT_PASSWORD_ITERATIONS", "1000");
-    env.put("MICHAT_CLUSTER", "true");
-    env.put("MICHAT_CLUSTER_NAME", "michat-notifier-it-" + ProcessHandle.current().pid());
-    env.put("MICHAT_CLUSTER_PORT", "6101");
     env.put("MICHAT_SERVICE_ACCOUNTS", ACCOUNT);
     Map<String, String> credentials = ClusterCredentials.create(logs, "cluster").env();
     port = TestServer.freePort();
@@ -187,13 +164,7 @@ class NotifierIT {
   // ---- helpers ----
 
   private static HttpResponse<Buffer> post(String path, Map<String, String> form, String token) {
-    MultiMap body = MultiMap.caseInsensitiveMultiMap();
-    form.forEach(body::add);
-    var req = http.post(port, "127.0.0.1", path);
-    if (token != null) {
-      req.bearerTokenAuthentication(token);
-    }
-    return TestServer.await(req.sendForm(body));
+    return TestServer.post(http, port, path, form, token);
   }
 
   private static long register(String name, String password) {

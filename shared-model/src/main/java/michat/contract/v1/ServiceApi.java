@@ -26,7 +26,8 @@ import michat.model.Conversations;
  * {@code services.accounts} only.
  *
  * <p>Compatibility within v1 (docs/event-bus.md): a record may gain fields (receivers ignore unknown
- * fields; an absent field reads as null, 0 or false); an address may gain callers and refusals. Renaming
+ * fields; an absent field reads as null, so an added field has a type that can be null: a missing
+ * primitive is refused); an address may gain callers and refusals. Renaming
  * or removing a field or an address, changing a type or a meaning, takes {@code michat.v2.…}, served
  * beside v1 for at least one release.
  */

@@ -93,6 +93,21 @@ class MichatClientTest {
   }
 
   @Test
+  void aServiceMessageIsCheckedAndDeduplicatedLikeAChatFrame() {
+    User u = user("checked");
+    Sent tooLarge = await(service.sendToUser(u.id, "x".repeat(4097)));
+    assertEquals("too_large", tooLarge.error());
+    Sent first = await(service.sendToUser(u.id, "once", "svc-once-" + u.id));
+    Sent again = await(service.sendToUser(u.id, "once", "svc-once-" + u.id));
+    assertTrue(first.ok() && !first.duplicate(), first.toString());
+    assertTrue(again.ok() && again.duplicate(), again.toString());
+    assertEquals(first.seq(), again.seq());
+    assertEquals(first.position(), again.position());
+    assertEquals(List.of("once"), await(service.history(first.conversation(), 0)).stream()
+        .map(StoredMessage::content).toList(), "stored once; the refused one not at all");
+  }
+
+  @Test
   void aServiceCannotSpeakAsAUserNorWhereItIsNoMember() {
     User victim = user("victim");
     User owner = user("owner");

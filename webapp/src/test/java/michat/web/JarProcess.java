@@ -113,7 +113,7 @@ public final class JarProcess implements AutoCloseable {
   }
 
   /** SIGTERM, as an operator or Kubernetes stops it. */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     process.destroy();
     return awaitExit(Duration.ofSeconds(30));
   }

@@ -12,12 +12,15 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar notifier.jar}: joins michat's cluster — the {@code MICHAT_CLUSTER_*} settings and
  * the cluster credentials ({@code MICHAT_CLUSTER_TLS_*}) of michat's own JVMs, docs/deploy.md — and
  * runs the {@link NotifierVerticle} as the service account {@code NOTIFIER_ACCOUNT} with the password
- * {@code NOTIFIER_PASSWORD}. A missing setting stops it with exit code 2 and a line naming it; a
+ * {@code NOTIFIER_PASSWORD}; with {@code NOTIFIER_POSITION_FILE} it resumes the stream where its last
+ * run stopped. A missing setting stops it with exit code 2 and a line naming it; a
  * cluster it cannot reach or a login michat refuses, with exit code 1.
  */
 public final class Notifier {
   static final String ACCOUNT = "NOTIFIER_ACCOUNT";
   static final String PASSWORD = "NOTIFIER_PASSWORD";
+  /** Optional: a file that keeps the stream position across restarts. */
+  static final String POSITION_FILE = "NOTIFIER_POSITION_FILE";
   private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
   private Notifier() {}
@@ -30,7 +33,7 @@ public final class Notifier {
       MichatConfig cfg = MichatConfig.load(null, System.getenv());
       vertx = ClusterMember.join(cfg).await(2, TimeUnit.MINUTES);
       try {
-        vertx.deployVerticle(new NotifierVerticle(account, password)).await(2, TimeUnit.MINUTES);
+        vertx.deployVerticle(new NotifierVerticle(account, password, System.getenv(POSITION_FILE))).await(2, TimeUnit.MINUTES);
       } catch (Exception e) {
         vertx.close();
         throw e;

@@ -2,6 +2,8 @@ package michat.notifier;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.CopyOptions;
 import java.time.Instant;
 import michat.client.MichatClient;
 import michat.client.StreamFollower;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The example service: greets every user who registers, answers {@code /time} in the groups its
  * account is a member of, and logs every stored message. What it sees of messages is the stream of
- * stored messages, followed from its end with the catch-up ({@link MichatClient#follow}) when the
- * operator listed its account in {@code services.accounts}, else live only.
+ * stored messages, followed with the catch-up ({@link MichatClient#follow}) from where its last run
+ * stopped (or from the end) when the operator listed its account in {@code services.accounts}, else
+ * live only.
  */
 final class NotifierVerticle extends VerticleBase {
   static final String TIME_COMMAND = "/time";
@@ -25,14 +28,21 @@ final class NotifierVerticle extends VerticleBase {
   static final long ANSWER_WITHIN_MS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(NotifierVerticle.class);
 
+  /** How often the stream position is saved: what a restart may see again at most. */
+  static final long SAVE_MS = 2_000;
+
   private final String account;
   private final String password;
+  private final String positionFile;
   private MichatClient michat;
   private StreamFollower follower;
+  private long saveTimer = -1;
 
-  NotifierVerticle(String account, String password) {
+  /** {@code positionFile}: where the stream position is kept across restarts; null = follow from the end at each start. */
+  NotifierVerticle(String account, String password, String positionFile) {
     this.account = account;
     this.password = password;
+    this.positionFile = positionFile;
   }
 
   @Override
@@ -50,15 +60,23 @@ final class NotifierVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return follower == null ? Future.succeededFuture() : follower.close();
+    vertx.cancelTimer(saveTimer);
+    return follower == null ? Future.succeededFuture() : savePosition().compose(v -> follower.close());
   }
 
-  /** From the end of the stream: what was stored before the notifier started is not its business. */
+  /**
+   * From the position saved by the last run, so that nothing stored while the notifier was away is
+   * missed; without one, from the end of the stream: what was stored before is not its business.
+   */
   private Future<Void> follow() {
-    return michat.streamEnd()
-        .map(end -> {
-          follower = michat.follow(end, this::stored);
-          LOG.info("following the stream of stored messages with its catch-up");
+    return savedPosition()
+        .compose(saved -> saved != null ? Future.succeededFuture(saved) : michat.streamEnd())
+        .map(from -> {
+          follower = michat.follow(from, this::stored);
+          if (positionFile != null) {
+            saveTimer = vertx.setPeriodic(SAVE_MS, t -> savePosition());
+          }
+          LOG.info("following the stream of stored messages with its catch-up, after {}", from.value());
           return (Void) null;
         })
         .recover(err -> {
@@ -68,6 +86,25 @@ final class NotifierVerticle extends VerticleBase {
           LOG.warn("{} is not listed in services.accounts: following the live stream only", account);
           return michat.onMessageStored(this::stored).completion();
         });
+  }
+
+  private Future<StreamPosition> savedPosition() {
+    if (positionFile == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.fileSystem().exists(positionFile).compose(exists -> !exists ? Future.succeededFuture()
+        : vertx.fileSystem().readFile(positionFile).map(b -> new StreamPosition(b.toString().trim())));
+  }
+
+  /** Written whole, then moved over the old one: a crash mid-write leaves the previous position. */
+  private Future<Void> savePosition() {
+    if (positionFile == null) {
+      return Future.succeededFuture();
+    }
+    String fresh = positionFile + ".new";
+    return vertx.fileSystem().writeFile(fresh, Buffer.buffer(follower.position().value()))
+        .compose(v -> vertx.fileSystem().move(fresh, positionFile, new CopyOptions().setReplaceExisting(true)))
+        .onFailure(err -> LOG.warn("the stream position was not saved to {}: {}", positionFile, err.getMessage()));
   }
 
   private void greet(UserRegistered user) {

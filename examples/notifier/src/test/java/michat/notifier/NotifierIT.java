@@ -27,15 +27,20 @@ import michat.web.JarProcess;
 import michat.web.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The example service in a JVM of its own (target/notifier.jar) beside michat as separate JVMs (the
  * fat jar, clustered on 127.0.0.1, on MariaDB and Redis): one web+user+presence+gateway JVM and one
  * router JVM. The notifier greets a user who registers, answers /time in its group and not in a group
  * it is no member of, logs every stored message — and without the cluster credentials, or with
- * credentials michat does not trust, it gets nowhere. Logs of every JVM stay in target/notifier-it.
+ * credentials michat does not trust, it gets nowhere; stopped and started again, it catches up what
+ * was stored while it was away. Logs of every JVM stay in target/notifier-it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NotifierIT {
   private static final String DB = "michat_svc_notifier";
   private static final int REDIS_DB = 12;
@@ -47,6 +52,7 @@ class NotifierIT {
   private static WebClient http;
   private static int port;
   private static final List<JarProcess> jvms = new ArrayList<>();
+  private static Map<String, String> service;
   private static JarProcess notifier;
   private static JarProcess rogue;
   private static long notifierId;
@@ -70,10 +76,13 @@ class NotifierIT {
     jvms.add(JarProcess.start(logs, "router", router, "--roles", "router").awaitStarted(Duration.ofSeconds(120)));
 
     notifierId = register(ACCOUNT, PASSWORD);
-    Map<String, String> service = new HashMap<>(env);
+    service = new HashMap<>(env);
     service.putAll(credentials);
     service.put(Notifier.ACCOUNT, ACCOUNT);
     service.put(Notifier.PASSWORD, PASSWORD);
+    Path position = logs.resolve("notifier.position");
+    Files.deleteIfExists(position);
+    service.put(Notifier.POSITION_FILE, position.toString());
     notifier = JarProcess.startJar(logs, "notifier", service, notifierJar());
     // the same, with credentials of its own making that michat does not trust
     Map<String, String> untrusted = new HashMap<>(service);
@@ -144,6 +153,33 @@ class NotifierIT {
     assertTrue(log.contains("stored g:" + joined + "#1 from "), log);
     assertTrue(log.contains("stored g:" + joined + "#2 from " + notifierId), "its own answer is logged too");
     assertTrue(log.contains("stored g:" + without + "#1 from "), log);
+  }
+
+  /** Last: it stops the notifier, writes while it is away, and starts it again. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void whatWasStoredWhileItWasAwayIsCaughtUpAfterARestart() throws Exception {
+    String name = "carl-" + System.nanoTime();
+    register(name, "pw-carl");
+    String carl = login(name, "pw-carl");
+    long group = group(carl, "while-away-" + System.nanoTime());
+    notifier.stop();   // SIGTERM: it saves its position and leaves the cluster
+    WebSocketClient sockets = vertx.createWebSocketClient();
+    WebSocket socket = TestServer.await(sockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/chat?token=" + carl)));
+    TestServer.await(socket.writeTextMessage(new JsonObject().put("TargetId", group).put("Type", 2).put("Media", 1)
+        .put("Content", "while you were away").encode()));
+    eventually(() -> history("/user/redisGroupMsg", Map.of("groupId", Long.toString(group)), carl), 1);
+    TestServer.await(socket.close());
+    TestServer.await(sockets.close());
+    // past the catch-up's commit lag (10 s): the end of the stream is now after the message, so only
+    // the saved position brings it, not a start from the end
+    Thread.sleep(12_000);
+
+    notifier = JarProcess.startJar(logs, "notifier-again", service, notifierJar());
+    notifier.awaitLog("notifier started", Duration.ofSeconds(120));
+    // from the database, once its commit lag (10 s) has passed
+    notifier.awaitLog("stored g:" + group + "#1 from ", Duration.ofSeconds(40));
   }
 
   @Test

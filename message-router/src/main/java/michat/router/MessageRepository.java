@@ -44,8 +44,10 @@ public final class MessageRepository {
    * A stored message: server id, conversation, its sequence number, and {@code prev}: the sequence
    * number of the previous message of the conversation addressed to the same recipient(s) (0 for
    * none). Recipients' gateways use prev to notice a message they never got and fetch it.
+   * {@code createdAt}: its created_at (epoch ms; 0 for a duplicate, which is not published again).
    */
-  public record Stored(long id, String conversation, long seq, long prev, String payload, boolean duplicate) {
+  public record Stored(long id, String conversation, long seq, long prev, String payload, boolean duplicate,
+                       long createdAt) {
     public Outcome toOutcome() {
       return Outcome.stored(id, conversation, seq, duplicate);
     }
@@ -77,7 +79,7 @@ public final class MessageRepository {
   }
 
   private Future<List<Stored>> storeBatch(List<NewMessage> batch, int attempts, boolean lookUpClientIds) {
-    LocalDateTime now = now();
+    long now = System.currentTimeMillis();
     return write(tx -> (lookUpClientIds ? alreadyStored(tx, batch) : Future.succeededFuture(Map.<String, Stored>of()))
             .compose(known -> storeFresh(tx, batch, known, now)))
         // A client id stored before, or another batch took the same client id or a conflicting lock
@@ -114,7 +116,7 @@ public final class MessageRepository {
           Map<String, Stored> found = new HashMap<>();
           for (Row r : rows) {
             found.put(r.getLong("sender_id") + "\u0000" + r.getString("client_msg_id"), new Stored(r.getLong("id"),
-                r.getString("conversation"), r.getLong("seq"), 0, r.getString("payload"), true));
+                r.getString("conversation"), r.getLong("seq"), 0, r.getString("payload"), true, 0));
           }
           return found;
         });
@@ -134,7 +136,7 @@ public final class MessageRepository {
   }
 
   private Future<List<Stored>> storeFresh(SqlConnection tx, List<NewMessage> batch, Map<String, Stored> known,
-                                                 LocalDateTime now) {
+                                                 long now) {
     Stored[] out = new Stored[batch.size()];
     int[] sameAs = new int[batch.size()];
     Arrays.fill(sameAs, -1);
@@ -169,7 +171,8 @@ public final class MessageRepository {
 
   /** Numbers the batch's new messages and inserts them. */
   private static Future<Void> insert(SqlConnection tx, List<NewMessage> batch, List<Integer> fresh,
-                                     Map<String, Counter> counters, Stored[] out, LocalDateTime now) {
+                                     Map<String, Counter> counters, Stored[] out, long now) {
+          LocalDateTime createdAt = LocalDateTime.ofEpochSecond(now / 1000, (int) (now % 1000) * 1_000_000, ZoneOffset.UTC);
           List<Tuple> rows = new ArrayList<>();
           for (int i : fresh) {
             NewMessage m = batch.get(i);
@@ -177,9 +180,9 @@ public final class MessageRepository {
             long seq = c.next++;
             long prev = previousAndAdvance(c, m, seq);
             ChatMessage f = m.message();
-            out[i] = new Stored(0, m.conversation(), seq, prev, f.payload(), false);
+            out[i] = new Stored(0, m.conversation(), seq, prev, f.payload(), false, now);
             rows.add(Tuple.from(Arrays.asList(m.conversation(), seq, m.senderId(), f.targetId(), f.type(), f.media(),
-                f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), now)));
+                f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), createdAt)));
           }
           return SqlBatches.insertRows(tx, "INSERT INTO messages (conversation, seq, sender_id, target_id, msg_type,"
               + " media, content, url, amount, client_msg_id, payload, created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
@@ -190,7 +193,7 @@ public final class MessageRepository {
     for (int i = 0; i < out.length; i++) {
       if (sameAs[i] >= 0) {
         Stored first = out[sameAs[i]];
-        out[i] = new Stored(first.id(), first.conversation(), first.seq(), first.prev(), first.payload(), true);
+        out[i] = new Stored(first.id(), first.conversation(), first.seq(), first.prev(), first.payload(), true, 0);
       }
     }
     return Arrays.asList(out);
@@ -273,7 +276,7 @@ public final class MessageRepository {
             Stored s = out[i];
             if (s != null && !s.duplicate()) {
               out[i] = new Stored(ids.get(s.conversation() + "#" + s.seq()), s.conversation(), s.seq(), s.prev(),
-                  s.payload(), false);
+                  s.payload(), false, s.createdAt());
             }
           }
           return null;
@@ -282,10 +285,5 @@ public final class MessageRepository {
 
   private <T> Future<T> write(Function<SqlConnection, Future<T>> work) {
     return Database.write(pool, work);
-  }
-
-  private static LocalDateTime now() {
-    long ms = System.currentTimeMillis();
-    return LocalDateTime.ofEpochSecond(ms / 1000, (int) (ms % 1000) * 1_000_000, ZoneOffset.UTC);
   }
 }

@@ -21,6 +21,7 @@ import michat.contract.RouterApi.*;
 import michat.contract.Refusal;
 import michat.contract.Rejection;
 import michat.contract.ServiceBus;
+import michat.contract.v1.ServiceApi;
 import michat.config.ConfigKeys;
 import michat.config.MediaUrlSettings;
 import michat.config.MichatConfig;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * message-router: validates chat frames from every gateway, stores each accepted message (with its
  * conversation sequence number) before anything is delivered, then sends one event-bus message per
  * gateway node that holds recipients. Serves offline catch-up, delivery cursors and history. Every
- * request acts for a user whose session token the router checks itself ({@link ServiceBus}).
+ * request acts for a user whose session token the router checks itself ({@link ServiceBus}). Also
+ * serves the messages of michat.v1 to other services ({@link ServiceEndpoints}) and publishes every
+ * stored message on their stream ({@link StoredStream}).
  */
 public class MessageRouterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MessageRouterVerticle.class);
@@ -50,6 +53,7 @@ public class MessageRouterVerticle extends VerticleBase {
   private DeliveryCursors cursors;
   private StoreQueue store;
   private DeliveryPublisher deliveries;
+  private StoredStream stream;
   private Membership membership;
   private int maxContentBytes;
   private MediaUrls mediaUrls;
@@ -65,6 +69,8 @@ public class MessageRouterVerticle extends VerticleBase {
    */
   static final long STORE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(RouterApi.INBOUND.timeoutMs() - 2_000);
   private static final long WAIT_CHECK_MS = 250;
+  /** Added to the storage call timeout: how long the stream's catch-up holds back the newest messages ({@link StreamReader}). */
+  static final long COMMIT_LAG_MARGIN_MS = 5_000;
 
   @Override
   public Future<?> start() {
@@ -82,6 +88,7 @@ public class MessageRouterVerticle extends VerticleBase {
     callers = new CallerCheck(new SessionTokens(vertx, cfg));
     bus = ServiceBus.serving(vertx, callers);
     deliveries = new DeliveryPublisher(vertx, metrics);
+    stream = new StoredStream(vertx, bus);
     membership = new Membership(bus);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);
     mediaUrls = MediaUrlSettings.from(cfg);
@@ -95,6 +102,13 @@ public class MessageRouterVerticle extends VerticleBase {
     serve(RouterApi.HISTORY, this::history);
     serve(RouterApi.FILL, this::fill);
     serve(RouterApi.SIGNAL, this::signal);
+    ServiceEndpoints v1 = new ServiceEndpoints(this, bus,
+        new StreamReader(pool, cfg.number(ConfigKeys.STORAGE_CALL_TIMEOUT_MS, 10, 600_000) + COMMIT_LAG_MARGIN_MS),
+        new ServiceAccounts(cfg.string(ConfigKeys.SERVICE_ACCOUNTS), bus));
+    serve(ServiceApi.SEND, v1::send);
+    serve(ServiceApi.HISTORY, v1::history);
+    serve(ServiceApi.CATCH_UP, v1::catchUp);
+    serve(ServiceApi.PRESENCE, v1::presence);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -113,7 +127,7 @@ public class MessageRouterVerticle extends VerticleBase {
    * still have been stored. A frame re-sent with the same clientMsgId is acknowledged as the message
    * already stored ({@code duplicate}) and not delivered again.
    */
-  private Future<Outcome> inbound(Inbound req) {
+  Future<Outcome> inbound(Inbound req) {
     long receivedAt = System.currentTimeMillis();
     long storeDeadline = System.nanoTime() + STORE_WAIT_NANOS;
     long senderId = req.caller().userId();
@@ -139,13 +153,15 @@ public class MessageRouterVerticle extends VerticleBase {
           long storeStart = System.nanoTime();
           // v2 multi-device: a private message also reaches the sender's other sessions.
           Long copiesFor = message.type() == ChatMessage.PRIVATE && message.targetId() != senderId ? senderId : null;
-          return store.store(new MessageRepository.NewMessage(to.conversation, senderId, message), storeDeadline)
+          MessageRepository.NewMessage newMessage = new MessageRepository.NewMessage(to.conversation, senderId, message);
+          return store.store(newMessage, storeDeadline)
               .compose(stored -> {
                 if (stored.duplicate()) {
                   return Future.succeededFuture(stored);
                 }
                 metrics.recordStore(storeStart);
                 metrics.messagesIn.increment();
+                stream.add(StreamRecords.of(newMessage, stored));
                 return deliveries.push(stored, to.userIds, copiesFor, req.sessionId(), receivedAt).map(stored);
               })
               .onFailure(err -> {
@@ -154,6 +170,7 @@ public class MessageRouterVerticle extends VerticleBase {
                   u.late().onSuccess(stored -> {
                     if (!stored.duplicate()) {
                       metrics.messagesIn.increment();
+                      stream.add(StreamRecords.of(newMessage, stored));
                       deliveries.push(stored, to.userIds, copiesFor, req.sessionId(), receivedAt);
                     }
                   });
@@ -310,11 +327,18 @@ public class MessageRouterVerticle extends VerticleBase {
    * is then as if it began there (its oldest message is the first after the join).
    */
   private Future<Page> history(History req) {
-    long requester = req.caller().userId();
-    String conversation = req.conversation();
-    long start = req.start();
-    long end = req.end();
-    boolean oldestFirst = req.rev();
+    return historyRange(req.caller().userId(), req.conversation(), req.start(), req.end(), req.rev(), reader::page)
+        .map(Page::new);
+  }
+
+  /** Reads a conversation's messages with sequence numbers in [lo, hi], newest or oldest first. */
+  interface PageReader<T> {
+    Future<List<T>> page(String conversation, long lo, long hi, boolean oldestFirst);
+  }
+
+  /** The page {@link #history} describes, read by {@code read} (chat frames, or v1 records). */
+  <T> Future<List<T>> historyRange(long requester, String conversation, long start, long end, boolean oldestFirst,
+                                   PageReader<T> read) {
     return mayRead(requester, conversation)
         .map(Access::readableAfter)
         .compose(readableAfter -> reader.count(conversation).compose(last -> {
@@ -324,14 +348,13 @@ public class MessageRouterVerticle extends VerticleBase {
           from = Math.max(0, from);
           to = Math.min(n - 1, Math.min(to, from + HISTORY_PAGE_MAX - 1));
           if (n == 0 || from > to) {
-            return Future.succeededFuture(List.<String>of());
+            return Future.succeededFuture(List.<T>of());
           }
           // index i counts from the newest (seq last - i) or, reversed, from the oldest readable one
           long lo = oldestFirst ? readableAfter + from + 1 : last - to;
           long hi = oldestFirst ? readableAfter + to + 1 : last - from;
-          return reader.page(conversation, lo, hi, oldestFirst);
-        }))
-        .map(Page::new);
+          return read.page(conversation, lo, hi, oldestFirst);
+        }));
   }
 
 }

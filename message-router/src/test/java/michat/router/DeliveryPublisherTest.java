@@ -90,7 +90,7 @@ class DeliveryPublisherTest {
   }
 
   private static Stored stored(String conversation, long seq) {
-    return new Stored(seq, conversation, seq, seq - 1, "{\"seq\":" + seq + "}", false);
+    return new Stored(seq, conversation, seq, seq - 1, "{\"seq\":" + seq + "}", false, 0);
   }
 
   /** Pushes, all in one turn of the router's event loop; completes when every push is handed over. */

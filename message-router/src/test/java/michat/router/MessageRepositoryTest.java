@@ -78,7 +78,7 @@ class MessageRepositoryTest {
 
   // ---- messages ----
 
-  private static NewMessage privateText(long from, long to, String content) {
+  static NewMessage privateText(long from, long to, String content) {
     return message(from, new JsonObject().put("TargetId", to).put("Type", ChatMessage.PRIVATE), content, null);
   }
 
@@ -86,7 +86,7 @@ class MessageRepositoryTest {
     return message(from, new JsonObject().put("TargetId", to).put("Type", ChatMessage.PRIVATE), content, clientMsgId);
   }
 
-  private static NewMessage groupText(long from, String content) {
+  static NewMessage groupText(long from, String content) {
     return message(from, new JsonObject().put("TargetId", 9).put("Type", ChatMessage.GROUP), content, null);
   }
 

@@ -94,7 +94,7 @@ class StoreQueueTest {
     });
     assertTrue(waiting.failed(), "refused while the first transaction still runs");
     assertTrue(waiting.cause() instanceof Rejection r && r.code().equals(Rejection.UNAVAILABLE), waiting.cause().toString());
-    onContext(() -> writer.answers.get(0).tryComplete(List.of(new Stored(1, "p:1:2", 1, 0, "{}", false))));
+    onContext(() -> writer.answers.get(0).tryComplete(List.of(new Stored(1, "p:1:2", 1, 0, "{}", false, 0))));
     first.await(10, TimeUnit.SECONDS);
     Thread.sleep(50);
     assertEquals(1, writer.batches.size(), "the refused message never reached the database: " + writer.batches);
@@ -107,7 +107,7 @@ class StoreQueueTest {
     Future<Stored> first = onContext(() -> queue.store(text("p:1:2", 1, 2, "a"), LATER));
     Future<Stored> second = onContext(() -> queue.store(text("p:1:3", 1, 3, "b"), LATER));
     Future<Stored> third = onContext(() -> queue.store(text("p:1:4", 1, 4, "c"), LATER));
-    onContext(() -> writer.answers.get(0).tryComplete(List.of(new Stored(1, "p:1:2", 1, 0, "{}", false))));
+    onContext(() -> writer.answers.get(0).tryComplete(List.of(new Stored(1, "p:1:2", 1, 0, "{}", false, 0))));
     first.await(10, TimeUnit.SECONDS);
     Thread.sleep(50);
     assertEquals(2, writer.batches.size());

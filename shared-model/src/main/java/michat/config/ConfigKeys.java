@@ -219,6 +219,9 @@ public final class ConfigKeys {
   public static final ConfigKey BENCH_SEED_SECRET = key("bench.seedSecret", List.of("MICHAT_BENCH_SEED_SECRET"),
       List.of(), "enables POST /admin/bench-seed (bulk users, friends and groups for the load generator) for callers"
           + " presenting this secret (at least 32 characters); unset = the route does not exist");
+  public static final ConfigKey SERVICE_ACCOUNTS = key("services.accounts", List.of("MICHAT_SERVICE_ACCOUNTS"),
+      List.of(), "names of the accounts (comma-separated) that other services log in with and that may read every"
+          + " user's messages (the michat.v1 stream's catch-up) and presence; unset = none may");
 
   public static final List<ConfigKey> ALL = List.of(HTTP_PORT, HTTP_HOST, DATA_DIR, ROLES, CLUSTER,
       CLUSTER_MANAGER, CLUSTER_NAME, CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_EVENT_BUS_PORT,
@@ -238,7 +241,7 @@ public final class ConfigKeys {
       UPLOAD_MAX_BYTES, UPLOAD_MAX_IN_FLIGHT, HTTP_BODY_LIMIT,
       HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS_PER_IP, HTTP_ALLOWED_ORIGINS,
       HTTP_TRUSTED_PROXIES, MEDIA_EXTERNAL_URLS, LOG_LEVEL, METRICS_ENABLED,
-      MANAGEMENT_PORT, MANAGEMENT_HOST, BENCH_SEED_SECRET);
+      MANAGEMENT_PORT, MANAGEMENT_HOST, BENCH_SEED_SECRET, SERVICE_ACCOUNTS);
 
   private static ConfigKey key(String name, List<String> env, List<String> aliases, String description) {
     return new ConfigKey(name, env, aliases, description);

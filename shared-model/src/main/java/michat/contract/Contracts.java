@@ -8,21 +8,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.stream.Stream;
+import michat.contract.v1.ServiceApi;
 
 /**
- * Every contract of michat's event bus, in one list per service; docs/event-bus.md is checked against
- * it. Each record type travels with its own {@link ContractCodec}, registered once per Vert.x instance.
+ * Every contract of michat's event bus, in one list per service and one for other services
+ * ({@link ServiceApi}, versioned); docs/event-bus.md is checked against it. Each record type travels with its own {@link ContractCodec}, registered once per Vert.x instance.
  */
 public final class Contracts {
   private Contracts() {}
 
   public static List<Endpoint<?, ?>> endpoints() {
-    return Stream.of(UserApi.ENDPOINTS, RouterApi.ENDPOINTS, PresenceApi.ENDPOINTS)
+    return Stream.of(UserApi.ENDPOINTS, RouterApi.ENDPOINTS, PresenceApi.ENDPOINTS, ServiceApi.ENDPOINTS)
         .flatMap(List::stream).toList();
   }
 
   public static List<Topic<?>> topics() {
-    return Stream.of(UserApi.TOPICS, RouterApi.TOPICS, PresenceApi.TOPICS).flatMap(List::stream).toList();
+    return Stream.of(UserApi.TOPICS, RouterApi.TOPICS, PresenceApi.TOPICS, ServiceApi.TOPICS).flatMap(List::stream).toList();
   }
 
   private static final Map<Vertx, Boolean> REGISTERED = Collections.synchronizedMap(new WeakHashMap<>());

@@ -37,6 +37,9 @@ public enum Refusal {
   NOT_YOUR_CONVERSATION(403), NOT_A_MEMBER(403),
   // sessions
   NOT_AUTHENTICATED(401), SESSION_ENDED(401),
+  // other services (michat.contract.v1)
+  /** A v1 request for the accounts listed in {@code services.accounts} only. */
+  NOT_A_SERVICE_ACCOUNT(403),
   // input rules; the argument names the field (a request component, e.g. {@code name}, {@code icon})
   /** Argument: the field and its most characters, e.g. {@code name 64}. */
   TEXT_TOO_LONG(400),

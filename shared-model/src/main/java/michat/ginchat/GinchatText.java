@@ -46,6 +46,7 @@ public final class GinchatText {
       case NOT_A_MEMBER -> NOT_A_MEMBER;
       case NOT_AUTHENTICATED -> NOT_AUTHENTICATED;
       case SESSION_ENDED -> SESSION_ENDED;
+      case NOT_A_SERVICE_ACCOUNT -> "仅限运营者指定的服务账号";   // only v1 services meet it: for the accounts the operator lists
       case TEXT_TOO_LONG -> tooLong(arg);
       case TEXT_UNREADABLE -> String.format(TEXT_UNREADABLE, field(arg));
       case MEDIA_URL_INVALID -> String.format(MEDIA_URL_INVALID, field(arg));

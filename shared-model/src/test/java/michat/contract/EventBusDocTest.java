@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import michat.contract.v1.ServiceApi;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +49,8 @@ class EventBusDocTest {
     section(out, "user-service", UserApi.ENDPOINTS, UserApi.TOPICS);
     section(out, "message-router", RouterApi.ENDPOINTS, RouterApi.TOPICS);
     section(out, "presence-service", PresenceApi.ENDPOINTS, PresenceApi.TOPICS);
+    section(out, "for other services: michat.v1 (`ServiceApi`, public and versioned)", ServiceApi.ENDPOINTS,
+        ServiceApi.TOPICS);
     out.append("### Records\n\n");
     out.append("Field names are the record components' names; between JVMs a record travels as a JSON object of them.\n\n");
     for (Class<?> type : records()) {

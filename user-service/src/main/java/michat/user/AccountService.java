@@ -15,6 +15,7 @@ import michat.contract.Refusal;
 import michat.contract.ServiceBus;
 import michat.contract.UserApi;
 import michat.contract.UserApi.*;
+import michat.contract.v1.ServiceApi;
 import michat.model.MediaUrls;
 import michat.storage.SqlErrors;
 import org.slf4j.Logger;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 final class AccountService {
   private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+
+  /** The client address of v1 service logins: what their failures are throttled by. */
+  static final String SERVICE_ADDRESS = "event-bus";
 
   private final ServiceBus bus;
   private final UserRepository repo;
@@ -87,8 +91,24 @@ final class AccountService {
       return passwords.hash(clientIp, password).compose(h -> repo.insertUser(name, h))
           .recover(err -> SqlErrors.isDuplicate(err)
               ? Refusal.NAME_TAKEN.fail() : Future.failedFuture(err))
-          .onSuccess(u -> LOG.info("user {} registered as id {}", name, u.id()));
+          .onSuccess(this::announce);
     });
+  }
+
+  /** Other services (a greeter, an indexer) hear of every new account, once it is stored. */
+  private void announce(UserInfo u) {
+    LOG.info("user {} registered as id {}", u.name(), u.id());
+    bus.publish(ServiceApi.USER_REGISTERED, new ServiceApi.UserRegistered(u.id(), u.name(), u.createdAt()));
+  }
+
+  /**
+   * A service account's login over the event bus ({@link ServiceApi#LOGIN}): the same check, throttle
+   * and session as a person's, with the event bus as its address (so one service's failures lock out
+   * neither people nor other addresses).
+   */
+  Future<ServiceApi.ServiceSession> serviceLogin(ServiceApi.ServiceLogin req) {
+    return login(new Login(req.name(), req.password(), SERVICE_ADDRESS, "0", "michat.v1 service"))
+        .map(in -> new ServiceApi.ServiceSession(in.user().id(), in.user().name(), in.token()));
   }
 
   Future<LoggedIn> login(Login req) {

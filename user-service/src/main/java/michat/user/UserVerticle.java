@@ -15,6 +15,7 @@ import michat.config.MichatConfig;
 import michat.contract.Endpoint;
 import michat.contract.ServiceBus;
 import michat.contract.UserApi;
+import michat.contract.v1.ServiceApi;
 import michat.model.MediaUrls;
 import michat.storage.Database;
 import org.slf4j.Logger;
@@ -62,6 +63,7 @@ public class UserVerticle extends VerticleBase {
     serve(UserApi.HEALTH, accounts::health);
     serve(UserApi.REGISTER, accounts::register);
     serve(UserApi.LOGIN, accounts::login);
+    serve(ServiceApi.LOGIN, accounts::serviceLogin);
     serve(UserApi.LIST, accounts::list);
     serve(UserApi.FIND, accounts::find);
     serve(UserApi.UPDATE, accounts::update);

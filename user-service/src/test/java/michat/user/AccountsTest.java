@@ -21,6 +21,7 @@ import michat.contract.Refusal;
 import michat.contract.UserApi;
 import michat.contract.UserApi.SessionsEnded;
 import michat.contract.UserApi.UserInfo;
+import michat.contract.v1.ServiceApi;
 import michat.model.Failures;
 import michat.user.UserServiceHarness.Account;
 import michat.user.UserServiceHarness.Events;
@@ -58,6 +59,35 @@ class AccountsTest {
     assertTrue(user.id() > 0);
     assertNull(user.loginTime(), "registering is not logging in");
     assertTrue(service.sessionState(user.id()).exists());
+  }
+
+  @Test
+  void aRegistrationIsAnnouncedToOtherServicesOnceStoredAndARefusedOneIsNot() throws Exception {
+    String name = uniqueName("announced");
+    Events<ServiceApi.UserRegistered> registered = service.listen(ServiceApi.USER_REGISTERED);
+    UserInfo user = service.call(UserApi.REGISTER, registration(name, "secret", "secret", freshIp()));
+    assertEquals(new ServiceApi.UserRegistered(user.id(), name, user.createdAt()),
+        registered.next(e -> e.name().equals(name)));
+    service.assertRefused(Refusal.NAME_TAKEN, UserApi.REGISTER, registration(name, "other", "other", freshIp()));
+    String other = uniqueName("other");
+    service.call(UserApi.REGISTER, registration(other, "secret", "secret", freshIp()));
+    // the next announcement is the next account's: the refused registration announced nothing
+    assertEquals(other, registered.next(e -> true).name());
+    registered.close();
+  }
+
+  @Test
+  void aServiceLogsInOverTheBusAndItsSessionActsForItsAccountOnly() {
+    Account bot = service.newAccount("bot");
+    ServiceApi.ServiceSession session = service.call(ServiceApi.LOGIN,
+        new ServiceApi.ServiceLogin(bot.name(), bot.password()));
+    assertEquals(bot.id(), session.userId());
+    assertEquals(bot.name(), session.name());
+    assertEquals(bot.id(), service.session(session.token()).userId());
+    assertFalse(session.toString().contains(session.token()), "a token is never logged");
+    service.call(UserApi.MY_GROUPS, new UserApi.MyGroups(session.caller()));
+    service.assertRefused(Refusal.LOGIN_FAILED, ServiceApi.LOGIN, new ServiceApi.ServiceLogin(bot.name(), "wrong"));
+    service.assertRefused(400, "password is required", ServiceApi.LOGIN, new ServiceApi.ServiceLogin(bot.name(), null));
   }
 
   @Test

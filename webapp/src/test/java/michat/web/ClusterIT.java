@@ -4,23 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,28 +61,12 @@ class ClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    TestServer.requireMariaDb();
-    TestServer.requireRedis();
-    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
-         Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + DB);
-    }
+    env = TestServer.clusterEnv(DB, REDIS_DB, "michat-it-" + ProcessHandle.current().pid(), 5901);
+    env.put("MICHAT_CLUSTER_MANAGER", MANAGER);
     vertx = Vertx.vertx();
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:6379/" + REDIS_DB));
-    TestServer.await(RedisAPI.api(redis).flushdb(List.of()));
-    redis.close();
     http = WebClient.create(vertx);
     logs = Paths.get("target", "cluster-it").toAbsolutePath();
     Files.createDirectories(logs);
-    env = new HashMap<>();
-    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:3306/" + DB);
-    env.put("MICHAT_TOKEN_SECRET", TestServer.SECRET);
-    env.put("MICHAT_REDIS_URL", "redis://127.0.0.1:6379/" + REDIS_DB);
-    env.put("MICHAT_PASSWORD_ITERATIONS", "1000");
-    env.put("MICHAT_CLUSTER", "true");
-    env.put("MICHAT_CLUSTER_MANAGER", MANAGER);
-    env.put("MICHAT_CLUSTER_NAME", "michat-it-" + ProcessHandle.current().pid());
-    env.put("MICHAT_CLUSTER_PORT", "5901");
     // No MICHAT_HTTP_HOST: a clustered node binds HTTP to cluster.host (127.0.0.1 by default).
     env.put("MICHAT_GATEWAY_MESSAGES_PER_SECOND", "100000");
     env.put("MICHAT_GATEWAY_MESSAGE_BURST", "100000");
@@ -138,13 +117,7 @@ class ClusterIT {
   private record User(long id, String name, String token) {}
 
   private static HttpResponse<Buffer> post(String path, Map<String, String> form, String token) {
-    MultiMap body = MultiMap.caseInsensitiveMultiMap();
-    form.forEach(body::add);
-    var req = http.post(corePort, "127.0.0.1", path);
-    if (token != null) {
-      req.bearerTokenAuthentication(token);
-    }
-    return TestServer.await(req.sendForm(body));
+    return TestServer.post(http, corePort, path, form, token);
   }
 
   private static User user(String prefix) {

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import michat.contract.ServiceBus;
+import michat.contract.v1.ServiceApi;
 import michat.testkit.TcpRelay;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * several senders write. A sender told {@code unavailable} can rely on it: that message is never
  * stored nor delivered, even after the database comes back. Only {@code unknown} (the write had
  * begun) may still be stored, and re-sending with the same clientMsgId then stores and delivers it
- * once. MariaDB is reached through a relay the test freezes, never stopped itself.
+ * once — and is on the stream of stored messages for other services as often as it is stored. MariaDB
+ * is reached through a relay the test freezes, never stopped itself.
  */
 class FrozenDatabaseTest {
   private static final int SENDERS = 4;
@@ -44,6 +48,10 @@ class FrozenDatabaseTest {
         }
         Map<String, Integer> received = new HashMap<>();
         collect(inbox, received, SENDERS, 10_000);
+        // what other services see: every stored message on the stream, a late one too, once
+        Map<String, Integer> streamed = new ConcurrentHashMap<>();
+        TestServer.await(ServiceBus.of(server.app.vertx()).subscribe(ServiceApi.MESSAGES_STORED,
+            batch -> batch.messages().forEach(m -> streamed.merge(m.content(), 1, Integer::sum))).completion());
 
         relay.freeze();
         for (int i = 0; i < SENDERS; i++) {
@@ -70,6 +78,7 @@ class FrozenDatabaseTest {
             assertEquals("unknown", outcome.get(id));
             assertTrue(stored <= 1);
             assertEquals(stored, (long) received.getOrDefault("during " + i, 0), id + " delivered as often as stored");
+            assertEquals(stored, (long) streamed.getOrDefault("during " + i, 0), id + " on the stream as often as stored");
           }
         }
 
@@ -84,6 +93,7 @@ class FrozenDatabaseTest {
         for (int i = 0; i < SENDERS; i++) {
           assertEquals(1, server.count("SELECT COUNT(*) FROM messages WHERE client_msg_id = ?", "during-" + i));
           assertEquals(1, (int) received.getOrDefault("during " + i, 0), "during " + i + " delivered once: " + received);
+          assertEquals(1, (int) streamed.getOrDefault("during " + i, 0), "during " + i + " on the stream once: " + streamed);
         }
       }
     } finally {

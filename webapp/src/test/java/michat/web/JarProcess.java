@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The fat jar started as a child process, as a person would: {@code java -jar webapp/target/mi-chat.jar}. */
-final class JarProcess implements AutoCloseable {
+public final class JarProcess implements AutoCloseable {
   final Process process;
   final Path workDir;
   final Path stdout;
@@ -37,8 +37,14 @@ final class JarProcess implements AutoCloseable {
     return start(workDir, "stdout", env, args);
   }
 
-  static JarProcess start(Path workDir, String name, Map<String, String> env, String... args) throws IOException {
-    return run(workDir, name, env, List.of("-jar", jar().toString()), args);
+  public static JarProcess start(Path workDir, String name, Map<String, String> env, String... args) throws IOException {
+    return startJar(workDir, name, env, jar(), args);
+  }
+
+  /** Another fat jar (examples/notifier's), started the same way. */
+  public static JarProcess startJar(Path workDir, String name, Map<String, String> env, Path jar, String... args)
+      throws IOException {
+    return run(workDir, name, env, List.of("-jar", jar.toString()), args);
   }
 
   /** A main class of the tests, with the jar's classes (Vert.x, Hazelcast, michat's own) on its class path. */
@@ -65,21 +71,26 @@ final class JarProcess implements AutoCloseable {
   }
 
   /** Waits for the start-up line; fails with what the process printed if it exits or takes too long. */
-  JarProcess awaitStarted(Duration timeout) throws Exception {
+  public JarProcess awaitStarted(Duration timeout) throws Exception {
+    return awaitLog("michat started", timeout);
+  }
+
+  /** Waits until the log (stderr) holds {@code text}; fails with the log if the process exits or it takes too long. */
+  public JarProcess awaitLog(String text, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (stderrText().contains("michat started")) {
+      if (stderrText().contains(text)) {
         return this;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("michat exited with " + process.exitValue() + ": " + stderrText());
+        throw new IllegalStateException("exited with " + process.exitValue() + " before '" + text + "': " + stderrText());
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("michat did not start in " + timeout + ": " + stderrText());
+    throw new IllegalStateException("no '" + text + "' in " + timeout + ": " + stderrText());
   }
 
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("michat did not exit in " + timeout);
@@ -87,11 +98,11 @@ final class JarProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  String stderrText() throws IOException {
+  public String stderrText() throws IOException {
     return Files.readString(stderr, StandardCharsets.UTF_8);
   }
 
-  String stdoutText() throws IOException {
+  public String stdoutText() throws IOException {
     return Files.readString(stdout, StandardCharsets.UTF_8);
   }
 
@@ -102,7 +113,7 @@ final class JarProcess implements AutoCloseable {
   }
 
   /** SIGTERM, as an operator or Kubernetes stops it. */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     process.destroy();
     return awaitExit(Duration.ofSeconds(30));
   }

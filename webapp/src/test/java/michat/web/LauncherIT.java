@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -47,13 +46,7 @@ class LauncherIT {
   }
 
   private static HttpResponse<Buffer> post(int port, String path, Map<String, String> form, String token) {
-    MultiMap body = MultiMap.caseInsensitiveMultiMap();
-    form.forEach(body::add);
-    var req = http.post(port, "127.0.0.1", path);
-    if (token != null) {
-      req.bearerTokenAuthentication(token);
-    }
-    return TestServer.await(req.sendForm(body));
+    return TestServer.post(http, port, path, form, token);
   }
 
   @Test

@@ -84,6 +84,51 @@ public final class TestServer implements AutoCloseable {
     return start(env, database);
   }
 
+  /**
+   * For a test of michat as separate JVMs on MariaDB and Redis: {@code database} dropped and Redis
+   * {@code redisDb} emptied, so that the run starts empty, and the environment that points michat's
+   * JVMs at them, clustered under {@code clusterName} from {@code clusterPort} (cluster credentials
+   * not included).
+   */
+  public static Map<String, String> clusterEnv(String database, int redisDb, String clusterName, int clusterPort)
+      throws Exception {
+    requireMariaDb();
+    requireRedis();
+    try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+         Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS `" + database + "`");
+    }
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(vertx,
+          new io.vertx.redis.client.RedisOptions().setConnectionString("redis://127.0.0.1:6379/" + redisDb));
+      await(io.vertx.redis.client.RedisAPI.api(redis).flushdb(java.util.List.of()));
+      redis.close();
+    } finally {
+      await(vertx.close());
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("MICHAT_MYSQL_URL", "mysql://root@127.0.0.1:3306/" + database);
+    env.put("MICHAT_TOKEN_SECRET", SECRET);
+    env.put("MICHAT_REDIS_URL", "redis://127.0.0.1:6379/" + redisDb);
+    env.put("MICHAT_PASSWORD_ITERATIONS", "1000");
+    env.put("MICHAT_CLUSTER", "true");
+    env.put("MICHAT_CLUSTER_NAME", clusterName);
+    env.put("MICHAT_CLUSTER_PORT", Integer.toString(clusterPort));
+    return env;
+  }
+
+  /** A form POST to the michat on {@code port}, with the token when given. */
+  public static HttpResponse<Buffer> post(WebClient http, int port, String path, Map<String, String> form, String token) {
+    MultiMap body = MultiMap.caseInsensitiveMultiMap();
+    form.forEach(body::add);
+    HttpRequest<Buffer> req = http.post(port, "127.0.0.1", path);
+    if (token != null) {
+      req.bearerTokenAuthentication(token);
+    }
+    return await(req.sendForm(body));
+  }
+
   /** MariaDB must be there under CI (a missing server fails the build); elsewhere its tests are skipped. */
   public static void requireMariaDb() {
     boolean up = isListening(3306);
@@ -262,7 +307,7 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     return Loopback.freePort();
   }
 

@@ -81,6 +81,19 @@ public final class DependencyGuard {
   private final long watchTimer;
   private long probeTimer;
   private long reportTimer;
+  /**
+   * A dependency that answers slowly or unreliably stops and comes back every few seconds: each
+   * time the breaker opens and closes, but a WARN and an INFO every few seconds would be noise. A
+   * relapse within {@code reportIntervalMs} of coming back continues the outage in the logs: counted,
+   * reported at most once per interval while it goes on, and once more when it has been steady for
+   * an interval.
+   */
+  private long backAt;
+  private boolean relapsed;
+  private int relapses;
+  private long relapsesOutMs;
+  private long relapseLineAt;
+  private long steadyTimer = -1;
   /** Pools and stores using this guard; the last to {@link #release} it stops it. Guarded by SHARED. */
   private int users;
   // counted since the outage began, for its log lines
@@ -168,6 +181,7 @@ public final class DependencyGuard {
       vertx.cancelTimer(watchTimer);
       vertx.cancelTimer(probeTimer);
       vertx.cancelTimer(reportTimer);
+      vertx.cancelTimer(steadyTimer);
       breaker.close();
     }
   }
@@ -308,12 +322,15 @@ public final class DependencyGuard {
     long now = System.currentTimeMillis();
     long since = silentSince.get();
     downSince = since > 0 ? since : now;
-    refusedCalls.reset();
-    unansweredCalls.reset();
-    refusedMessages.reset();
-    delayedMessages.reset();
-    LOG.warn("{} is not answering (silent for {}): its calls are refused at once until it answers a probe (one every {} ms)"
-        + " — {}", name, seconds(now - downSince), settings.probeIntervalMs(), suspicion.get());
+    relapsed = backAt > 0 && now - backAt < settings.reportIntervalMs();
+    if (relapsed) {
+      relapses++;
+      LOG.debug("{} is not answering again (relapse {} since the last report) — {}", name, relapses, suspicion.get());
+    } else {
+      resetCounts();
+      LOG.warn("{} is not answering (silent for {}): its calls are refused at once until it answers a probe (one every {} ms)"
+          + " — {}", name, seconds(now - downSince), settings.probeIntervalMs(), suspicion.get());
+    }
     probeTimer = vertx.setPeriodic(settings.probeIntervalMs(), id -> {
       Future<?> p = probe;
       if (p == null || p.isComplete() || System.currentTimeMillis() - probeStartedAt > PROBE_STALE_MS) {
@@ -334,7 +351,43 @@ public final class DependencyGuard {
     breaker = newBreaker();
     open.close();
     down.set(false);
-    LOG.info("{} answers again after {} out: {}", name, seconds(System.currentTimeMillis() - downSince), cost());
+    long now = System.currentTimeMillis();
+    if (relapsed) {
+      relapsesOutMs += now - downSince;
+      LOG.debug("{} answers again after {} out (relapse {})", name, seconds(now - downSince), relapses);
+      if (now - relapseLineAt >= settings.reportIntervalMs()) {
+        LOG.warn("{} is unsteady: it stopped answering {} times in the last {} ({} out in all): {}", name, relapses,
+            seconds(now - relapseLineAt), seconds(relapsesOutMs), cost());
+        relapseLineAt = now;
+        relapses = 0;
+        relapsesOutMs = 0;
+        resetCounts();
+      }
+    } else {
+      LOG.info("{} answers again after {} out: {}", name, seconds(now - downSince), cost());
+      relapseLineAt = now;
+    }
+    backAt = now;
+    vertx.cancelTimer(steadyTimer);
+    steadyTimer = vertx.setTimer(settings.reportIntervalMs(), id -> steady());
+  }
+
+  /** Answered for a whole report interval since it last came back: what the relapses since the last line cost. */
+  private synchronized void steady() {
+    if (down.get() || relapses == 0) {
+      return;
+    }
+    LOG.info("{} answers steadily again: it had stopped answering {} more times within {} of coming back ({} out in"
+        + " all): {}", name, relapses, seconds(settings.reportIntervalMs()), seconds(relapsesOutMs), cost());
+    relapses = 0;
+    relapsesOutMs = 0;
+  }
+
+  private void resetCounts() {
+    refusedCalls.reset();
+    unansweredCalls.reset();
+    refusedMessages.reset();
+    delayedMessages.reset();
   }
 
   /** What the outage cost so far: calls, and the messages their callers counted (only the router's writes do). */

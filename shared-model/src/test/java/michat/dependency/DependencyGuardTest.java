@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +22,7 @@ import michat.config.MichatConfig;
 import michat.metrics.MichatMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The breaker in front of a dependency, with the dependency played by promises this test completes
@@ -44,7 +50,12 @@ class DependencyGuardTest {
   }
 
   private DependencyGuard guard(long callTimeoutMs, long probeIntervalMs) {
-    DependencyGuard g = DependencyGuard.acquire(vertx, "db", new DependencyGuard.Settings(callTimeoutMs, 3, probeIntervalMs, 60_000),
+    return guard(callTimeoutMs, probeIntervalMs, 60_000);
+  }
+
+  private DependencyGuard guard(long callTimeoutMs, long probeIntervalMs, long reportIntervalMs) {
+    DependencyGuard g = DependencyGuard.acquire(vertx, "db", new DependencyGuard.Settings(callTimeoutMs, 3, probeIntervalMs,
+            reportIntervalMs),
         err -> err instanceof Answered, MichatMetrics.of(MichatConfig.load(null, Map.of("MICHAT_NODE_ID", "guard-test-" + NODES.incrementAndGet()))));
     g.addProbe(() -> {
       probes.incrementAndGet();
@@ -98,6 +109,41 @@ class DependencyGuardTest {
     probeAnswer.get().complete();
     assertTrue(eventually(g::isUp), "a probe answered closes the breaker");
     assertEquals("ok", g.call(() -> Future.succeededFuture("ok")).await(5, TimeUnit.SECONDS));
+  }
+
+  /**
+   * A slow or unreliable dependency stops and comes back every few hundred milliseconds (the fault
+   * matrix's slow MariaDB did, every 3 s): one WARN when it first stops, one INFO when it first comes
+   * back, at most one line per report interval while it keeps relapsing, and one when it has been
+   * steady for an interval — not a WARN and an INFO per relapse.
+   */
+  @Test
+  void aDependencyThatKeepsRelapsingIsReportedOncePerIntervalNotPerRelapse() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(DependencyGuard.class);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    logger.addAppender(log);
+    try {
+      DependencyGuard g = guard(100, 50, 1_500);
+      for (int i = 0; i < 6; i++) {
+        probeAnswer.set(Promise.promise());   // it stops answering: calls and the probe hang
+        failure(g.call(() -> Promise.<String>promise().future()));
+        assertTrue(eventually(() -> !g.isUp()), "down, relapse " + i);
+        probeAnswer.get().complete();        // and answers again
+        assertTrue(eventually(g::isUp), "up, relapse " + i);
+        Thread.sleep(50);
+      }
+      Thread.sleep(1_800);   // steady for longer than the report interval
+      List<String> lines = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+          .map(ILoggingEvent::getFormattedMessage).toList();
+      assertEquals(1, lines.stream().filter(l -> l.startsWith("db is not answering")).count(), String.join("\n", lines));
+      assertEquals(1, lines.stream().filter(l -> l.startsWith("db answers again")).count(), String.join("\n", lines));
+      assertEquals(1, lines.stream().filter(l -> l.startsWith("db answers steadily again: it had stopped answering")).count(),
+          String.join("\n", lines));
+      assertTrue(lines.size() <= 4, "at most one 'unsteady' line besides: " + String.join("\n", lines));
+    } finally {
+      logger.detachAppender(log);
+    }
   }
 
   @Test

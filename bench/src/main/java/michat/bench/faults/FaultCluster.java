@@ -49,6 +49,7 @@ final class FaultCluster implements AutoCloseable {
       env.put("MICHAT_CLUSTER", "true");
       env.put("MICHAT_CLUSTER_NAME", "michat-faults-" + ProcessHandle.current().pid());
       env.put("MICHAT_CLUSTER_PORT", Integer.toString(o.clusterPort));
+      env.put("MICHAT_CLUSTER_MANAGER", o.clusterManager);
       env.put("MICHAT_GATEWAY_MESSAGES_PER_SECOND", "100000");
       env.put("MICHAT_GATEWAY_MESSAGE_BURST", "100000");
       env.putAll(ClusterCredentials.create(logs, "faults").env());

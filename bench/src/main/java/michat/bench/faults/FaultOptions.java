@@ -25,6 +25,8 @@ final class FaultOptions {
   int memorySeconds = 30;
   int memoryRate = 5000;
   int clusterPort = 5931;
+  /** michat's cluster.manager: hazelcast (its default) or infinispan. */
+  String clusterManager = "hazelcast";
 
   static final String USAGE = String.join("\n",
       "usage: java -jar bench/target/michat-bench.jar faults [options]",
@@ -40,6 +42,7 @@ final class FaultOptions {
       "  --memory-seconds S  then MariaDB frozen S s (default 30; 0 = skip) at --memory-rate R msg/s (default 5000),",
       "                      every node's heap, RSS and waiting messages sampled",
       "  --cluster-port P    first cluster-manager port (default 5931)",
+      "  --cluster-manager M hazelcast (default) or infinispan",
       "Exit code: 0 every check held, 1 a check failed, 2 usage or set-up error.");
 
   static FaultOptions parse(String[] args) {
@@ -62,6 +65,7 @@ final class FaultOptions {
         case "--memory-seconds" -> o.memorySeconds = Integer.parseInt(value);
         case "--memory-rate" -> o.memoryRate = positive(name, value);
         case "--cluster-port" -> o.clusterPort = positive(name, value);
+        case "--cluster-manager" -> o.clusterManager = manager(value);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
@@ -76,6 +80,13 @@ final class FaultOptions {
       }
     }
     return chosen;
+  }
+
+  private static String manager(String value) {
+    if (!List.of("hazelcast", "infinispan").contains(value)) {
+      throw new IllegalArgumentException("--cluster-manager is hazelcast or infinispan, not " + value);
+    }
+    return value;
   }
 
   private static int positive(String name, String value) {

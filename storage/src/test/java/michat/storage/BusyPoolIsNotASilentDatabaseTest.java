@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import michat.config.MichatConfig;
+import michat.testkit.Loopback;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class BusyPoolIsNotASilentDatabaseTest {
   @Test
   void callsQueuedBehindALongStatementAreServedAndTheBreakerStaysClosed() throws Exception {
-    boolean up = listening(3306);
+    boolean up = Loopback.isListening(3306);
     if (!up && System.getenv("CI") != null) {
       Assertions.fail("MariaDB is not running on 127.0.0.1:3306 and CI is set");
     }
@@ -51,15 +50,6 @@ class BusyPoolIsNotASilentDatabaseTest {
     } finally {
       pool.close().await(10, TimeUnit.SECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-      return true;
-    } catch (Exception e) {
-      return false;
     }
   }
 }

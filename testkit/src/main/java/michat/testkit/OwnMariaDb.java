@@ -15,13 +15,12 @@ import java.util.stream.Stream;
  * to freeze (SIGSTOP), thaw, kill and start again, as an operator's database fails. Never the
  * machine's shared MariaDB on 3306.
  */
-public final class OwnMariaDb implements AutoCloseable {
+public final class OwnMariaDb extends OwnServer {
   private static final Path SERVER = Paths.get("/usr/sbin/mariadbd");
   private static final Path INSTALL = Paths.get("/usr/bin/mariadb-install-db");
 
   public final int port = Loopback.freePort();
   private final Path dir;
-  private Process process;
 
   /** Whether Debian's mariadb-server is installed (the constructor needs it). */
   public static boolean installed() {
@@ -61,21 +60,6 @@ public final class OwnMariaDb implements AutoCloseable {
     Loopback.awaitListening(port, process, 30_000, "mariadbd", () -> read(log));
   }
 
-  /** SIGSTOP: connections stay open and are accepted, nothing is answered. */
-  public void freeze() {
-    Signals.send(process, "STOP");
-  }
-
-  /** SIGCONT: what was sent meanwhile is carried out now. */
-  public void thaw() {
-    Signals.send(process, "CONT");
-  }
-
-  /** {@code kill -9}: connections refused until {@link #start}. */
-  public void kill() throws InterruptedException {
-    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-  }
-
   /** After a test, whatever it did: running and answering. */
   public void ensureRunning() throws IOException, InterruptedException {
     if (process.isAlive()) {
@@ -102,10 +86,7 @@ public final class OwnMariaDb implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
-    if (process != null && process.isAlive()) {
-      thaw();
-      kill();
-    }
+    stop();
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }

@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server of one's own on a free port, to freeze (SIGSTOP), thaw, kill and start again —
  * never the machine's shared Redis.
  */
-public final class OwnRedis implements AutoCloseable {
+public final class OwnRedis extends OwnServer {
   public final int port = Loopback.freePort();
-  private Process process;
 
   /** Whether Debian's redis-server is installed (the constructor needs it). */
   public static boolean installed() {
@@ -39,24 +37,8 @@ public final class OwnRedis implements AutoCloseable {
     Loopback.awaitListening(port, process, 10_000, "redis-server", () -> "see " + dir.resolve("redis.log"));
   }
 
-  /** SIGSTOP: connections stay open, nothing is answered. */
-  public void freeze() {
-    Signals.send(process, "STOP");
-  }
-
-  public void thaw() {
-    Signals.send(process, "CONT");
-  }
-
-  public void kill() throws InterruptedException {
-    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-  }
-
   @Override
   public void close() throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      thaw();
-      kill();
-    }
+    stop();
   }
 }

@@ -3,11 +3,11 @@ package michat.testkit;
 import java.io.IOException;
 
 /** Signals to a process, as an operator's {@code kill} sends them. */
-final class Signals {
+public final class Signals {
   private Signals() {
   }
 
-  static void send(Process process, String signal) {
+  public static void send(Process process, String signal) {
     try {
       int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
       if (rc != 0) {

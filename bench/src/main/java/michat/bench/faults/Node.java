@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import michat.testkit.Signals;
 
 /**
  * One michat JVM of the fault matrix's cluster, started from the fat jar as an operator would, with
@@ -74,11 +75,11 @@ final class Node implements AutoCloseable {
 
   /** SIGSTOP: its sockets stay open, nothing is answered. */
   void freeze() {
-    signal("STOP");
+    Signals.send(process, "STOP");
   }
 
   void thaw() {
-    signal("CONT");
+    Signals.send(process, "CONT");
   }
 
   /**
@@ -97,20 +98,6 @@ final class Node implements AutoCloseable {
     start().awaitStarted();
   }
 
-  private void signal(String signal) {
-    try {
-      int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
-      if (rc != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + name + " exited with " + rc);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   String log() throws IOException {
     return Files.readString(stderr, StandardCharsets.UTF_8);
   }
@@ -118,7 +105,7 @@ final class Node implements AutoCloseable {
   @Override
   public void close() {
     if (process != null && process.isAlive()) {
-      signal("CONT");
+      Signals.send(process, "CONT");
       process.destroyForcibly();
     }
   }

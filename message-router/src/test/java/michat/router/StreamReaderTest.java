@@ -12,6 +12,8 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -82,20 +84,26 @@ class StreamReaderTest {
     long start = maxPos();
     SqlConnection a = await(pool.getConnection());
     Transaction txA = await(a.begin());
+    // A takes the next position as a batch does, and has not committed yet
     await(a.preparedQuery("SELECT last_seq FROM conversation_seq WHERE conversation = ? FOR UPDATE")
         .execute(Tuple.of(MessageRepository.STREAM_COUNTER)));
+    await(a.preparedQuery("UPDATE conversation_seq SET last_seq = ? WHERE conversation = ?")
+        .execute(Tuple.of(start + 1, MessageRepository.STREAM_COUNTER)));
+    await(a.preparedQuery("INSERT INTO messages (conversation, seq, pos, sender_id, target_id, msg_type, media, payload,"
+            + " created_at) VALUES ('p:31:32', 1, ?, 31, 32, 1, 1, ?, ?)")
+        .execute(Tuple.of(start + 1, "{\"Content\":\"A\",\"userId\":31}", LocalDateTime.now(ZoneOffset.UTC))));
     Future<List<Stored>> b = repo.storeBatch(List.of(privateText(33, 34, "B")));
     Thread.sleep(300);   // within H2's lock timeout (1 s): B must be waiting, not failed
     assertTrue(!b.isComplete(), "B waits for the stream counter");
     StreamReader reader = new StreamReader(pool, 0);
-    assertEquals(List.of(), await(reader.since(start, 100)).messages(), "nothing of B is visible yet");
+    assertEquals(List.of(), await(reader.since(start, 100)).messages(), "nothing is visible before A commits");
 
     await(txA.commit());
     await(a.close());
     long posB = await(b).get(0).id();
-    assertEquals(start + 1, posB, "B continues the positions");
+    assertEquals(start + 2, posB, "B continues after A's position");
     StreamPage caughtUp = await(reader.since(start, 100));
-    assertEquals(List.of("B"), contents(caughtUp));
+    assertEquals(List.of("A", "B"), contents(caughtUp));
     assertEquals(StreamRecords.position(posB), caughtUp.next());
     assertEquals(List.of(), await(reader.since(posB, 100)).messages());
   }

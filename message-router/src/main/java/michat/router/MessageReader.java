@@ -7,10 +7,9 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import michat.contract.RouterApi.ChatMessage;
 import michat.contract.RouterApi.Missed;
 import michat.contract.RouterApi.Range;
@@ -40,15 +39,23 @@ public final class MessageReader {
    * <p>Two steps on one connection, no index by recipient: where each conversation starts (the
    * user's cursor rows — every participant of a private conversation has one — with the counters,
    * which say whether anything after the cursor is addressed to the user), then one range of the
-   * clustered key (conversation, seq) per conversation that has something, all sent together.
+   * clustered key (conversation, seq) per conversation that has something, in one statement (or a
+   * few, sent together).
    */
   public Future<List<Missed>> missed(long userId, Map<String, Long> groupConversations, Map<String, Long> resumed, int limit) {
     return pool.withConnection(conn -> starts(conn, userId, groupConversations, resumed)
-        .compose(starts -> read(conn, userId, starts, limit)));
+        .compose(starts -> read(conn, starts, limit)));
   }
 
-  /** Where catch-up starts in a conversation (after {@code base}) and where it ends ({@code upto}). */
-  private record Start(String conversation, long base, long upto) {}
+  /**
+   * Where catch-up starts in a conversation (after {@code base}), where it ends ({@code upto}), and
+   * the target_id of what the user gets there: the user in a private conversation (whose other
+   * messages are the user's own), the group in a group conversation (all of its messages).
+   */
+  private record Start(String conversation, long base, long upto, long target) {}
+
+  /** Conversations per catch-up statement (a UNION ALL of key ranges), padded to a power of two. */
+  private static final int RANGES_PER_STATEMENT = 64;
 
   /** The conversations with something for the user after the cursor (or resumed point, or join point). */
   private static Future<List<Start>> starts(SqlConnection conn, long userId, Map<String, Long> groupConversations,
@@ -66,24 +73,25 @@ public final class MessageReader {
     }
     return conn.preparedQuery(sql).execute(params).map(rows -> {
       List<Start> out = new ArrayList<>();
-      Set<String> seen = new HashSet<>();   // the padding of the IN list repeats a conversation
       for (Row r : rows) {
         String conversation = r.getString(0);
-        if (!seen.add(conversation)) {
-          continue;
+        if (!Conversations.isWellFormed(conversation)) {
+          continue;   // a cursor saved under a name no message has cannot hold anything missed
         }
         long base = resumed.getOrDefault(conversation, r.getLong(4));
         long upto;
+        long target = userId;
         if (Conversations.isGroup(conversation)) {
           base = Math.max(base, groupConversations.getOrDefault(conversation, 0L));
           upto = r.getLong(1);
+          target = Conversations.groupId(conversation);
         } else {
           // the last message addressed to this user (both sides for a note to oneself)
           upto = Math.max(userId == Conversations.lowParticipant(conversation) ? r.getLong(2) : 0,
               userId == Conversations.highParticipant(conversation) ? r.getLong(3) : 0);
         }
         if (upto > base) {
-          out.add(new Start(conversation, base, upto));
+          out.add(new Start(conversation, base, upto, target));
         }
       }
       return out;
@@ -93,27 +101,35 @@ public final class MessageReader {
   /** A missed message with its stream position, which orders catch-up across conversations. */
   private record Positioned(long pos, Missed missed) {}
 
-  /** Each conversation's range, at most {@code limit} from each, merged in stream order and cut at {@code limit}. */
-  private static Future<List<Missed>> read(SqlConnection conn, long userId, List<Start> starts, int limit) {
+  /**
+   * Each conversation's range, at most {@code limit} from each, merged in stream order and cut at
+   * {@code limit}. The ranges go in statements of up to {@link #RANGES_PER_STATEMENT}, sent without
+   * waiting for each other (MySQL pipelining): one round trip for most catch-ups, a handful of
+   * statement texts for the prepared-statement caches (padding ranges are empty).
+   */
+  private static Future<List<Missed>> read(SqlConnection conn, List<Start> starts, int limit) {
+    Map<String, Long> bases = new HashMap<>();
+    starts.forEach(s -> bases.put(s.conversation(), s.base()));
+    String range = "(SELECT conversation, seq, pos, payload FROM messages WHERE conversation = ? AND seq > ? AND seq <= ?"
+        + " AND target_id = ? ORDER BY seq LIMIT " + limit + ")";
     List<Future<List<Positioned>>> reads = new ArrayList<>();
-    for (Start s : starts) {
-      boolean group = Conversations.isGroup(s.conversation());
-      Tuple params = Tuple.of(s.conversation(), s.base(), s.upto());
-      if (!group) {
-        params.addValue(userId);
+    for (int from = 0; from < starts.size(); from += RANGES_PER_STATEMENT) {
+      List<Start> chunk = starts.subList(from, Math.min(starts.size(), from + RANGES_PER_STATEMENT));
+      int n = SqlBatches.roundUp(chunk.size());
+      Tuple params = Tuple.tuple();
+      for (int i = 0; i < n; i++) {
+        Start s = i < chunk.size() ? chunk.get(i) : new Start(chunk.get(0).conversation(), 0, 0, 0);   // empty
+        params.addValue(s.conversation()).addValue(s.base()).addValue(s.upto()).addValue(s.target());
       }
-      // sent without waiting for each other: one round trip for many conversations (MySQL pipelining)
-      reads.add(conn.preparedQuery("SELECT pos, seq, payload FROM messages WHERE conversation = ? AND seq > ? AND seq <= ?"
-              + (group ? "" : " AND target_id = ? AND msg_type = " + ChatMessage.PRIVATE) + " ORDER BY seq LIMIT " + limit)
-          .execute(params)
-          .map(rows -> {
-            List<Positioned> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-              out.add(new Positioned(r.getLong("pos"),
-                  new Missed(s.conversation(), r.getLong("seq"), s.base(), r.getString("payload"))));
-            }
-            return out;
-          }));
+      reads.add(conn.preparedQuery(SqlBatches.repeat(range, " UNION ALL ", n)).execute(params).map(rows -> {
+        List<Positioned> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+          String conversation = r.getString("conversation");
+          out.add(new Positioned(r.getLong("pos"),
+              new Missed(conversation, r.getLong("seq"), bases.get(conversation), r.getString("payload"))));
+        }
+        return out;
+      }));
     }
     return Future.all(reads).map(done -> reads.stream()
         .flatMap(f -> f.result().stream())

@@ -229,8 +229,10 @@ public final class MessageRepository {
       }
     }
     return rows.isEmpty() ? Future.succeededFuture()
-        : SqlBatches.insertRows(tx, "INSERT INTO delivery_cursors (user_id, conversation, delivered_seq) VALUES ",
-            "(?, ?, ?)", rows, " ON DUPLICATE KEY UPDATE delivered_seq = delivered_seq");
+        // IGNORE (a duplicate key skips the row) rather than ON DUPLICATE KEY UPDATE, which H2 runs as
+        // one separately prepared update per row
+        : SqlBatches.insertRows(tx, "INSERT IGNORE INTO delivery_cursors (user_id, conversation, delivered_seq) VALUES ",
+            "(?, ?, ?)", rows);
   }
 
   /** Copies for in-batch repeats of a client id. */

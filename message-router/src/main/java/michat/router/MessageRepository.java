@@ -28,9 +28,16 @@ import java.util.function.Function;
 /**
  * Stores messages: each batch numbered per conversation and written in one transaction (through
  * {@link Database#write}: why, see there). The same statements run on MySQL/MariaDB and H2 (MySQL
- * mode). Reading is {@link MessageReader}'s, delivery cursors are {@link DeliveryCursors}'.
+ * mode). Reading is {@link MessageReader}'s, delivery cursors are {@link DeliveryCursors}'. The
+ * tables and why they are shaped so: V7__messages_by_conversation.sql and docs/benchmarks.md.
  */
 public final class MessageRepository {
+  /**
+   * The conversation_seq row that counts positions in the stream of all messages ({@code messages.pos}):
+   * '' is no conversation's name, and it sorts before every one, so taking it with the batch's
+   * counters keeps the one lock order.
+   */
+  static final String STREAM_COUNTER = "";
   private final Pool pool;
   /** H2 (embedded) rather than MySQL/MariaDB: the one statement whose fast form differs, see saveCounters. */
   private final boolean h2;
@@ -45,6 +52,12 @@ public final class MessageRepository {
    * number of the previous message of the conversation addressed to the same recipient(s) (0 for
    * none). Recipients' gateways use prev to notice a message they never got and fetch it.
    * {@code createdAt}: its created_at (epoch ms; 0 for a duplicate, which is not published again).
+   *
+   * <p>The server id is the message's stream position ({@code messages.pos}): the v2 ack's {@code id}
+   * and the v1 stream's {@code StreamPosition}. There is no surrogate key any more; the position is
+   * handed out per batch from {@link #STREAM_COUNTER}, locked in the store transaction, so it only
+   * grows, a duplicate gets the stored one back, and positions become visible in the order they were
+   * handed out (the next batch waits for the lock until this one committed).
    */
   public record Stored(long id, String conversation, long seq, long prev, String payload, boolean duplicate,
                        long createdAt) {
@@ -62,12 +75,13 @@ public final class MessageRepository {
 
   /**
    * Stores a batch of messages in one transaction and returns them in the same order. Per
-   * conversation the batch takes a block of sequence numbers from the counter row, read with a lock
-   * (rows locked in conversation order, so concurrent batches of several routers serialize per
-   * conversation without deadlocking); messages with a (sender, clientMsgId) already stored — or
-   * twice in the batch — come back as that message with {@code duplicate} set. Round trips per batch,
-   * not per message: counters locked, highest id, insert, [new counters], counters updated, ids — and,
-   * only after a refused re-send, the client id check.
+   * conversation the batch takes a block of sequence numbers from the counter row, and a block of
+   * stream positions from {@link #STREAM_COUNTER}, read with a lock (rows locked in key order, so
+   * concurrent batches of several routers serialize without deadlocking); messages with a (sender,
+   * clientMsgId) already stored — or twice in the batch — come back as that message with
+   * {@code duplicate} set. Round trips per batch, not per message: begin; counters locked; the rows,
+   * the counters and (for a new private conversation) its participants' cursor rows, sent together;
+   * commit — and, only after a refused re-send, the client id check.
    *
    * <p>Client ids are checked optimistically: re-sends are rare (a client that lost its connection
    * before the acknowledgement), so the first attempt does not look them up and lets the unique key
@@ -109,13 +123,13 @@ public final class MessageRepository {
       NewMessage m = withIds.get(Math.min(i, withIds.size() - 1));   // padded: repeats are harmless
       params.addValue(m.senderId()).addValue(m.message().clientMsgId());
     }
-    return tx.preparedQuery(SqlBatches.repeat("SELECT id, conversation, seq, payload, sender_id, client_msg_id"
+    return tx.preparedQuery(SqlBatches.repeat("SELECT pos, conversation, seq, payload, sender_id, client_msg_id"
             + " FROM messages WHERE sender_id = ? AND client_msg_id = ?", " UNION ALL ", n))
         .execute(params)
         .map(rows -> {
           Map<String, Stored> found = new HashMap<>();
           for (Row r : rows) {
-            found.put(r.getLong("sender_id") + "\u0000" + r.getString("client_msg_id"), new Stored(r.getLong("id"),
+            found.put(r.getLong("sender_id") + "\u0000" + r.getString("client_msg_id"), new Stored(r.getLong("pos"),
                 r.getString("conversation"), r.getLong("seq"), 0, r.getString("payload"), true, 0));
           }
           return found;
@@ -129,6 +143,8 @@ public final class MessageRepository {
     long next;
     long lastToLow;
     long lastToHigh;
+    /** No row yet: the conversation begins with this batch. */
+    boolean isNew;
 
     Counter(String conversation) {
       this.conversation = conversation;
@@ -161,31 +177,62 @@ public final class MessageRepository {
     if (fresh.isEmpty()) {
       return Future.succeededFuture(finish(out, sameAs));
     }
+    counters.computeIfAbsent(STREAM_COUNTER, Counter::new).count = fresh.size();
     List<Counter> ordered = new ArrayList<>(counters.values());
     return lockCounters(tx, ordered)
-        .compose(idsAbove -> insert(tx, batch, fresh, counters, out, now)
-            .compose(v -> saveCounters(tx, ordered))
-            .compose(v -> readIds(tx, idsAbove, out)))
+        .compose(v -> {
+          // Sent together, answered together: one round trip (see SqlBatches.insertRows).
+          Future<Void> rows = insert(tx, batch, fresh, counters, out, now);
+          Future<Void> saved = saveCounters(tx, ordered);
+          Future<Void> members = addParticipants(tx, ordered);
+          return Future.all(rows, saved, members);
+        })
         .map(v -> finish(out, sameAs));
   }
 
-  /** Numbers the batch's new messages and inserts them. */
+  /** Numbers the batch's new messages (sequence number and stream position) and inserts them. */
   private static Future<Void> insert(SqlConnection tx, List<NewMessage> batch, List<Integer> fresh,
                                      Map<String, Counter> counters, Stored[] out, long now) {
-          LocalDateTime createdAt = LocalDateTime.ofEpochSecond(now / 1000, (int) (now % 1000) * 1_000_000, ZoneOffset.UTC);
-          List<Tuple> rows = new ArrayList<>();
-          for (int i : fresh) {
-            NewMessage m = batch.get(i);
-            Counter c = counters.get(m.conversation());
-            long seq = c.next++;
-            long prev = previousAndAdvance(c, m, seq);
-            ChatMessage f = m.message();
-            out[i] = new Stored(0, m.conversation(), seq, prev, f.payload(), false, now);
-            rows.add(Tuple.from(Arrays.asList(m.conversation(), seq, m.senderId(), f.targetId(), f.type(), f.media(),
-                f.content(), f.url(), f.amount(), f.clientMsgId(), f.payload(), createdAt)));
-          }
-          return SqlBatches.insertRows(tx, "INSERT INTO messages (conversation, seq, sender_id, target_id, msg_type,"
-              + " media, content, url, amount, client_msg_id, payload, created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    LocalDateTime createdAt = LocalDateTime.ofEpochSecond(now / 1000, (int) (now % 1000) * 1_000_000, ZoneOffset.UTC);
+    Counter stream = counters.get(STREAM_COUNTER);
+    List<Tuple> rows = new ArrayList<>();
+    for (int i : fresh) {
+      NewMessage m = batch.get(i);
+      Counter c = counters.get(m.conversation());
+      long seq = c.next++;
+      long pos = stream.next++;
+      long prev = previousAndAdvance(c, m, seq);
+      ChatMessage f = m.message();
+      out[i] = new Stored(pos, m.conversation(), seq, prev, f.payload(), false, now);
+      rows.add(Tuple.from(Arrays.asList(m.conversation(), seq, pos, m.senderId(), f.targetId(), f.type(), f.media(),
+          f.clientMsgId(), f.payload(), createdAt)));
+    }
+    return SqlBatches.insertRows(tx, "INSERT INTO messages (conversation, seq, pos, sender_id, target_id, msg_type,"
+        + " media, client_msg_id, payload, created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+  }
+
+  /**
+   * A private conversation's first batch gives both participants a cursor row (nothing delivered
+   * yet): catch-up finds a user's private conversations there, instead of in an index of every
+   * message by recipient. A row that exists already (a cursor saved before) is left as it is.
+   */
+  private static Future<Void> addParticipants(SqlConnection tx, List<Counter> counters) {
+    List<Tuple> rows = new ArrayList<>();
+    for (Counter c : counters) {
+      if (c.isNew && c.conversation.startsWith("p:")) {
+        long low = Conversations.lowParticipant(c.conversation);
+        long high = Conversations.highParticipant(c.conversation);
+        rows.add(Tuple.of(low, c.conversation, 0L));
+        if (high != low) {
+          rows.add(Tuple.of(high, c.conversation, 0L));
+        }
+      }
+    }
+    return rows.isEmpty() ? Future.succeededFuture()
+        // IGNORE (a duplicate key skips the row) rather than ON DUPLICATE KEY UPDATE, which H2 runs as
+        // one separately prepared update per row
+        : SqlBatches.insertRows(tx, "INSERT IGNORE INTO delivery_cursors (user_id, conversation, delivered_seq) VALUES ",
+            "(?, ?, ?)", rows);
   }
 
   /** Copies for in-batch repeats of a client id. */
@@ -200,33 +247,33 @@ public final class MessageRepository {
   }
 
   /**
-   * Reads and locks the counter rows of the batch's conversations (in key order, as every batch
-   * does: no deadlocks); the batch's block of numbers starts after last_seq (0 for a conversation
-   * without a row yet). Also notes the highest message id so far: the batch's own ids will be above it.
+   * Reads and locks the counter rows of the batch's conversations and the stream counter (in key
+   * order, as every batch does: no deadlocks); the batch's blocks of numbers start after last_seq (0
+   * for a conversation without a row yet).
    */
-  private static Future<Long> lockCounters(SqlConnection tx, List<Counter> counters) {
+  private static Future<Void> lockCounters(SqlConnection tx, List<Counter> counters) {
     return SqlBatches.selectIn(tx, "SELECT conversation, last_seq, last_to_low, last_to_high FROM conversation_seq"
             + " WHERE conversation IN ", counters.stream().map(c -> (Object) c.conversation).toList(), " FOR UPDATE")
-        .compose(found -> {
+        .map(found -> {
           Map<String, Row> byConversation = new HashMap<>();
           found.forEach(r -> byConversation.put(r.getString("conversation"), r));
           for (Counter c : counters) {
             Row r = byConversation.get(c.conversation);
+            c.isNew = r == null;
             c.next = r == null ? 1 : r.getLong("last_seq") + 1;
             c.lastToLow = r == null ? 0 : r.getLong("last_to_low");
             c.lastToHigh = r == null ? 0 : r.getLong("last_to_high");
           }
-          return tx.query("SELECT COALESCE(MAX(id), 0) AS max_id FROM messages").execute();
-        })
-        .map(rows -> rows.iterator().next().getLong("max_id"));
+          return null;
+        });
   }
 
   /**
    * Writes the counters back after numbering, in one statement for the whole batch: MySQL's
    * multi-row upsert, H2's MERGE (H2 runs ON DUPLICATE KEY UPDATE as a separately prepared update
    * per row). A row created meanwhile by another router cannot happen unnoticed: that router's
-   * messages took the same sequence numbers, and one of the two batches fails on the messages' unique
-   * key and is retried.
+   * messages took the same sequence numbers (or stream positions), and one of the two batches fails on
+   * the messages' primary or unique key and is retried.
    */
   private Future<Void> saveCounters(SqlConnection tx, List<Counter> counters) {
     List<Tuple> rows = counters.stream()
@@ -259,28 +306,6 @@ public final class MessageRepository {
       c.lastToHigh = seq;
     }
     return prev;
-  }
-
-  /**
-   * Fills in the server ids of the batch's new messages: ids are handed out as rows are inserted, so
-   * they are above the highest id seen before the insert; the few rows of other transactions in that
-   * range are skipped. (A range of the primary key: no per-message lookups.)
-   */
-  private static Future<Void> readIds(SqlConnection tx, long idsAbove, Stored[] out) {
-    return tx.preparedQuery("SELECT id, conversation, seq FROM messages WHERE id > ?")
-        .execute(Tuple.of(idsAbove))
-        .map(rows -> {
-          Map<String, Long> ids = new HashMap<>();
-          rows.forEach(r -> ids.put(r.getString("conversation") + "#" + r.getLong("seq"), r.getLong("id")));
-          for (int i = 0; i < out.length; i++) {
-            Stored s = out[i];
-            if (s != null && !s.duplicate()) {
-              out[i] = new Stored(ids.get(s.conversation() + "#" + s.seq()), s.conversation(), s.seq(), s.prev(),
-                  s.payload(), false, s.createdAt());
-            }
-          }
-          return null;
-        });
   }
 
   private <T> Future<T> write(Function<SqlConnection, Future<T>> work) {

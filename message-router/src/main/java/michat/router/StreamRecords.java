@@ -10,6 +10,7 @@ import michat.contract.RouterApi.ChatMessage;
 import michat.contract.v1.ServiceApi.StoredMessage;
 import michat.contract.v1.ServiceApi.StreamPosition;
 import michat.model.Failures;
+import michat.model.MessagePayload;
 import michat.router.MessageRepository.NewMessage;
 import michat.router.MessageRepository.Stored;
 
@@ -23,8 +24,7 @@ final class StreamRecords {
   private static final DateTimeFormatter MILLIS_UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
       .withZone(ZoneOffset.UTC);
   /** The columns {@link #of(Row)} reads. */
-  static final String COLUMNS = "id, conversation, seq, sender_id, target_id, msg_type, media, content, url, payload,"
-      + " created_at";
+  static final String COLUMNS = "pos, conversation, seq, sender_id, target_id, msg_type, media, payload, created_at";
 
   private StreamRecords() {}
 
@@ -34,10 +34,12 @@ final class StreamRecords {
         f.media(), f.content(), f.url(), f.payload(), MILLIS_UTC.format(Instant.ofEpochMilli(s.createdAt())));
   }
 
+  /** From its row: content and url are stored once, in the payload, and read from it as the gateway read the frame. */
   static StoredMessage of(Row r) {
-    return new StoredMessage(position(r.getLong("id")), r.getString("conversation"), r.getLong("seq"),
+    String payload = r.getString("payload");
+    return new StoredMessage(position(r.getLong("pos")), r.getString("conversation"), r.getLong("seq"),
         r.getLong("sender_id"), r.getInteger("msg_type"), r.getLong("target_id"), r.getInteger("media"),
-        r.getString("content"), r.getString("url"), r.getString("payload"),
+        MessagePayload.text(payload, "content"), MessagePayload.text(payload, "url"), payload,
         MILLIS_UTC.format(r.getLocalDateTime("created_at").toInstant(ZoneOffset.UTC)));
   }
 
@@ -45,7 +47,7 @@ final class StreamRecords {
     return new StreamPosition(Long.toString(id));
   }
 
-  /** The id a position stands for; 400 for one michat never handed out. */
+  /** The pos a position stands for; 400 for one michat never handed out. */
   static Future<Long> id(StreamPosition position) {
     String value = position.value();
     if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {

@@ -243,6 +243,31 @@ class MessageRepositoryTest {
     assertEquals("3", content(reader.missed(2, Map.of(), Map.of(P12, 1L), 1).await(10, TimeUnit.SECONDS).get(0).frame()));
   }
 
+  /** Catch-up reads one key range per conversation, 64 to a statement: more conversations take more statements. */
+  @Test
+  void missedSpansManyConversationsInStreamOrder() throws Exception {
+    List<NewMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      batch.add(privateText(1000 + (i * 7) % 150, 2, "from " + (1000 + (i * 7) % 150)));   // 150 senders, interleaved
+      if (i % 50 == 49) {
+        store(batch.toArray(NewMessage[]::new));
+        batch.clear();
+      }
+    }
+    store(groupText(5, "to the group"), privateText(1000, 2, "again"));
+    List<Missed> all = reader.missed(2, Map.of(G9, 0L), Map.of(), 1000).await(10, TimeUnit.SECONDS);
+    assertEquals(152, all.size());
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      expected.add("from " + (1000 + (i * 7) % 150));
+    }
+    expected.add("to the group");
+    expected.add("again");
+    assertEquals(expected, all.stream().map(m -> content(m.frame())).toList(), "in the order they were stored");
+    assertEquals(expected.subList(0, 100), reader.missed(2, Map.of(G9, 0L), Map.of(), 100).await(10, TimeUnit.SECONDS)
+        .stream().map(m -> content(m.frame())).toList(), "the oldest up to the limit");
+  }
+
   @Test
   void missedGroupMessagesStartAfterTheJoinPointWhateverTheCursorSays() throws Exception {
     for (int i = 1; i <= 6; i++) {

@@ -2,6 +2,7 @@ package michat.model;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,6 +30,20 @@ public final class MessagePayload {
       payload.put(SENDER, senderId);
     }
     return payload.encode();
+  }
+
+  /**
+   * A text field of a stored payload as the gateway read it from the client's frame: the first key
+   * spelled {@code lowerName} in any case, "" when there is none (or it is not text). The store keeps
+   * content and url only here, not in columns of their own.
+   */
+  public static String text(String payload, String lowerName) {
+    for (Map.Entry<String, Object> e : new JsonObject(payload)) {
+      if (e.getKey().toLowerCase(Locale.ROOT).equals(lowerName)) {
+        return e.getValue() instanceof String s ? s : "";
+      }
+    }
+    return "";
   }
 
   /**

@@ -29,4 +29,15 @@ class MessagePayloadTest {
     assertFalse(MessagePayload.isFrom("[7]", 7));
     assertFalse(MessagePayload.isFrom("{\"userId\":7", 7));
   }
+
+  /** content and url are stored only in the payload (schema V7): read back as the gateway read the frame. */
+  @Test
+  void aTextFieldIsReadBackUnderAnySpellingTheFirstOneWinning() {
+    String payload = MessagePayload.of(new JsonObject().put("content", "first").put("CONTENT", "second")
+        .put("Url", "https://example.org/a.png").put("amount", 3), 7);
+    assertEquals("first", MessagePayload.text(payload, "content"), "the first spelling, as ChatFrames takes it");
+    assertEquals("https://example.org/a.png", MessagePayload.text(payload, "url"));
+    assertEquals("", MessagePayload.text(payload, "media"), "absent");
+    assertEquals("", MessagePayload.text(payload, "amount"), "not text");
+  }
 }

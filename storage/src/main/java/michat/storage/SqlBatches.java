@@ -32,30 +32,32 @@ public final class SqlBatches {
     return sb.toString();
   }
 
-  /** {@code head} + n × {@code row}, in chunks of powers of two, one after the other, in order. */
+  /**
+   * {@code head} + n × {@code row}, in chunks of powers of two, in order. The chunks are sent without
+   * waiting for each other's answers: a connection runs its statements in the order given, and the
+   * MySQL client sends them together (pipelining), so a batch costs one round trip, not one per chunk.
+   * Statements a caller issues right after (before the returned future completes) join that round trip.
+   */
   public static Future<Void> insertRows(SqlConnection tx, String head, String row, List<Tuple> rows) {
     return insertRows(tx, head, row, rows, "");
   }
 
   /** As above with {@code tail} after the rows (e.g. {@code ON DUPLICATE KEY UPDATE …}). */
   public static Future<Void> insertRows(SqlConnection tx, String head, String row, List<Tuple> rows, String tail) {
-    Future<Void> chain = Future.succeededFuture();
+    List<Future<?>> sent = new ArrayList<>();
     int from = 0;
     while (from < rows.size()) {
       int size = Integer.highestOneBit(rows.size() - from);
-      List<Tuple> chunk = rows.subList(from, from + size);
+      Tuple params = Tuple.tuple();
+      for (Tuple t : rows.subList(from, from + size)) {
+        for (int i = 0; i < t.size(); i++) {
+          params.addValue(t.getValue(i));
+        }
+      }
       from += size;
-      chain = chain.compose(v -> {
-        Tuple params = Tuple.tuple();
-        chunk.forEach(t -> {
-          for (int i = 0; i < t.size(); i++) {
-            params.addValue(t.getValue(i));
-          }
-        });
-        return tx.preparedQuery(head + repeat(row, ", ", chunk.size()) + tail).execute(params).mapEmpty();
-      });
+      sent.add(tx.preparedQuery(head + repeat(row, ", ", size) + tail).execute(params));
     }
-    return chain;
+    return Future.all(sent).mapEmpty();
   }
 
   /** {@code (?, ?, …)} for an IN list of {@code count} values, padded to a power of two. */

@@ -123,7 +123,7 @@ class BrowserOutageIT {
     alice.waitFor("#message-list .msg-out:last-child[data-state='sent']");
     bob.waitMessage("<", "late 1");
     assertEquals(List.of("< late 1"), received(bob, "late"));
-    assertEquals(1, server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ? AND content = 'late 1'", aliceId));
+    assertEquals(1, server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ? AND payload LIKE '%\"late 1\"%'", aliceId));
   }
 
   private void conversationThrough(String outage, Runnable fail) throws Exception {
@@ -162,7 +162,7 @@ class BrowserOutageIT {
     alice.waitUntil("every message acknowledged", Duration.ofSeconds(30), d -> (Long) alice.js(
         "return document.querySelectorAll(\"#message-list .msg-out:not([data-state='sent'])\").length;") == 0 ? true : null);
     assertEquals(typed.stream().map(t -> "> " + t).toList(), received(alice, outage));
-    assertEquals(MESSAGES, server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ? AND content LIKE '" + outage + " %'", aliceId),
+    assertEquals(MESSAGES, server.count("SELECT COUNT(*) FROM messages WHERE sender_id = ? AND payload LIKE '%\"" + outage + " %'", aliceId),
         "each stored once");
     bob.screenshot("outage-" + outage + "-receiver");
   }

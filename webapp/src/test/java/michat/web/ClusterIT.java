@@ -159,11 +159,11 @@ class ClusterIT {
   private static List<String> storedContents(User a, User b) throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/" + DB, "root", "");
-         var st = c.prepareStatement("SELECT content FROM messages WHERE conversation = ? ORDER BY seq")) {
+         var st = c.prepareStatement("SELECT payload FROM messages WHERE conversation = ? ORDER BY seq")) {
       st.setString(1, "p:" + Math.min(a.id, b.id) + ":" + Math.max(a.id, b.id));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1));
+          out.add(michat.model.MessagePayload.text(rs.getString(1), "content"));
         }
       }
     }

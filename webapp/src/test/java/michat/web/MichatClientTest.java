@@ -120,7 +120,7 @@ class MichatClientTest {
     Sent notMember = await(service.sendToGroup(group, "hi all"));
     assertFalse(notMember.ok());
     assertEquals("not_a_member", notMember.error());
-    assertEquals(0, server.count("SELECT COUNT(*) FROM messages WHERE content = ?", "hi all"));
+    assertEquals(0, server.count("SELECT COUNT(*) FROM messages WHERE payload LIKE ?", "%\"hi all\"%"));
     Sent nobody = await(service.sendToUser(999_999_999L, "anyone?"));
     assertEquals("no_such_user", nobody.error());
   }
@@ -208,7 +208,7 @@ class MichatClientTest {
   }
 
   private static StreamPosition lastPosition() {
-    String max = server.queryString("SELECT MAX(id) FROM messages WHERE id > ?", 0);
+    String max = server.queryString("SELECT MAX(pos) FROM messages WHERE pos > ?", 0);
     return max == null ? StreamPosition.START : new StreamPosition(max);
   }
 

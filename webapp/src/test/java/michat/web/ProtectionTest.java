@@ -66,7 +66,7 @@ class ProtectionTest {
       assertEquals(false, ack.getBoolean("duplicate"));
       String conversation = ack.getString("conversation");
       long seqNo = ack.getLong("seq");
-      assertEquals(1, server.count("SELECT COUNT(*) FROM messages WHERE id = ?", ack.getLong("id")), "stored before the ack");
+      assertEquals(1, server.count("SELECT COUNT(*) FROM messages WHERE pos = ?", ack.getLong("id")), "stored before the ack");
 
       JsonObject got = cb.nextJson();
       assertEquals("msg", got.getString("Type"));

@@ -1,0 +1,34 @@
+#!/bin/bash
+# One side of the storage A/B of docs/benchmarks.md ("First A/B"): a michat jar on MariaDB + Redis at
+# 127.0.0.1 (database michat_ab, Redis db 12, both emptied first), a 20 s warm-up at 5,000 msg/s, then
+# 60 s of private chat at each rate; CPU of the server, mariadbd and redis-server from /proc over each run.
+#   bench/scripts/storage-ab.sh NAME MICHAT_JAR BENCH_JAR     e.g. before /tmp/a/webapp/target/mi-chat.jar bench/target/michat-bench.jar
+# Writes NAME's bench outputs and one JSON line per rate (results.jsonl) to /tmp/storage-ab-NAME.
+set -u
+name=$1 jar=$2 bench=$3
+port=18182
+out=/tmp/storage-ab-$name
+mkdir -p $out
+mariadb -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS michat_ab"
+redis-cli -n 12 flushdb > /dev/null
+export MICHAT_BENCH_SEED_SECRET=bench-secret-0123456789-0123456789-xx
+PORT=$port MICHAT_LOG_LEVEL=WARN MICHAT_GATEWAY_MESSAGES_PER_SECOND=100000 MICHAT_GATEWAY_MESSAGE_BURST=100000 \
+  MICHAT_MYSQL_URL=mysql://root@127.0.0.1:3306/michat_ab MICHAT_REDIS_URL=redis://127.0.0.1:6379/12 \
+  MICHAT_TOKEN_SECRET=$(head -c 32 /dev/urandom | base64) MICHAT_DATA_DIR=$(mktemp -d) \
+  java -jar "$jar" > $out/server.log 2>&1 &
+srv=$!
+for _ in $(seq 120); do curl -sf http://127.0.0.1:$port/health > /dev/null && break; sleep 1; done
+B="java -jar $bench"
+m=$(pgrep -x mariadbd | head -1)
+r=$(pgrep -f "redis-server 127.0.0.1:6379" | head -1)
+ticks() { awk '{print $14+$15}' /proc/$1/stat; }
+$B private --url http://127.0.0.1:$port --sessions 1000 --rate 5000 --duration 20 --quiet > $out/warmup.txt 2>&1
+for rate in ${RATES:-5000 8000 10000}; do
+  s0=$(ticks $srv); m0=$(ticks $m); r0=$(ticks $r)
+  $B private --url http://127.0.0.1:$port --sessions 1000 --rate $rate --duration 60 --quiet > $out/run-$rate.txt 2>&1
+  s1=$(ticks $srv); m1=$(ticks $m); r1=$(ticks $r)
+  json=$(grep '^{' $out/run-$rate.txt | tail -1)
+  echo "{\"build\":\"$name\",\"rate\":$rate,\"server_ticks\":$((s1-s0)),\"mariadb_ticks\":$((m1-m0)),\"redis_ticks\":$((r1-r0)),\"ticks_per_s\":$(getconf CLK_TCK),\"bench\":$json}" >> $out/results.jsonl
+done
+kill $srv; wait $srv 2>/dev/null
+mariadb -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS michat_ab"

@@ -307,6 +307,16 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The token with one character of its signature changed. Not one of the last two: the last
+   * character of a base64url HMAC signature carries padding bits a decoder ignores, so changing it
+   * could leave the signature valid (once in about a thousand tokens, enough to make a test flaky).
+   */
+  static String forgedSignature(String token) {
+    int i = token.length() - 6;
+    return token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+  }
+
   public static int freePort() {
     return Loopback.freePort();
   }

@@ -18,13 +18,18 @@ public final class ServerMetrics {
   }
 
   static ServerMetrics scrape(HttpClient http, BenchOptions o) {
-    Future<ServerMetrics> f = http.request(new RequestOptions().setMethod(HttpMethod.GET)
-            .setAbsoluteURI(o.url + "/metrics"))
+    return scrape(http, o.url + "/metrics", 30_000);
+  }
+
+  /** Empty (nothing {@link #available}) when the server does not answer within {@code timeoutMs}. */
+  public static ServerMetrics scrape(HttpClient http, String metricsUrl, long timeoutMs) {
+    Future<ServerMetrics> f = http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(metricsUrl)
+            .setTimeout(timeoutMs))
         .compose(req -> req.send())
         .compose(HttpClientResponse::body)
         .map(body -> parse(body.toString()));
     try {
-      return f.await(30, TimeUnit.SECONDS);
+      return f.await(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       return new ServerMetrics(Map.of());
     }

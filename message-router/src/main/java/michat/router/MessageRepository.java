@@ -193,7 +193,7 @@ public final class MessageRepository {
   /** Numbers the batch's new messages (sequence number and stream position) and inserts them. */
   private static Future<Void> insert(SqlConnection tx, List<NewMessage> batch, List<Integer> fresh,
                                      Map<String, Counter> counters, Stored[] out, long now) {
-    LocalDateTime createdAt = LocalDateTime.ofEpochSecond(now / 1000, (int) (now % 1000) * 1_000_000, ZoneOffset.UTC);
+    LocalDateTime createdAt = utc(now);
     Counter stream = counters.get(STREAM_COUNTER);
     List<Tuple> rows = new ArrayList<>();
     for (int i : fresh) {
@@ -306,6 +306,12 @@ public final class MessageRepository {
       c.lastToHigh = seq;
     }
     return prev;
+  }
+
+  /** How created_at is stored: UTC, to the millisecond. */
+  static LocalDateTime utc(long epochMs) {
+    return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMs, 1000), (int) Math.floorMod(epochMs, 1000) * 1_000_000,
+        ZoneOffset.UTC);
   }
 
   private <T> Future<T> write(Function<SqlConnection, Future<T>> work) {

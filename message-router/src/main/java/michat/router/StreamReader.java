@@ -38,7 +38,7 @@ final class StreamReader {
 
   /** Messages after position {@code afterId}, oldest first, at most {@code limit}, none younger than the lag. */
   Future<StreamPage> since(long afterId, int limit) {
-    LocalDateTime settled = StreamRecords.utc(System.currentTimeMillis() - commitLagMs);
+    LocalDateTime settled = MessageRepository.utc(System.currentTimeMillis() - commitLagMs);
     return pool.preparedQuery("SELECT " + StreamRecords.COLUMNS + " FROM messages WHERE pos > ? ORDER BY pos LIMIT " + limit)
         .execute(Tuple.of(afterId))
         .map(rows -> {

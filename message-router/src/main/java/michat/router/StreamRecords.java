@@ -3,7 +3,6 @@ package michat.router;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import michat.contract.RouterApi.ChatMessage;
@@ -54,10 +53,5 @@ final class StreamRecords {
       return Failures.fail(Failures.BAD_REQUEST, "not a stream position of michat: '" + value + "'");
     }
     return Future.succeededFuture(Long.parseLong(value));
-  }
-
-  static LocalDateTime utc(long epochMs) {
-    return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMs, 1000), (int) Math.floorMod(epochMs, 1000) * 1_000_000,
-        ZoneOffset.UTC);
   }
 }

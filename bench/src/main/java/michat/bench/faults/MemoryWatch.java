@@ -1,16 +1,11 @@
 package michat.bench.faults;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import michat.bench.ServerMetrics;
 
 /**
@@ -64,17 +59,9 @@ final class MemoryWatch implements AutoCloseable {
   /** NaN for what a node does not answer (a frozen or killed one, or a metric its roles lack). */
   private double[] sample(Node n) {
     double[] out = new double[METRICS.length];
-    java.util.Arrays.fill(out, Double.NaN);
-    try {
-      Buffer body = http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
-              .setPort(n.managementPort).setURI("/metrics").setTimeout(1_000))
-          .compose(r -> r.send()).compose(HttpClientResponse::body).await(2, TimeUnit.SECONDS);
-      ServerMetrics m = ServerMetrics.parse(body.toString());
-      for (int i = 0; i < METRICS.length; i++) {
-        out[i] = m.get(METRICS[i]);
-      }
-    } catch (Exception e) {
-      // not answering now: nothing sampled
+    ServerMetrics m = ServerMetrics.scrape(http, "http://127.0.0.1:" + n.managementPort + "/metrics", 1_000);
+    for (int i = 0; i < METRICS.length; i++) {
+      out[i] = m.get(METRICS[i]);   // NaN when not answered
     }
     return out;
   }

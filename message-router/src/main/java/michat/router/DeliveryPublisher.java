@@ -27,6 +27,12 @@ import michat.router.MessageRepository.Stored;
  * in one turn of the event loop — a stored batch completes all its messages in one turn — shares one
  * presence lookup and one {@link Deliveries} per node, in the order asked. Used from the router
  * verticle's event loop only.
+ *
+ * <p>Where every gateway runs in this JVM (michat not clustered) there is nothing to look up: each turn
+ * is one publish to the gateway instances here ({@link RouterApi#DELIVER_EVERYWHERE}), each handing it
+ * to its own sessions of the recipients. That spares presence (Redis) a lookup of the recipient and of
+ * the sender per message — about 7 % of the CPU per message of a single process on MariaDB + Redis
+ * (docs/benchmarks.md, "Storage design") — and can only reach more sessions than a lookup, never fewer.
  */
 final class DeliveryPublisher {
   /**
@@ -46,11 +52,15 @@ final class DeliveryPublisher {
   private Future<Void> published = Future.succeededFuture();
 
   private final Counter rerouted;
+  /** Ask presence which nodes hold the recipients: false when every gateway is in this JVM. */
+  private final boolean locate;
 
-  DeliveryPublisher(Vertx vertx, MichatMetrics metrics) {
+  /** {@code locate}: whether gateways may run in other JVMs (clustered), so presence must say which hold whom. */
+  DeliveryPublisher(Vertx vertx, MichatMetrics metrics, boolean locate) {
     this.vertx = vertx;
     this.bus = ServiceBus.of(vertx);
     this.rerouted = metrics.messagesRerouted(PRESENCE_UNAVAILABLE);
+    this.locate = locate;
   }
 
   /**
@@ -70,6 +80,12 @@ final class DeliveryPublisher {
   private void flush() {
     List<Push> batch = pending;
     pending = new ArrayList<>();
+    if (!locate) {
+      // published in the order asked: nothing is looked up, so nothing can overtake
+      bus.publish(RouterApi.DELIVER_EVERYWHERE, Deliveries.of(everywhere(batch)));
+      batch.forEach(p -> p.done.complete());
+      return;
+    }
     // Lookups run side by side, publishing keeps the order of the batches: otherwise a later group
     // message overtakes an earlier one and every member's gateway fetches the "gap" from the store.
     Future<Map<String, List<Long>>> located = locate(recipientsOf(batch));
@@ -103,6 +119,12 @@ final class DeliveryPublisher {
    * itself is logged once, by presence's guard.
    */
   private void publishEverywhere(List<Push> batch) {
+    rerouted.increment(batch.size());
+    bus.publish(RouterApi.DELIVER_EVERYWHERE, Deliveries.of(everywhere(batch)));
+  }
+
+  /** The batch for every node: each delivery names all its recipients, and copies follow their message. */
+  private static List<Delivery> everywhere(List<Push> batch) {
     List<Delivery> deliveries = new ArrayList<>(batch.size());
     for (Push p : batch) {
       Stored s = p.stored;
@@ -112,8 +134,7 @@ final class DeliveryPublisher {
             p.fromSession, 0));
       }
     }
-    rerouted.increment(batch.size());
-    bus.publish(RouterApi.DELIVER_EVERYWHERE, Deliveries.of(deliveries));
+    return deliveries;
   }
 
   private void publish(List<Push> batch, Map<Long, List<String>> nodesOf) {
@@ -140,7 +161,9 @@ final class DeliveryPublisher {
 
   /** Relays a v2 signal to the nodes where these users are connected (all, without presence). */
   Future<Void> signal(Signal signal, List<Long> to) {
-    return locate(new LinkedHashSet<>(to)).transform(ar -> {
+    Future<Map<String, List<Long>>> located = locate
+        ? locate(new LinkedHashSet<>(to)) : Future.failedFuture("every gateway is in this JVM");
+    return located.transform(ar -> {
       long from = signal.caller().userId();
       if (ar.succeeded()) {
         ar.result().forEach((node, here) -> bus.publish(RouterApi.DELIVER, node, Deliveries.of(

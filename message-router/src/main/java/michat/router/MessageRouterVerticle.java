@@ -87,7 +87,7 @@ public class MessageRouterVerticle extends VerticleBase {
     vertx.setPeriodic(WAIT_CHECK_MS, id -> store.dropExpired());
     callers = new CallerCheck(new SessionTokens(vertx, cfg));
     bus = ServiceBus.serving(vertx, callers);
-    deliveries = new DeliveryPublisher(vertx, metrics);
+    deliveries = new DeliveryPublisher(vertx, metrics, vertx.isClustered());
     stream = new StoredStream(vertx, bus);
     membership = new Membership(bus);
     maxContentBytes = cfg.integer(ConfigKeys.MESSAGE_MAX_CONTENT_BYTES, 1, 4096);

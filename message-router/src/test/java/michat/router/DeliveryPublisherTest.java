@@ -64,7 +64,7 @@ class DeliveryPublisherTest {
     loop = vertx.getOrCreateContext();
     Promise<Void> created = Promise.promise();
     loop.runOnContext(v -> {
-      publisher = new DeliveryPublisher(vertx, MichatMetrics.of(MichatConfig.load(null, Map.of())));
+      publisher = new DeliveryPublisher(vertx, MichatMetrics.of(MichatConfig.load(null, Map.of())), true);
       created.complete();
     });
     created.future().await(5, TimeUnit.SECONDS);
@@ -183,5 +183,34 @@ class DeliveryPublisherTest {
     assertEquals(Collections.emptyList(), seqs(received.get("n1")), "nothing to single nodes");
     assertEquals(Collections.emptyList(), seqs(received.get("n2")));
     assertEquals(1, lookups.get());
+  }
+
+  @Test
+  void withEveryGatewayInThisJvmNothingIsLookedUpAndEachTurnIsOnePublishInOrder() throws Exception {
+    MichatMetrics metrics = MichatMetrics.of(MichatConfig.load(null, Map.of()));
+    Promise<Void> done = Promise.promise();
+    loop.runOnContext(v -> {
+      DeliveryPublisher local = new DeliveryPublisher(vertx, metrics, false);
+      Future.all(List.of(local.push(stored("g:9", 1), List.of(2L, 4L), null, "s", 1),
+              local.push(stored("p:1:2", 2), List.of(2L), 1L, "phone", 1),
+              local.signal(new RouterApi.Signal(new michat.contract.Caller(1L, "t"), RouterApi.SignalKind.typing,
+                  "p:1:2", 0), List.of(2L))))
+          .<Void>mapEmpty().onComplete(done);
+    });
+    done.future().await(10, TimeUnit.SECONDS);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (everywhere.size() < 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, lookups.get(), "presence is not asked");
+    assertEquals(2, everywhere.size(), "one publish for the turn's messages, one for the signal");
+    Deliveries messages = everywhere.stream().filter(d -> d.messages() != null).findFirst().orElseThrow();
+    List<Delivery> all = messages.messages();
+    assertEquals(List.of(1L, 2L, 2L), all.stream().map(Delivery::seq).toList(), "in order, the copy after its message");
+    assertEquals(List.of(2L, 4L), all.get(0).to());
+    assertEquals("phone", all.get(2).exceptSession());
+    Deliveries signal = everywhere.stream().filter(d -> d.signal() != null).findFirst().orElseThrow();
+    assertEquals(List.of(2L), signal.signal().to());
+    assertEquals(Collections.emptyList(), seqs(received.get("n1")));
   }
 }

@@ -38,6 +38,24 @@ public final class MessageRepository {
    * counters keeps the one lock order.
    */
   static final String STREAM_COUNTER = "";
+
+  // The statements of a batch (their texts per row count are built once: SqlBatches.MultiRow).
+  private static final SqlBatches.MultiRow INSERT_MESSAGES = SqlBatches.multiRow("INSERT INTO messages (conversation,"
+      + " seq, pos, sender_id, target_id, msg_type, media, client_msg_id, payload, created_at) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  // IGNORE (a duplicate key skips the row) rather than ON DUPLICATE KEY UPDATE, which H2 runs as one
+  // separately prepared update per row
+  private static final SqlBatches.MultiRow INSERT_PARTICIPANTS = SqlBatches.multiRow(
+      "INSERT IGNORE INTO delivery_cursors (user_id, conversation, delivered_seq) VALUES ", "(?, ?, ?)");
+  private static final SqlBatches.SelectIn LOCK_COUNTERS = SqlBatches.selectIn(
+      "SELECT conversation, last_seq, last_to_low, last_to_high FROM conversation_seq WHERE conversation IN ", " FOR UPDATE");
+  /** MySQL's multi-row upsert. */
+  private static final SqlBatches.MultiRow UPSERT_COUNTERS = SqlBatches.multiRow("INSERT INTO conversation_seq"
+      + " (conversation, last_seq, last_to_low, last_to_high) VALUES ", "(?, ?, ?, ?)", " ON DUPLICATE KEY UPDATE"
+      + " last_seq = VALUES(last_seq), last_to_low = VALUES(last_to_low), last_to_high = VALUES(last_to_high)");
+  /** H2's MERGE: H2 runs ON DUPLICATE KEY UPDATE as a separately prepared update per row. */
+  private static final SqlBatches.MultiRow MERGE_COUNTERS_H2 = SqlBatches.multiRow("MERGE INTO conversation_seq"
+      + " (conversation, last_seq, last_to_low, last_to_high) KEY (conversation) VALUES ", "(?, ?, ?, ?)");
   private final Pool pool;
   /** H2 (embedded) rather than MySQL/MariaDB: the one statement whose fast form differs, see saveCounters. */
   private final boolean h2;
@@ -181,7 +199,7 @@ public final class MessageRepository {
     List<Counter> ordered = new ArrayList<>(counters.values());
     return lockCounters(tx, ordered)
         .compose(v -> {
-          // Sent together, answered together: one round trip (see SqlBatches.insertRows).
+          // Sent together, answered together: one round trip (see SqlBatches.MultiRow.insert).
           Future<Void> rows = insert(tx, batch, fresh, counters, out, now);
           Future<Void> saved = saveCounters(tx, ordered);
           Future<Void> members = addParticipants(tx, ordered);
@@ -207,8 +225,7 @@ public final class MessageRepository {
       rows.add(Tuple.from(Arrays.asList(m.conversation(), seq, pos, m.senderId(), f.targetId(), f.type(), f.media(),
           f.clientMsgId(), f.payload(), createdAt)));
     }
-    return SqlBatches.insertRows(tx, "INSERT INTO messages (conversation, seq, pos, sender_id, target_id, msg_type,"
-        + " media, client_msg_id, payload, created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    return INSERT_MESSAGES.insert(tx, rows);
   }
 
   /**
@@ -228,11 +245,7 @@ public final class MessageRepository {
         }
       }
     }
-    return rows.isEmpty() ? Future.succeededFuture()
-        // IGNORE (a duplicate key skips the row) rather than ON DUPLICATE KEY UPDATE, which H2 runs as
-        // one separately prepared update per row
-        : SqlBatches.insertRows(tx, "INSERT IGNORE INTO delivery_cursors (user_id, conversation, delivered_seq) VALUES ",
-            "(?, ?, ?)", rows);
+    return rows.isEmpty() ? Future.succeededFuture() : INSERT_PARTICIPANTS.insert(tx, rows);
   }
 
   /** Copies for in-batch repeats of a client id. */
@@ -252,8 +265,7 @@ public final class MessageRepository {
    * for a conversation without a row yet).
    */
   private static Future<Void> lockCounters(SqlConnection tx, List<Counter> counters) {
-    return SqlBatches.selectIn(tx, "SELECT conversation, last_seq, last_to_low, last_to_high FROM conversation_seq"
-            + " WHERE conversation IN ", counters.stream().map(c -> (Object) c.conversation).toList(), " FOR UPDATE")
+    return LOCK_COUNTERS.select(tx, counters.stream().map(c -> (Object) c.conversation).toList())
         .map(found -> {
           Map<String, Row> byConversation = new HashMap<>();
           found.forEach(r -> byConversation.put(r.getString("conversation"), r));
@@ -269,7 +281,8 @@ public final class MessageRepository {
   }
 
   /**
-   * Writes the counters back after numbering, in one statement for the whole batch: MySQL's
+   * Writes the counters back after numbering, in one multi-row statement (two for a batch whose size
+   * is not a multiple of 16 above 16: SqlBatches.chunk): MySQL's
    * multi-row upsert, H2's MERGE (H2 runs ON DUPLICATE KEY UPDATE as a separately prepared update
    * per row). A row created meanwhile by another router cannot happen unnoticed: that router's
    * messages took the same sequence numbers (or stream positions), and one of the two batches fails on
@@ -278,12 +291,7 @@ public final class MessageRepository {
   private Future<Void> saveCounters(SqlConnection tx, List<Counter> counters) {
     List<Tuple> rows = counters.stream()
         .map(c -> Tuple.of(c.conversation, c.next - 1, c.lastToLow, c.lastToHigh)).toList();
-    return h2
-        ? SqlBatches.insertRows(tx, "MERGE INTO conversation_seq (conversation, last_seq, last_to_low, last_to_high)"
-            + " KEY (conversation) VALUES ", "(?, ?, ?, ?)", rows)
-        : SqlBatches.insertRows(tx, "INSERT INTO conversation_seq (conversation, last_seq, last_to_low, last_to_high)"
-            + " VALUES ", "(?, ?, ?, ?)", rows, " ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq),"
-            + " last_to_low = VALUES(last_to_low), last_to_high = VALUES(last_to_high)");
+    return (h2 ? MERGE_COUNTERS_H2 : UPSERT_COUNTERS).insert(tx, rows);
   }
 
   /**

@@ -115,7 +115,8 @@ final class ChatFrames {
   /** A field of a ginchat frame, whatever the spelling of its key; {@code lowerName} in lower case. */
   static Object field(JsonObject frame, String lowerName) {
     for (String key : frame.fieldNames()) {
-      if (key.toLowerCase(Locale.ROOT).equals(lowerName)) {
+      // Lower case never makes a key shorter: a key of another length cannot match (and costs no copy).
+      if (key.length() == lowerName.length() && key.toLowerCase(Locale.ROOT).equals(lowerName)) {
         return frame.getValue(key);
       }
     }

@@ -1,7 +1,11 @@
 package michat.model;
 
-import io.vertx.core.json.DecodeException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,7 +22,8 @@ public final class MessagePayload {
 
   /** The payload of {@code clientFrame} sent by {@code senderId}; the frame itself is not changed. */
   public static String of(JsonObject clientFrame, long senderId) {
-    JsonObject payload = clientFrame.copy();
+    // Only top-level keys change: a shallow copy keeps the frame as it was without copying nested values.
+    JsonObject payload = new JsonObject(new LinkedHashMap<>(clientFrame.getMap()));
     boolean named = false;
     for (String key : clientFrame.fieldNames()) {
       if (key.equalsIgnoreCase(SENDER)) {
@@ -48,24 +53,39 @@ public final class MessagePayload {
 
   /**
    * Whether {@code payload} is a JSON object that names {@code senderId} as its sender and nobody
-   * else: what the router checks of a payload built by a gateway it cannot trust blindly.
+   * else: what the router checks of a payload built by a gateway it cannot trust blindly. Read as a
+   * stream of tokens, not into a tree (it runs for every message); a key repeated in one object must
+   * name the sender every time, since readers differ in which repeat they keep.
    */
   public static boolean isFrom(String payload, long senderId) {
-    JsonObject json;
-    try {
-      json = new JsonObject(payload);
-    } catch (DecodeException | ClassCastException e) {
-      return false;
-    }
-    boolean named = false;
-    for (Map.Entry<String, Object> e : json) {
-      if (e.getKey().equalsIgnoreCase(SENDER)) {
-        if (!(e.getValue() instanceof Number n) || n.longValue() != senderId || n.doubleValue() != senderId) {
-          return false;
-        }
-        named = true;
+    try (JsonParser p = JacksonCodec.createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
       }
+      boolean named = false;
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String key = p.currentName();
+        JsonToken value = p.nextToken();
+        if (key.equalsIgnoreCase(SENDER)) {
+          if (!isNumber(p, value, senderId)) {
+            return false;
+          }
+          named = true;
+        } else {
+          p.skipChildren();
+        }
+      }
+      return named && p.nextToken() == null;
+    } catch (IOException | RuntimeException e) {
+      return false;   // not JSON, or cut short
     }
-    return named;
+  }
+
+  /** The number {@code id} as JSON writes it: an integer, or a decimal without fraction (7.0). */
+  private static boolean isNumber(JsonParser p, JsonToken value, long id) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      return p.getNumberType() != JsonParser.NumberType.BIG_INTEGER && p.getLongValue() == id;
+    }
+    return value == JsonToken.VALUE_NUMBER_FLOAT && p.getDoubleValue() == id && (long) p.getDoubleValue() == id;
   }
 }

@@ -14,6 +14,7 @@ class MessagePayloadTest {
     JsonObject payload = new JsonObject(MessagePayload.of(frame, 7));
     assertEquals(new JsonObject().put("TargetId", 2).put("userId", 7).put("UserID", 7).put("Content", "hi"), payload);
     assertEquals(99, frame.getInteger("userId"), "the client's frame itself is not changed");
+    assertEquals(98, frame.getInteger("UserID"));
     assertEquals(7, new JsonObject(MessagePayload.of(new JsonObject().put("Content", "x"), 7)).getInteger("userId"),
         "a frame without a sender gets one");
   }
@@ -28,6 +29,13 @@ class MessagePayloadTest {
     assertFalse(MessagePayload.isFrom("{\"Content\":\"x\"}", 7), "no sender at all");
     assertFalse(MessagePayload.isFrom("[7]", 7));
     assertFalse(MessagePayload.isFrom("{\"userId\":7", 7));
+    assertFalse(MessagePayload.isFrom("{\"userId\":8,\"userId\":7}", 7), "a repeated key names someone else once");
+    assertFalse(MessagePayload.isFrom("{\"userId\":7} {}", 7), "something after the object");
+    assertFalse(MessagePayload.isFrom("{\"userId\":123456789012345678901234567890}", 7));
+    assertFalse(MessagePayload.isFrom("{\"a\":{\"userId\":7}}", 7), "only the top level names the sender");
+    assertTrue(MessagePayload.isFrom("{\"a\":{\"userId\":8},\"b\":[1,{\"x\":2}],\"userId\":7}", 7),
+        "nested objects are skipped whatever they hold");
+    assertTrue(MessagePayload.isFrom("{\"userId\":7.0}", 7), "7.0 is the number 7");
   }
 
   /** content and url are stored only in the payload (schema V7): read back as the gateway read the frame. */

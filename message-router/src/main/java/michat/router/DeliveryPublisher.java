@@ -31,7 +31,7 @@ import michat.router.MessageRepository.Stored;
  * <p>Where every gateway runs in this JVM (michat not clustered) there is nothing to look up: each turn
  * is one publish to the gateway instances here ({@link RouterApi#DELIVER_EVERYWHERE}), each handing it
  * to its own sessions of the recipients. That spares presence (Redis) a lookup of the recipient and of
- * the sender per message — about 7 % of the CPU per message of a single process on MariaDB + Redis
+ * the sender per message — about 6 % of the CPU per message of a single process on MariaDB + Redis
  * (docs/benchmarks.md, "Storage design") — and can only reach more sessions than a lookup, never fewer.
  */
 final class DeliveryPublisher {

@@ -47,8 +47,8 @@ public final class MessageRepository {
   // separately prepared update per row
   private static final SqlBatches.MultiRow INSERT_PARTICIPANTS = SqlBatches.multiRow(
       "INSERT IGNORE INTO delivery_cursors (user_id, conversation, delivered_seq) VALUES ", "(?, ?, ?)");
-  private static final SqlBatches.SelectIn LOCK_COUNTERS = SqlBatches.selectIn(
-      "SELECT conversation, last_seq, last_to_low, last_to_high FROM conversation_seq WHERE conversation IN ", " FOR UPDATE");
+  private static final SqlBatches.SelectIn LOCK_COUNTERS = SqlBatches.selectIn("SELECT conversation, last_seq,"
+      + " last_to_low, last_to_high FROM conversation_seq WHERE conversation IN ", " FOR UPDATE");
   /** MySQL's multi-row upsert. */
   private static final SqlBatches.MultiRow UPSERT_COUNTERS = SqlBatches.multiRow("INSERT INTO conversation_seq"
       + " (conversation, last_seq, last_to_low, last_to_high) VALUES ", "(?, ?, ?, ?)", " ON DUPLICATE KEY UPDATE"

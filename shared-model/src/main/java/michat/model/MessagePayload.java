@@ -64,6 +64,9 @@ public final class MessagePayload {
       }
       boolean named = false;
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        if (t != JsonToken.FIELD_NAME) {
+          return false;   // cut short (the parser would say so too)
+        }
         String key = p.currentName();
         JsonToken value = p.nextToken();
         if (key.equalsIgnoreCase(SENDER)) {

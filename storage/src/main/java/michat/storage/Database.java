@@ -136,10 +136,10 @@ public final class Database {
             .setDatabase(m.database()).setUser(m.user()).setPassword(m.password())
             .setCharset("utf8mb4").setCollation("utf8mb4_bin")
             // Prepared once per connection, whatever their length: batched writes use about a hundred
-            // distinct statements (SqlBatches: 31 row counts for each of three tables), and the client's default caches only those shorter
-            // than 2,048 characters - a 64-row insert is longer, so every large batch (the load
-            // peaks) was prepared, run and closed anew: two more round trips and a parse of the
-            // whole text in MariaDB.
+            // distinct statements (SqlBatches: 31 row counts for each of three tables), and the
+            // client's default caches only those shorter than 2,048 characters - a 64-row insert is
+            // longer, so every large batch (the load peaks) was prepared, run and closed anew: two
+            // more round trips and a parse of the whole text in MariaDB.
             .setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(512)
             .setPreparedStatementCacheSqlFilter(sql -> true)
             .setPipeliningLimit(16))

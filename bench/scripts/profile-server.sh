@@ -4,7 +4,8 @@
 # warm-up (WARM seconds, 60 by default: the JIT needs that long on 2 cores), then DUR seconds (60) of
 # private chat at RATE (5000) with SESSIONS (1000) and PROTOCOL (2); CPU of the server, mariadbd and
 # redis-server from /proc, MariaDB's statement counters and Redis's command counts, per message.
-# PROFILE=cpu attaches async-profiler 20 s into the run for 30 s (collapsed stacks in OUT/cpu.collapsed;
+# PROFILE=cpu attaches async-profiler 20 s into the run for 30 s (collapsed stacks in OUT/cpu.collapsed:
+# one line per stack and its sample count;
 # the library comes from Maven Central's tools.profiler:async-profiler).
 #   bench/scripts/profile-server.sh MICHAT_JAR BENCH_JAR OUT
 set -u
@@ -13,7 +14,7 @@ rate=${RATE:-5000} port=18182
 mkdir -p $out && rm -f $out/*
 ap=""
 if [ -n "${PROFILE:-}" ]; then
-  mvn -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 > /dev/null
+  mvn -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.1 > /dev/null
   unzip -o -q -j ~/.m2/repository/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar linux-x64/libasyncProfiler.so -d $out
   ap=$out/libasyncProfiler.so
 fi
@@ -33,12 +34,17 @@ load="--url http://127.0.0.1:$port --sessions ${SESSIONS:-1000} --protocol ${PRO
 java -jar $bench private $load --duration ${WARM:-60} > $out/warmup.txt 2>&1
 s0=$(ticks $srv); m0=$(ticks $m); r0=$(ticks $r)
 mariadb -uroot -h127.0.0.1 -N -e "SHOW GLOBAL STATUS" > $out/mariadb-before.txt; redis-cli INFO commandstats > $out/redis-before.txt
+dur=${DUR:-60}
 if [ -n "$ap" ]; then
+  # inside the run: from 20 s in for 30 s (shorter runs: from a quarter in, for half of it)
+  pstart=$(( dur >= 60 ? 20 : dur / 4 )) plen=$(( dur >= 60 ? 30 : dur / 2 ))
   # jcmd reads '=' as its own option syntax: the agent's options go in quotes of their own
-  (sleep 20; jcmd $srv JVMTI.agent_load $ap "\"start,event=$PROFILE,interval=1ms\"" > $out/profiler.txt 2>&1
-   sleep 30; jcmd $srv JVMTI.agent_load $ap "\"stop,file=$out/cpu.collapsed,collapsed\"" >> $out/profiler.txt 2>&1) &
+  (sleep $pstart; jcmd $srv JVMTI.agent_load $ap "\"start,event=$PROFILE,interval=1ms\"" > $out/profiler.txt 2>&1
+   sleep $plen; jcmd $srv JVMTI.agent_load $ap "\"stop,file=$out/cpu.collapsed,collapsed\"" >> $out/profiler.txt 2>&1) &
+  profiler=$!
 fi
-java -jar $bench private $load --duration ${DUR:-60} > $out/run.txt 2>&1
+java -jar $bench private $load --duration $dur > $out/run.txt 2>&1
+[ -n "$ap" ] && wait $profiler
 s1=$(ticks $srv); m1=$(ticks $m); r1=$(ticks $r)
 mariadb -uroot -h127.0.0.1 -N -e "SHOW GLOBAL STATUS" > $out/mariadb-after.txt; redis-cli INFO commandstats > $out/redis-after.txt
 kill $srv; wait $srv 2>/dev/null

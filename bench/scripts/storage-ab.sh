@@ -1,13 +1,14 @@
 #!/bin/bash
-# One side of the storage A/B of docs/benchmarks.md ("First A/B"): a michat jar on MariaDB + Redis at
+# One side of the storage A/Bs of docs/benchmarks.md ("First A/B", "Second A/B"): a michat jar on MariaDB + Redis at
 # 127.0.0.1 (database michat_ab, Redis db 12, both emptied first), a warm-up at 5,000 msg/s (WARMUP
 # seconds, 20 by default; 60 lets the JIT finish on 2 cores), then 60 s of private chat at each rate
-# (RATES) after the bench's own warm-up (RUN_WARMUP, 20 s); CPU of the server, mariadbd and
-# redis-server from /proc over each measured 60 s.
+# (RATES) after the bench's own warm-up (RUN_WARMUP, 20 s; 0 as in the first A/B); CPU of the server,
+# mariadbd and redis-server from /proc over each measured 60 s.
 #   bench/scripts/storage-ab.sh NAME MICHAT_JAR BENCH_JAR     e.g. before /tmp/a/webapp/target/mi-chat.jar bench/target/michat-bench.jar
 # SESSIONS (1000) and PROTOCOL (2) choose the load: the issue's own setup is SESSIONS=200 PROTOCOL=1.
 # STORE=h2: the embedded default instead (a fresh data directory; MariaDB's and Redis's CPU then
-# count nothing of michat's). Other MICHAT_* settings in the environment reach the server (e.g. MICHAT_ROUTER_STORE_CONCURRENCY).
+# count nothing of michat's). Other MICHAT_* settings in the environment reach the server (e.g.
+# MICHAT_ROUTER_STORE_CONCURRENCY).
 # Writes NAME's bench outputs and one JSON line per rate (results.jsonl) to /tmp/storage-ab-NAME.
 set -u
 name=$1 jar=$2 bench=$3
@@ -37,7 +38,9 @@ for rate in ${RATES:-5000 8000 10000}; do
   $B private --url http://127.0.0.1:$port $load --rate $rate --duration 60 --warmup ${RUN_WARMUP:-20} --quiet \
     > $out/run-$rate.txt 2>&1 &
   bpid=$!
-  until grep -q '^bench: warm-up' $out/run-$rate.txt || ! kill -0 $bpid 2>/dev/null; do sleep 0.2; done
+  if [ "${RUN_WARMUP:-20}" -gt 0 ]; then
+    until grep -q '^bench: warm-up' $out/run-$rate.txt || ! kill -0 $bpid 2>/dev/null; do sleep 0.2; done
+  fi
   s0=$(ticks $srv); m0=$(ticks $m); r0=$(ticks $r)
   wait $bpid
   s1=$(ticks $srv); m1=$(ticks $m); r1=$(ticks $r)
